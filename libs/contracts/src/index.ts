@@ -1,0 +1,5 @@
+export * from './lib/topics';
+export * from './lib/envelope';
+export * from './lib/calls';
+export * from './lib/schema-registry';
+export * from './lib/upstream';

@@ -1,0 +1,61 @@
+import {
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+/** ISO-8601 instant in UTC with a `Z` suffix, e.g. `2026-11-24T10:00:00.000Z`. */
+export const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
+/** Tenant ids are opaque, URL-safe identifiers. */
+export const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The envelope every event carries (design.md). `eventId` is the idempotency key: a repeat of
+ * an event id is ignored by every consumer. `type` is a stable alias written in the contract,
+ * never a class name; `version` is the schema version of that type.
+ */
+export abstract class EventEnvelope {
+  @IsUUID()
+  eventId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  type!: string;
+
+  @IsInt()
+  @Min(1)
+  version!: number;
+
+  @Matches(UTC_INSTANT, { message: 'occurredAt must be an ISO-8601 UTC instant ending in Z' })
+  occurredAt!: string;
+
+  @Matches(TENANT_ID, { message: 'tenantId must be 1-128 URL-safe characters' })
+  tenantId!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  correlationId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  causationId?: string;
+}
+
+/** The plain shape of an envelope, for code that builds events. */
+export interface Envelope {
+  eventId: string;
+  type: string;
+  version: number;
+  occurredAt: string;
+  tenantId: string;
+  correlationId?: string;
+  causationId?: string;
+}

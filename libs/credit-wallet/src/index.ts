@@ -1,0 +1,2 @@
+export * from './lib/credit-wallet.service';
+export * from './lib/credit-wallet.module';

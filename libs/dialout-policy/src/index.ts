@@ -1,0 +1,2 @@
+export * from './lib/dialout-policy.service';
+export * from './lib/dialout-policy.module';

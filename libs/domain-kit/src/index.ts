@@ -1,0 +1,2 @@
+export * from './lib/result';
+export * from './lib/decider';

@@ -1,0 +1,88 @@
+import { Decider, DomainError, DomainEvent, Result, fold, ok } from '@comms-credits/domain-kit';
+import { VersionConflictError } from './errors';
+import { EventMetadata, RecordedEvent } from './events';
+import { EventStore } from './event-store';
+import { SqlClient } from './sql';
+import { Transactions } from './transactions';
+
+export interface StreamTarget {
+  streamId: string;
+  streamType: string;
+  tenantId: string;
+}
+
+export interface Handled<State> {
+  state: State;
+  events: RecordedEvent[];
+  /** The stream's version after the command (the ETag of the aggregate). */
+  version: number;
+}
+
+export interface CommandOptions {
+  metadata?: EventMetadata;
+  /** Deterministic ids for the events, e.g. derived from the causing message: a retry then cannot append twice. */
+  eventIds?: (index: number) => string;
+  /** Refuse unless the stream is at this version (If-Match). */
+  expectedVersion?: number;
+}
+
+/**
+ * Load the stream, fold it with `evolve`, `decide`, append with the expected version and run
+ * the inline projections, all in the caller's transaction. One attempt: a version conflict
+ * throws, and the caller's transaction must be rolled back.
+ */
+export async function decideAndAppend<Command, Event extends DomainEvent<string, unknown>, State>(
+  sql: SqlClient,
+  store: EventStore,
+  target: StreamTarget,
+  decider: Decider<Command, Event, State>,
+  command: Command,
+  options: CommandOptions = {},
+): Promise<Result<Handled<State>, DomainError>> {
+  const stream = await store.readStream(sql, target.streamId);
+  if (options.expectedVersion !== undefined && options.expectedVersion !== stream.currentVersion) {
+    throw new VersionConflictError([target.streamId], String(options.expectedVersion));
+  }
+  const state = fold(decider.evolve, decider.initialState(), stream.events as unknown as Event[]);
+  const decision = decider.decide(command, state);
+  if (!decision.ok) return decision;
+  if (decision.value.length === 0) return ok({ state, events: [], version: stream.currentVersion });
+
+  const events = await store.append(sql, [
+    {
+      ...target,
+      expectedVersion: stream.currentVersion === 0 ? 'no_stream' : stream.currentVersion,
+      events: decision.value.map((event, i) => ({
+        type: event.type,
+        data: event.data as Record<string, unknown>,
+        metadata: options.metadata,
+        eventId: options.eventIds?.(i),
+      })),
+    },
+  ]);
+  const next = decision.value.reduce(decider.evolve, state);
+  return ok({ state: next, events, version: stream.currentVersion + events.length });
+}
+
+/**
+ * A command in its own transaction, retried on a version conflict only (another writer got
+ * there first: load again and decide again). Other errors propagate.
+ */
+export async function handleCommand<Command, Event extends DomainEvent<string, unknown>, State>(
+  transactions: Transactions,
+  store: EventStore,
+  target: StreamTarget,
+  decider: Decider<Command, Event, State>,
+  command: Command,
+  options: CommandOptions & { maxAttempts?: number } = {},
+): Promise<Result<Handled<State>, DomainError>> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transactions.run((sql) => decideAndAppend(sql, store, target, decider, command, options));
+    } catch (error) {
+      const retryable = error instanceof VersionConflictError && options.expectedVersion === undefined;
+      if (!retryable || attempt >= maxAttempts) throw error;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './lib/licensing.service';
+export * from './lib/licensing.module';

@@ -1,0 +1,38 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, logLevel, LogEntry } from 'kafkajs';
+
+export interface KafkaSettings {
+  /** `host:port` of the bootstrap brokers. */
+  brokers: string[];
+  /** Explicit client id (kafkajs and Nest would otherwise invent one). */
+  clientId: string;
+}
+
+const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'log',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs behind our logger, with retries bounded so a dead broker is reported, not hidden. */
+export function createKafka(settings: KafkaSettings): Kafka {
+  const logger = new Logger('kafkajs');
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        // Known and accepted: retries are bounded on purpose (a dead broker must surface), and
+        // consumers' inboxes dedupe by eventId whatever the producer does across sessions.
+        if (String(message).startsWith('Limiting retries for the idempotent producer')) return;
+        logger[levels[level] ?? 'log']({ msg: `${namespace}: ${message}`, ...extra });
+      },
+  });
+}

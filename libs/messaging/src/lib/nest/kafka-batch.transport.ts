@@ -1,0 +1,92 @@
+import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import { SchemaRegistry } from '@comms-credits/contracts';
+import { SqlClient, Transactions } from '@comms-credits/event-store';
+import { Kafka } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import { ConsumedMessage, KafkaBatchConsumer } from '../batch-consumer';
+import { inboxApplier } from '../inbox-applier';
+import { MessagePublisher } from '../publisher';
+
+/** What a handler gets besides the event: the transaction to write in, and where it came from. */
+export class KafkaBatchContext extends BaseRpcContext<[SqlClient, ConsumedMessage]> {
+  get sql(): SqlClient {
+    return this.args[0];
+  }
+  get message(): ConsumedMessage {
+    return this.args[1];
+  }
+}
+
+export interface KafkaBatchTransportOptions {
+  kafka: Kafka;
+  groupId: string;
+  transactions: Transactions;
+  deadLetters: MessagePublisher;
+  /** The schemas of every topic a handler listens to. */
+  schemas: Record<string, SchemaRegistry>;
+  maxAttempts?: number;
+  maxChunkSize?: number;
+  /** Namespace of the topics (see KafkaPublisher); handlers still name the contract's topics. */
+  topicPrefix?: string;
+}
+
+/**
+ * A Nest microservice transport on top of `KafkaBatchConsumer`: `@EventPattern(topic)`
+ * handlers run one after another inside the chunk's transaction (with the inbox row of
+ * their message), so their writes, the inbox and — after commit — the offset move together.
+ * Nest's own Kafka server consumes message by message and auto-commits; this one doesn't.
+ */
+export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
+  private consumer?: KafkaBatchConsumer;
+
+  constructor(private readonly options: KafkaBatchTransportOptions) {
+    super();
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      const topics = [...this.messageHandlers.keys()];
+      const missing = topics.filter((topic) => !this.options.schemas[topic]);
+      if (missing.length > 0) throw new Error(`no schema registered for topic(s) ${missing.join(', ')}`);
+      this.consumer = new KafkaBatchConsumer(this.options.kafka, {
+        groupId: this.options.groupId,
+        topics: Object.fromEntries(topics.map((topic) => [topic, this.options.schemas[topic]!])),
+        topicPrefix: this.options.topicPrefix,
+        deadLetters: this.options.deadLetters,
+        maxAttempts: this.options.maxAttempts,
+        maxChunkSize: this.options.maxChunkSize,
+        apply: inboxApplier(this.options.transactions, this.options.groupId, (sql, fresh) => this.dispatch(sql, fresh)),
+      });
+      const joined = this.consumer.onceJoined();
+      await this.consumer.start();
+      await joined;
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  on(): never {
+    throw new Error('KafkaBatchTransport does not emit status events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  private async dispatch(sql: SqlClient, messages: ConsumedMessage[]): Promise<void> {
+    for (const message of messages) {
+      const head = this.getHandlerByPattern(message.topic);
+      if (!head) throw new Error(`no handler for topic ${message.topic}`);
+      // Several @EventPattern handlers of one topic are chained through `next`.
+      for (let handler: MessageHandler | undefined = head; handler; handler = handler.next) {
+        const result = await handler(message.event, new KafkaBatchContext([sql, message]));
+        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import 'reflect-metadata';
+import { INestApplication, Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { EventStore, Transactions, rebuildProjections } from '@comms-credits/event-store';
+import { KafkaBatchTransport, KafkaPublisher } from '@comms-credits/messaging';
+import { Kafka } from 'kafkajs';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { ConfigError, ServiceConfig, loadConfig } from './config';
+import { ensureDatabase } from './database';
+import { PlatformModule } from './platform.module';
+import { KAFKA, ServiceDefinition } from './service-definition';
+
+export interface RunningService {
+  app: INestApplication;
+  config: ServiceConfig;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+}
+
+/** The defaults a service uses when its environment is silent (local development). */
+export function defaultSettings(definition: ServiceDefinition): Record<string, unknown> {
+  return {
+    PORT: definition.defaultPort,
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/comms_credits_${definition.name.replace(/-/g, '_')}`,
+    KAFKA_GROUP_ID: definition.name,
+  };
+}
+
+/** Builds, wires and starts one service: HTTP API, OpenAPI at /docs, Kafka consumer, outbox relay. */
+export async function startService(definition: ServiceDefinition, settings: Record<string, unknown>): Promise<RunningService> {
+  const config = loadConfig(definition.configSchema ?? ServiceConfig, settings, defaultSettings(definition));
+
+  @Module({ imports: [PlatformModule.forService(definition, config), definition.module] })
+  class ServiceRootModule {}
+
+  const app = await NestFactory.create(ServiceRootModule, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(PinoLogger));
+  app.enableShutdownHooks();
+
+  const openApi = new DocumentBuilder()
+    .setTitle(definition.title)
+    .setDescription(definition.description)
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+
+  app.connectMicroservice(
+    {
+      strategy: new KafkaBatchTransport({
+        kafka: app.get<Kafka>(KAFKA),
+        groupId: config.KAFKA_GROUP_ID ?? definition.name,
+        transactions: app.get(Transactions),
+        deadLetters: app.get(KafkaPublisher),
+        schemas: definition.consumes,
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      }),
+    },
+    { inheritAppConfig: false },
+  );
+  await app.init(); // module init hooks first: the topics must exist before the consumer subscribes
+  await app.startAllMicroservices();
+  await app.listen(config.PORT, config.HOST);
+  const address = app.getHttpServer().address() as { port: number };
+  return { app, config, url: `http://127.0.0.1:${address.port}` };
+}
+
+/** `main.ts` of every app: settings from the environment; a bad one stops the process, named. */
+export async function bootstrapService(definition: ServiceDefinition): Promise<void> {
+  const logger = new Logger(definition.name);
+  try {
+    const { url } = await startService(definition, process.env);
+    logger.log(`${definition.name} is up: ${url} (health ${url}/health, OpenAPI ${url}/docs)`);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${definition.name}: ${error.message}\n`);
+    } else {
+      process.stderr.write(`${definition.name}: failed to start: ${(error as Error).stack ?? error}\n`);
+    }
+    process.exit(1);
+  }
+}
+
+/** A DataSource of the service's database with its migrations applied, for tools (rebuild, benchmarks). */
+export async function openServiceDatabase(definition: ServiceDefinition, settings: Record<string, unknown>): Promise<DataSource> {
+  const config = loadConfig(definition.configSchema ?? ServiceConfig, settings, defaultSettings(definition));
+  await ensureDatabase(config.DATABASE_URL);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    entities: definition.entities ?? [],
+    migrations: definition.migrations,
+    migrationsTransactionMode: 'each',
+    extra: { application_name: `${definition.name}-tool` },
+  });
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  return dataSource;
+}
+
+/** Empties the service's read models and replays its event store into them. */
+export async function rebuildServiceProjections(definition: ServiceDefinition, settings: Record<string, unknown>) {
+  const dataSource = await openServiceDatabase(definition, settings);
+  try {
+    return await rebuildProjections(new Transactions(dataSource), new EventStore(definition.projections));
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** `main.ts`: no argument serves; `rebuild-projections` rebuilds the read models and exits. */
+export async function runServiceCli(definition: ServiceDefinition, argv: string[]): Promise<void> {
+  const [command] = argv;
+  if (command === undefined || command === 'serve') return bootstrapService(definition);
+  if (command === 'rebuild-projections') {
+    try {
+      const result = await rebuildServiceProjections(definition, process.env);
+      process.stdout.write(`${definition.name}: rebuilt ${result.projections.join(', ')} from ${result.events} events\n`);
+      return;
+    } catch (error) {
+      process.stderr.write(`${definition.name}: rebuild failed: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+  }
+  process.stderr.write(`usage: ${definition.name} [serve | rebuild-projections]\n`);
+  process.exit(2);
+}

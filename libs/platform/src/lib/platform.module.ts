@@ -1,0 +1,142 @@
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+  ValidationPipe,
+} from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ALL_TOPICS } from '@comms-credits/contracts';
+import { EventStore, Transactions } from '@comms-credits/event-store';
+import { KafkaPublisher, OutboxRelay, createKafka, ensureTopics } from '@comms-credits/messaging';
+import { Kafka } from 'kafkajs';
+import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { ServiceConfig } from './config';
+import { ensureDatabase } from './database';
+import { HealthController } from './health.controller';
+import { KafkaHealthIndicator } from './kafka.health';
+import { ProblemFilter, validationProblem } from './problem';
+import { KAFKA, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
+
+/** Starts and stops what the service shares with Kafka, in an order that loses nothing. */
+@Injectable()
+export class MessagingLifecycle
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly publisher: KafkaPublisher,
+    private readonly relay: OutboxRelay,
+    private readonly kafkaHealth: KafkaHealthIndicator,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const topics = ALL_TOPICS.map((topic) => this.config.KAFKA_TOPIC_PREFIX + topic);
+    await ensureTopics(this.kafka, topics, {
+      partitions: this.config.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+    });
+    await this.publisher.connect();
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  /** Before the consumer stops (Nest closes microservices next), stop relaying. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+
+  /** After the consumer has finished its chunk and committed, close the producer. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.disconnect();
+    await this.kafkaHealth.close();
+  }
+}
+
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService(definition: ServiceDefinition, config: ServiceConfig): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            base: { service: definition.name },
+            timestamp: pino.stdTimeFunctions.isoTime,
+            formatters: { level: (label) => ({ level: label }) },
+            autoLogging: { ignore: (req) => req.url === '/health' },
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            await ensureDatabase(config.DATABASE_URL);
+            return {
+              type: 'postgres' as const,
+              url: config.DATABASE_URL,
+              entities: definition.entities ?? [],
+              migrations: definition.migrations,
+              migrationsRun: true,
+              migrationsTransactionMode: 'each' as const,
+              synchronize: false,
+              logging: ['error' as const],
+              retryAttempts: 3,
+              retryDelay: 1_000,
+              extra: { max: 10, application_name: definition.name },
+            };
+          },
+        }),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: ServiceConfig, useValue: config },
+        { provide: SERVICE_DEFINITION, useValue: definition },
+        {
+          provide: KAFKA,
+          useFactory: () =>
+            createKafka({
+              brokers: config.KAFKA_BROKERS.split(','),
+              clientId: config.KAFKA_CLIENT_ID ?? `${definition.name}-${process.pid}`,
+            }),
+        },
+        { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka, config.KAFKA_TOPIC_PREFIX) },
+        { provide: Transactions, inject: [DataSource], useFactory: (ds: DataSource) => new Transactions(ds) },
+        { provide: EventStore, useFactory: () => new EventStore(definition.projections) },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, KafkaPublisher],
+          useFactory: (ds: DataSource, publisher: KafkaPublisher) => new OutboxRelay(ds, publisher, { route: definition.route }),
+        },
+        KafkaHealthIndicator,
+        MessagingLifecycle,
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            exceptionFactory: validationProblem,
+          }),
+        },
+      ],
+      exports: [SERVICE_CONFIG, ServiceConfig, SERVICE_DEFINITION, KAFKA, KafkaPublisher, Transactions, EventStore, OutboxRelay],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './lib/pool-ledger.service';
+export * from './lib/pool-ledger.module';

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { Consumer, IHeaders, Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
+import { eventually } from './eventually';
+
+export interface ReceivedMessage {
+  topic: string;
+  key: string | null;
+  value: string;
+  /** The value parsed as JSON, or undefined when it is not JSON. */
+  json: Record<string, unknown> | undefined;
+  headers: Record<string, string>;
+}
+
+/** A plain kafkajs client for tests: publish raw or JSON values, and collect what a topic receives. */
+export class TestKafka {
+  private readonly kafka: Kafka;
+  private producer?: Producer;
+  private readonly consumers: Consumer[] = [];
+
+  constructor(
+    brokers = requiredEnv('TEST_KAFKA_BROKERS'),
+    /** The topic namespace of the services under test. */
+    readonly prefix = '',
+  ) {
+    this.kafka = new Kafka({ clientId: `test-${randomUUID().slice(0, 8)}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  }
+
+  /** Publishes values (objects become JSON, strings/Buffers go as they are), keyed by tenant. */
+  async publish(topic: string, values: (object | string | Buffer)[], key?: string): Promise<void> {
+    this.producer ??= this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    await this.producer.connect();
+    await this.producer.send({
+      topic: this.prefix + topic,
+      acks: -1,
+      messages: values.map((value) => ({
+        key: key ?? (typeof value === 'object' && !Buffer.isBuffer(value) ? String((value as { tenantId?: unknown }).tenantId ?? '') : ''),
+        value: typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value),
+      })),
+    });
+  }
+
+  /** Starts collecting a topic from its beginning; resolves once the consumer has joined. */
+  async collect(topic: string): Promise<Collector> {
+    const consumer = this.kafka.consumer({ groupId: `test-collector-${randomUUID()}`, maxWaitTimeInMs: 50 });
+    this.consumers.push(consumer);
+    const collector = new Collector();
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.prefix + topic, fromBeginning: true });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.run({
+      eachMessage: async ({ topic: from, message }) => {
+        const value = message.value?.toString() ?? '';
+        collector.messages.push({
+          topic: from.slice(this.prefix.length),
+          key: message.key?.toString() ?? null,
+          value,
+          json: parseJson(value),
+          headers: headersOf(message.headers),
+        });
+      },
+    });
+    await joined;
+    return collector;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.consumers.map((c) => c.disconnect()));
+    await this.producer?.disconnect();
+  }
+}
+
+export class Collector {
+  readonly messages: ReceivedMessage[] = [];
+
+  /** Waits until `count` messages match, and returns them. */
+  async waitFor(predicate: (m: ReceivedMessage) => boolean, count = 1, timeoutMs = 30_000): Promise<ReceivedMessage[]> {
+    return eventually(
+      () => {
+        const found = this.messages.filter(predicate);
+        if (found.length < count) throw new Error(`${found.length} of ${count} expected messages seen (${this.messages.length} in all)`);
+        return found;
+      },
+      { timeoutMs, message: 'messages did not arrive' },
+    );
+  }
+}
+
+function parseJson(value: string): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(value);
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers ?? {})
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+  );
+}
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run integration tests with jest -c jest.int.config.js`);
+  return value;
+}

@@ -1,0 +1,2 @@
+export * from './lib/toll-free.service';
+export * from './lib/toll-free.module';
