@@ -33,6 +33,8 @@ export interface BatchConsumerOptions {
   /** Most messages applied in one transaction; a fetched batch is cut into chunks of this size. */
   maxChunkSize?: number;
   retryBackoffMs?: number;
+  /** How long the group waits for a silent member before giving its partitions away (default 30 s). */
+  sessionTimeoutMs?: number;
   /** Start from the earliest offset when the group has none (default true). */
   fromBeginning?: boolean;
   /**
@@ -80,7 +82,7 @@ export class KafkaBatchConsumer {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 100,
     });

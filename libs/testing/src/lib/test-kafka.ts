@@ -63,6 +63,55 @@ export class TestKafka {
     return collector;
   }
 
+  /** Creates the namespace's topics (each with its .dlt) like a service does at start-up. */
+  async createTopics(topics: readonly string[], partitions = 2): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: topics.flatMap((t) => [t, `${t}.dlt`]).map((t) => ({ topic: this.prefix + t, numPartitions: partitions, replicationFactor: 1 })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** How many messages a topic holds (high watermarks summed over partitions). */
+  async messageCount(topic: string): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(this.prefix + topic);
+      return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Waits until a consumer group has committed every partition of a topic to its end. */
+  async waitUntilCaughtUp(groupId: string, topic: string, timeoutMs = 60_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await eventually(
+        async () => {
+          const ends = await admin.fetchTopicOffsets(this.prefix + topic);
+          const [committed] = await admin.fetchOffsets({ groupId, topics: [this.prefix + topic] });
+          for (const end of ends) {
+            const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+            if (BigInt(at === '-1' ? 0 : at) < BigInt(end.high)) {
+              throw new Error(`partition ${end.partition} committed at ${at} of ${end.high}`);
+            }
+          }
+        },
+        { timeoutMs, intervalMs: 100, message: `group ${groupId} did not catch up on ${topic}` },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.consumers.map((c) => c.disconnect()));
     await this.producer?.disconnect();

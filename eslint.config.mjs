@@ -1,0 +1,63 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Module boundaries are enforced, not described (style.md): apps never import apps, one
+ * service's scope never imports another's, contracts stay free of frameworks, and production
+ * code never imports the testing library.
+ */
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', '**/.run', '**/.nx', '**/coverage', 'tools/**/*.mjs'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allowCircularSelfDependency: false,
+          banTransitiveDependencies: false,
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
+            {
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: ['type:contracts'],
+              bannedExternalImports: ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express', 'nestjs-pino'],
+            },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:licensing', onlyDependOnLibsWithTags: ['scope:licensing', 'scope:shared'] },
+            { sourceTag: 'scope:dialout-policy', onlyDependOnLibsWithTags: ['scope:dialout-policy', 'scope:shared'] },
+            { sourceTag: 'scope:pool-ledger', onlyDependOnLibsWithTags: ['scope:pool-ledger', 'scope:shared'] },
+            { sourceTag: 'scope:credit-wallet', onlyDependOnLibsWithTags: ['scope:credit-wallet', 'scope:shared'] },
+            { sourceTag: 'scope:toll-free', onlyDependOnLibsWithTags: ['scope:toll-free', 'scope:shared'] },
+            { sourceTag: 'scope:system', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unsafe-function-type': 'off',
+    },
+  },
+  {
+    files: ['**/*.spec.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/test-support/**', 'libs/testing/**', 'apps/system-e2e/**', 'tools/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@comms-credits/testing', message: 'The testing library is for tests only.' }] },
+      ],
+    },
+  },
+];

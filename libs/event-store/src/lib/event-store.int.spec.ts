@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, ok, fail, Decider } from '@comms-credits/domain-kit';
+import { TestDatabase, createTestDatabase } from '@comms-credits/testing';
+import { DataSource } from 'typeorm';
+import {
+  BEGINNING,
+  EventStore,
+  EventStore1764000000000,
+  Projection,
+  RecordedEvent,
+  SqlClient,
+  Transactions,
+  VersionConflictError,
+  appendToStream,
+  decideAndAppend,
+  handleCommand,
+  readAll,
+  readStream,
+  rebuildProjections,
+  sqlClientOf,
+} from '../index';
+
+type CounterEvent = { type: 'Incremented'; data: { by: number } };
+type CounterCommand = { type: 'Increment'; by: number; max: number };
+const counter: Decider<CounterCommand, CounterEvent, number> = {
+  initialState: () => 0,
+  evolve: (total, event) => total + event.data.by,
+  decide: (command, total) =>
+    total + command.by > command.max
+      ? fail(new DomainError('COUNTER.LIMIT', `would pass ${command.max}`))
+      : ok([{ type: 'Incremented', data: { by: command.by } }]),
+};
+
+const totals: Projection = {
+  name: 'totals',
+  handles: ['Incremented'],
+  tables: ['test_totals'],
+  async apply(sql: SqlClient, events: RecordedEvent[]) {
+    for (const event of events) {
+      await sql.query(
+        `INSERT INTO test_totals (stream_id, total, events) VALUES ($1, $2, 1)
+         ON CONFLICT (stream_id) DO UPDATE SET total = test_totals.total + excluded.total, events = test_totals.events + 1`,
+        [event.streamId, (event.data as { by: number }).by],
+      );
+    }
+  },
+};
+
+class TotalsTable1764000000900 {
+  name = 'TotalsTable1764000000900';
+  async up(runner: { query(sql: string): Promise<unknown> }) {
+    await runner.query(`CREATE TABLE test_totals (stream_id text PRIMARY KEY, total bigint NOT NULL, events int NOT NULL)`);
+  }
+  async down() {}
+}
+
+describe('event store on PostgreSQL', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let tx: Transactions;
+  const store = new EventStore([totals]);
+  const target = (id: string) => ({ streamId: `counter:${id}`, streamType: 'counter', tenantId: 't1' });
+
+  beforeAll(async () => {
+    db = await createTestDatabase([EventStore1764000000000, TotalsTable1764000000900], 'es');
+    ds = db.dataSource;
+    tx = new Transactions(ds);
+  });
+  afterAll(() => db.drop());
+
+  it('appends many events in one round trip and reads the stream back in order', async () => {
+    const id = randomUUID();
+    const result = await tx.run((sql) =>
+      appendToStream(sql, {
+        ...target(id),
+        expectedVersion: 'no_stream',
+        events: [1, 2, 3].map((by) => ({ type: 'Incremented', data: { by } })),
+      }),
+    );
+    expect(result.nextExpectedVersion).toBe(3);
+    expect(result.globalPositions).toHaveLength(3);
+    expect(BigInt(result.globalPositions[0]!) < BigInt(result.globalPositions[2]!)).toBe(true);
+    const stream = await tx.run((sql) => readStream(sql, `counter:${id}`));
+    expect(stream.currentVersion).toBe(3);
+    expect(stream.events.map((e) => [e.streamPosition, e.data['by']])).toEqual([[1, 1], [2, 2], [3, 3]]);
+  });
+
+  it('refuses an append at a stale expected version, and appends nothing', async () => {
+    const id = randomUUID();
+    await tx.run((sql) => appendToStream(sql, { ...target(id), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 1 } }] }));
+    await expect(
+      tx.run((sql) => appendToStream(sql, { ...target(id), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 5 } }] })),
+    ).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(
+      tx.run((sql) => appendToStream(sql, { ...target(id), expectedVersion: 7, events: [{ type: 'Incremented', data: { by: 5 } }] })),
+    ).rejects.toBeInstanceOf(VersionConflictError);
+    const stream = await tx.run((sql) => readStream(sql, `counter:${id}`));
+    expect(stream.events.map((e) => e.data['by'])).toEqual([1]);
+  });
+
+  it('lets exactly one of two racing creators of a stream win (unique backstop)', async () => {
+    const id = randomUUID();
+    const attempts = await Promise.allSettled(
+      [1, 2].map((by) =>
+        tx.run((sql) => appendToStream(sql, { ...target(id), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by } }] })),
+      ),
+    );
+    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+    const rejected = attempts.find((a) => a.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toBeInstanceOf(VersionConflictError);
+  });
+
+  it('detects a version conflict between concurrent commands and retries the loser', async () => {
+    const id = randomUUID();
+    // Hold the first command inside its transaction until the second has read the same version.
+    let releaseFirst!: () => void;
+    const firstMayAppend = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let reads = 0;
+    const slowStore = new EventStore([totals]);
+    const originalRead = slowStore.readStream;
+    slowStore.readStream = (async (sql: SqlClient, streamId: string) => {
+      const result = await originalRead(sql, streamId);
+      reads++;
+      if (reads === 1) await firstMayAppend;
+      return result;
+    }) as typeof slowStore.readStream;
+
+    const first = handleCommand(tx, slowStore, target(id), counter, { type: 'Increment', by: 1, max: 100 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = await handleCommand(tx, store, target(id), counter, { type: 'Increment', by: 10, max: 100 });
+    releaseFirst();
+    const firstResult = await first;
+
+    expect(second).toMatchObject({ ok: true, value: { version: 1 } });
+    // The first one lost the race, was retried from a fresh read, and landed after it.
+    expect(firstResult).toMatchObject({ ok: true, value: { version: 2, state: 11 } });
+    expect(reads).toBe(2);
+    const [row] = await ds.query(`SELECT total, events FROM test_totals WHERE stream_id = $1`, [`counter:${id}`]);
+    expect(row).toEqual({ total: '11', events: 2 });
+  });
+
+  it('returns a business refusal as a result and writes nothing', async () => {
+    const id = randomUUID();
+    const result = await handleCommand(tx, store, target(id), counter, { type: 'Increment', by: 101, max: 100 });
+    expect(result).toMatchObject({ ok: false, error: { code: 'COUNTER.LIMIT' } });
+    expect((await tx.run((sql) => readStream(sql, `counter:${id}`))).currentVersion).toBe(0);
+  });
+
+  it('does not let a global reader skip an event of a transaction still in flight', async () => {
+    const start = await tx.run(async (sql) => {
+      const { rows } = await sql.query<{ p: string }>(`SELECT COALESCE(max(global_position), 0)::text AS p FROM es_events`);
+      const { rows: tx } = await sql.query<{ x: string }>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x`);
+      return { transactionId: String(BigInt(tx[0]!.x) - 1n), globalPosition: rows[0]!.p };
+    });
+    const slow = ds.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    try {
+      // The slow transaction takes the lower global position but commits last.
+      await appendToStream(sqlClientOf(slow), { ...target(`slow-${randomUUID()}`), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 1 } }] });
+      await tx.run((sql) =>
+        appendToStream(sql, { ...target(`fast-${randomUUID()}`), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 2 } }] }),
+      );
+      const whileInFlight = await tx.run((sql) => readAll(sql, start, 100));
+      expect(whileInFlight.events.filter((e) => e.streamId.startsWith('counter:fast-'))).toHaveLength(0);
+      await slow.commitTransaction();
+    } finally {
+      await slow.release();
+    }
+    const afterCommit = await tx.run((sql) => readAll(sql, start, 100));
+    const ours = afterCommit.events.filter((e) => /counter:(slow|fast)-/.test(e.streamId)).map((e) => e.streamId.split(':')[1]!.split('-')[0]);
+    expect(ours).toEqual(['slow', 'fast']);
+  });
+
+  it('reads the global order from the beginning in pages', async () => {
+    const first = await tx.run((sql) => readAll(sql, BEGINNING, 2));
+    expect(first.events).toHaveLength(2);
+    const second = await tx.run((sql) => readAll(sql, first.last, 2));
+    expect(second.events[0]!.globalPosition).not.toBe(first.events[1]!.globalPosition);
+  });
+
+  it('rebuilds projections to exactly the live read model', async () => {
+    // Earlier tests appended some events without projecting them (raw appendToStream); start clean.
+    await ds.query(`TRUNCATE es_events, es_streams, test_totals`);
+    for (let i = 0; i < 20; i++) {
+      await handleCommand(tx, store, target(`r${i % 4}-${randomUUID().slice(0, 4)}`), counter, { type: 'Increment', by: i, max: 1000 });
+    }
+    const live = await ds.query(`SELECT * FROM test_totals ORDER BY stream_id`);
+    const result = await rebuildProjections(tx, store);
+    const rebuilt = await ds.query(`SELECT * FROM test_totals ORDER BY stream_id`);
+    expect(result.projections).toEqual(['totals']);
+    expect(rebuilt).toEqual(live);
+    expect(live.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('appends across several streams in one statement, all or nothing', async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    await tx.run((sql) => appendToStream(sql, { ...target(a), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 1 } }] }));
+    await expect(
+      tx.run((sql) =>
+        store.append(sql, [
+          { ...target(a), expectedVersion: 0, events: [{ type: 'Incremented', data: { by: 1 } }] },
+          { ...target(b), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 1 } }] },
+        ]),
+      ),
+    ).rejects.toBeInstanceOf(VersionConflictError);
+    expect((await tx.run((sql) => readStream(sql, `counter:${b}`))).currentVersion).toBe(0);
+    const both = await tx.run((sql) =>
+      store.append(sql, [
+        { ...target(a), expectedVersion: 1, events: [{ type: 'Incremented', data: { by: 1 } }] },
+        { ...target(b), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 1 } }, { type: 'Incremented', data: { by: 2 } }] },
+      ]),
+    );
+    expect(both.map((e) => [e.streamId.slice(8), e.streamPosition])).toEqual([[a, 2], [b, 1], [b, 2]]);
+  });
+
+  it('decides on state folded from the stream', async () => {
+    const id = randomUUID();
+    await handleCommand(tx, store, target(id), counter, { type: 'Increment', by: 60, max: 100 });
+    const refused = await tx.run((sql) => decideAndAppend(sql, store, target(id), counter, { type: 'Increment', by: 50, max: 100 }));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'COUNTER.LIMIT' } });
+  });
+});

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { DeadLetterHeaders, Topics, telephonySchemas } from '@comms-credits/contracts';
+import { EventStore, EventStore1764000000000, Transactions } from '@comms-credits/event-store';
+import { TestDatabase, TestKafka, callEnded, createTestDatabase, eventually, requiredEnv } from '@comms-credits/testing';
+import { KafkaBatchConsumer } from './batch-consumer';
+import { inboxApplier } from './inbox-applier';
+import { createKafka } from './kafka-client';
+import { KafkaPublisher } from './publisher';
+import { startWorker } from './test-support/worker-process';
+
+class Effects1764000000901 {
+  name = 'Effects1764000000901';
+  async up(runner: { query(sql: string): Promise<unknown> }) {
+    // Deliberately no unique constraint: a double effect must show up as a second row.
+    await runner.query(`CREATE TABLE effects (id bigserial PRIMARY KEY, event_id text NOT NULL, call_id text NOT NULL, amount int NOT NULL)`);
+  }
+  async down() {}
+}
+
+const topic = Topics.CallEnded;
+
+describe('exactly-once effects over at-least-once Kafka', () => {
+  let db: TestDatabase;
+  let kafka: TestKafka;
+  let prefix: string;
+  const brokers = () => requiredEnv('TEST_KAFKA_BROKERS');
+
+  beforeEach(async () => {
+    db = await createTestDatabase([EventStore1764000000000, Effects1764000000901], 'msg');
+    prefix = `t${randomUUID().slice(0, 8)}.`;
+    kafka = new TestKafka(undefined, prefix);
+    await kafka.createTopics([topic]);
+  });
+
+  afterEach(async () => {
+    await kafka.close();
+    await db.drop();
+  });
+
+  async function effects(): Promise<{ rows: number; distinct: number; total: number }> {
+    const [row] = await db.dataSource.query(
+      `SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS distinct, COALESCE(sum(amount), 0)::int AS total FROM effects`,
+    );
+    return row;
+  }
+
+  function inProcessConsumer(groupId: string, onApply?: (callIds: string[]) => void) {
+    const client = createKafka({ brokers: brokers().split(','), clientId: groupId });
+    const publisher = new KafkaPublisher(client, prefix);
+    const transactions = new Transactions(db.dataSource);
+    const consumer = new KafkaBatchConsumer(client, {
+      groupId,
+      topics: { [topic]: telephonySchemas() },
+      deadLetters: publisher,
+      topicPrefix: prefix,
+      retryBackoffMs: 10,
+      apply: inboxApplier(transactions, groupId, async (sql, fresh) => {
+        onApply?.(fresh.map((m) => (m.event as unknown as { callId: string }).callId));
+        await sql.query(`INSERT INTO effects (event_id, call_id, amount) SELECT * FROM unnest($1::text[], $2::text[], $3::int[])`, [
+          fresh.map((m) => m.event.eventId),
+          fresh.map((m) => (m.event as unknown as { callId: string }).callId),
+          fresh.map((m) => (m.event as unknown as { durationSeconds: number }).durationSeconds),
+        ]);
+      }),
+    });
+    return { consumer, stop: async () => (await consumer.stop(), await publisher.disconnect()) };
+  }
+
+  it('has one effect for an event delivered three times', async () => {
+    const events = Array.from({ length: 30 }, (_, i) => callEnded({ tenantId: `t${i % 3}`, callId: `c${i}`, durationSeconds: i + 1 }));
+    await kafka.publish(topic, events.slice(0, 20));
+    await kafka.publish(topic, events); // the first 20 a second time
+    await kafka.publish(topic, [...events].reverse()); // all a third time, out of order
+    const groupId = `${prefix}dedupe`;
+    const { consumer, stop } = inProcessConsumer(groupId);
+    await consumer.start();
+    try {
+      await kafka.waitUntilCaughtUp(groupId, topic);
+      expect(await effects()).toEqual({ rows: 30, distinct: 30, total: (30 * 31) / 2 });
+    } finally {
+      await stop();
+    }
+  });
+
+  it('has no double effect when killed after its database commit but before its offset commit', async () => {
+    const events = Array.from({ length: 40 }, (_, i) => callEnded({ tenantId: 'contoso', callId: `c${i}`, durationSeconds: 1 }));
+    await kafka.publish(topic, events);
+    const env = { BROKERS: brokers(), TOPIC_PREFIX: prefix, DATABASE_URL: db.url, GROUP_ID: `${prefix}crashy`, MODE: 'consume', BATCH: '10' };
+
+    const crashing = startWorker({ ...env, CRASH_AFTER: '1' });
+    expect(await crashing.exited).toBe('SIGKILL');
+    const afterCrash = await effects();
+    expect(afterCrash.rows).toBeGreaterThan(0); // the first chunk was committed to the database…
+    expect(afterCrash.rows).toBeLessThan(40);
+
+    const restarted = startWorker(env); // …and is redelivered to the restarted consumer
+    try {
+      await kafka.waitUntilCaughtUp(env.GROUP_ID, topic);
+      expect(await effects()).toEqual({ rows: 40, distinct: 40, total: 40 });
+    } finally {
+      restarted.process.kill('SIGTERM');
+      await restarted.exited;
+    }
+  });
+
+  it('relays from the event store without losing or doubling an effect when the relay is killed mid-way', async () => {
+    const store = new EventStore();
+    const transactions = new Transactions(db.dataSource);
+    await transactions.run((sql) =>
+      store.append(
+        sql,
+        Array.from({ length: 30 }, (_, i) => ({
+          streamId: `call:contoso:r${i}`,
+          streamType: 'call',
+          tenantId: 'contoso',
+          expectedVersion: 'no_stream' as const,
+          events: [{ type: 'CallEnded', data: { callId: `r${i}`, durationSeconds: 2 } }],
+        })),
+      ),
+    );
+    const env = { BROKERS: brokers(), TOPIC_PREFIX: prefix, DATABASE_URL: db.url, MODE: 'relay', BATCH: '10' };
+
+    const crashing = startWorker({ ...env, CRASH_AFTER: '1' });
+    expect(await crashing.exited).toBe('SIGKILL');
+    expect(await kafka.messageCount(topic)).toBe(10); // published, checkpoint not stored
+
+    const resumed = startWorker(env);
+    expect(await resumed.exited).toBe(0);
+    expect(resumed.output()).toContain('relayed 30'); // the crashed batch again, then the rest
+    expect(await kafka.messageCount(topic)).toBe(40);
+
+    const groupId = `${prefix}after-relay`;
+    const { consumer, stop } = inProcessConsumer(groupId);
+    await consumer.start();
+    try {
+      await kafka.waitUntilCaughtUp(groupId, topic);
+      expect(await effects()).toEqual({ rows: 30, distinct: 30, total: 60 });
+    } finally {
+      await stop();
+    }
+  });
+
+  it('dead-letters a poison message after bounded retries while the messages after it are processed', async () => {
+    const dlt = await kafka.collect(`${topic}.dlt`);
+    const seen: string[] = [];
+    const groupId = `${prefix}poison`;
+    const { consumer, stop } = inProcessConsumer(groupId, (callIds) => {
+      seen.push(...callIds);
+      if (callIds.includes('poison')) throw new Error('cannot settle call poison');
+    });
+    await kafka.publish(topic, [
+      callEnded({ tenantId: 'contoso', callId: 'before', durationSeconds: 1 }),
+      callEnded({ tenantId: 'contoso', callId: 'poison', durationSeconds: 1 }),
+      callEnded({ tenantId: 'contoso', callId: 'after', durationSeconds: 1 }),
+    ]);
+    await consumer.start();
+    try {
+      const [dead] = await dlt.waitFor(() => true);
+      expect(dead!.json).toMatchObject({ callId: 'poison' });
+      expect(dead!.headers).toMatchObject({
+        [DeadLetterHeaders.Error]: 'Error: cannot settle call poison',
+        [DeadLetterHeaders.Attempts]: '3',
+        [DeadLetterHeaders.Consumer]: groupId,
+        [DeadLetterHeaders.SourceTopic]: `${prefix}${topic}`,
+      });
+      await kafka.waitUntilCaughtUp(groupId, topic);
+      const rows = await db.dataSource.query(`SELECT call_id FROM effects ORDER BY id`);
+      expect(rows.map((r: { call_id: string }) => r.call_id)).toEqual(['before', 'after']);
+      // The poison message was tried alone exactly three times.
+      expect(seen.filter((id) => id === 'poison').length).toBeGreaterThanOrEqual(3);
+      await eventually(async () => expect(dlt.messages).toHaveLength(1));
+    } finally {
+      await stop();
+    }
+  });
+});

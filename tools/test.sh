@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need, then lint, type check, unit tests
+# (no I/O) and integration tests (real Kafka and PostgreSQL; see libs/testing for how the run
+# gets its one broker and one database server).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash tools/ensure-deps.sh
+bash infra/kafka/kafka.sh fetch >&2   # the fallback broker and the container image both need the jars
+
+step() { printf '\n== %s\n' "$*"; }
+step "lint (module boundaries included)"
+npx nx run-many -t lint --outputStyle=static --skip-nx-cache=false
+step "type check"
+npx tsc -p tsconfig.json --noEmit
+step "unit tests"
+npx jest -c jest.unit.config.js --ci
+step "integration and end-to-end tests"
+npx jest -c jest.int.config.js --ci

@@ -1,0 +1,561 @@
+#!/usr/bin/env node
+// Bring up the whole system on this machine, without Docker:
+//   PostgreSQL check -> Kafka (infra/kafka/kafka.sh) -> one Nx build -> five services -> /health green.
+// Then it stays in the foreground; Ctrl-C stops everything it started.
+//
+//   node tools/up.mjs [--no-build] [--verbose] [--keep-kafka] [--help]
+//
+// Plain Node ESM on purpose: it must run right after `npm ci`, before anything is built.
+// Other scripts may import SERVICES (and the helpers) from here; main() runs only when this
+// file is the entry point.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The system, in start order. A later step (seeding, traffic simulator) reads this list. */
+export const SERVICES = [
+  { name: 'licensing', port: 3001, color: 36 }, // cyan
+  { name: 'dialout-policy', port: 3002, color: 35 }, // magenta
+  { name: 'pool-ledger', port: 3003, color: 33 }, // yellow
+  { name: 'credit-wallet', port: 3004, color: 32 }, // green
+  { name: 'toll-free', port: 3005, color: 34 }, // blue
+];
+
+const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+const HEALTH_TIMEOUT_MS = 90_000;
+const HEALTH_POLL_MS = 500;
+const STOP_GRACE_MS = 15_000; // SIGTERM, then SIGKILL after this
+const TAIL_LINES = 40; // log lines kept per service to explain a failure
+const SHOWN_LEVELS = new Set(['warn', 'error', 'fatal']);
+
+const USAGE = `usage: node tools/up.mjs [options]      (npm start)
+
+Brings up the whole system locally: checks PostgreSQL on 127.0.0.1:5432, starts Kafka
+(infra/kafka/kafka.sh, reusing a running broker), builds the five apps, starts them and
+waits until every GET /health answers 200. Ctrl-C stops everything it started.
+
+options:
+  --no-build     start what is already in dist/ (skip npx nx run-many -t build)
+  --verbose      show every log line of the services (default: warnings, errors and "is up")
+  --keep-kafka   leave Kafka running on exit even if this script started it
+  --help         show this help
+
+environment:
+  KAFKA_BROKERS  use this broker instead of starting one with kafka.sh (e.g. a remote one)
+  LOG_LEVEL, KAFKA_TOPIC_PARTITIONS, HOST, ...  passed through to every service
+  NO_COLOR       plain output`;
+
+// --- output --------------------------------------------------------------------------------
+
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code, text) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
+const bold = (text) => paint(1, text);
+const dim = (text) => paint(2, text);
+const red = (text) => paint(31, text);
+const green = (text) => paint(32, text);
+const yellow = (text) => paint(33, text);
+
+const LABEL_WIDTH = Math.max(...SERVICES.map((s) => s.name.length), 'kafka'.length);
+const label = (name, color = 1) => paint(color, name.padEnd(LABEL_WIDTH));
+
+/** Messages of this script itself, so they stand out from the services' lines. */
+const say = (message) => console.log(`${label('up', 1)} ${message}`);
+const warn = (message) => console.error(`${label('up', 1)} ${yellow(message)}`);
+const fail = (message) => console.error(`${label('up', 1)} ${red(message)}`);
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+// --- child processes -----------------------------------------------------------------------
+
+/**
+ * Every process this script started and still owns, so a signal at any moment (even during the
+ * build or Kafka's start) can stop them. Children run in their own process group (detached):
+ * a Ctrl-C in the terminal then reaches only this script, which stops them in order.
+ */
+const children = new Set();
+
+function spawnOwned(command, args, options = {}) {
+  const child = spawn(command, args, { cwd: ROOT, detached: true, ...options });
+  children.add(child);
+  child.closed = new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
+    child.on('error', (error) => {
+      children.delete(child);
+      resolve({ code: null, signal: null, error });
+    });
+  });
+  return child;
+}
+
+/** Signals the child's whole process group (npx -> nx -> tsc), falling back to the child alone. */
+function signalGroup(child, signal) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** SIGTERM, then SIGKILL if the child is still there after the grace period. */
+async function stopChild(child, graceMs = STOP_GRACE_MS) {
+  signalGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => {
+    warn(`${child.displayName ?? child.pid} still running ${seconds(graceMs)} after SIGTERM, sending SIGKILL`);
+    signalGroup(child, 'SIGKILL');
+  }, graceMs);
+  const result = await child.closed;
+  clearTimeout(timer);
+  return result;
+}
+
+/** Runs a command to completion, collecting its output; `onLine` sees each line as it comes. */
+async function run(command, args, { env = process.env, onLine } = {}) {
+  const child = spawnOwned(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  const collect = (stream, name) =>
+    createInterface({ input: stream }).on('line', (line) => {
+      lines.push({ stream: name, line });
+      onLine?.(line, name);
+    });
+  collect(child.stdout, 'stdout');
+  collect(child.stderr, 'stderr');
+  const { code, signal, error } = await child.closed;
+  const stdout = lines.filter((l) => l.stream === 'stdout').map((l) => l.line);
+  return { code, signal, error, stdout, all: lines.map((l) => l.line) };
+}
+
+// --- 1. PostgreSQL -------------------------------------------------------------------------
+
+async function postgresAnswers() {
+  let pg;
+  try {
+    pg = (await import('pg')).default;
+  } catch {
+    throw new Error('the "pg" package is missing: run `npm ci` first');
+  }
+  const client = new pg.Client({ ...POSTGRES, database: 'postgres', connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: error.message || error.code || String(error) };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Debian's way to start a cluster when there is no systemd (containers, CI machines). */
+function startLocalClusters() {
+  let versions = [];
+  try {
+    versions = readdirSync('/etc/postgresql');
+  } catch {
+    return false;
+  }
+  let started = false;
+  for (const version of versions) {
+    say(`starting PostgreSQL ${version}: pg_ctlcluster --skip-systemctl-redirect ${version} main start`);
+    const result = spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
+      encoding: 'utf8',
+    });
+    if (result.status === 0) started = true;
+    else warn(`pg_ctlcluster ${version} main start failed: ${(result.stderr || result.error?.message || '').trim()}`);
+  }
+  return started;
+}
+
+async function ensurePostgres() {
+  const where = `${POSTGRES.host}:${POSTGRES.port}`;
+  let check = await postgresAnswers();
+  if (check.ok) return say(`PostgreSQL answers on ${where}`);
+
+  warn(`PostgreSQL does not answer on ${where} (${check.reason}); trying to start it`);
+  if (startLocalClusters()) {
+    // pg_ctlcluster returns once the server accepts connections, but give it a moment anyway.
+    for (let i = 0; i < 10 && !(check = await postgresAnswers()).ok; i++) await sleep(500);
+  }
+  if (!check.ok) {
+    throw new Error(
+      `PostgreSQL does not answer on ${where} as user "${POSTGRES.user}" (${check.reason}).\n` +
+        `  Start it (e.g. \`pg_ctlcluster 15 main start\`) with trust auth for local connections, then run again.`,
+    );
+  }
+  say(`PostgreSQL started and answers on ${where}`);
+}
+
+// --- 2. Kafka ------------------------------------------------------------------------------
+
+const KAFKA_SH = ['infra/kafka/kafka.sh'];
+
+/** Starts Kafka with kafka.sh unless one runs already; returns the brokers and who owns them. */
+async function ensureKafka() {
+  if (process.env.KAFKA_BROKERS) {
+    say(`using KAFKA_BROKERS=${process.env.KAFKA_BROKERS} from the environment (not starting Kafka)`);
+    return { brokers: process.env.KAFKA_BROKERS, startedByUs: false };
+  }
+  // `status` first: `start` reuses a running broker too, but then it is not ours to stop.
+  const status = await run('bash', [...KAFKA_SH, 'status']);
+  const alreadyRunning = status.code === 0;
+
+  say(alreadyRunning ? 'Kafka is already running (reusing it)' : 'starting Kafka (infra/kafka/kafka.sh start)…');
+  kafkaState.starting = !alreadyRunning;
+  const start = await run('bash', [...KAFKA_SH, 'start'], {
+    // kafka.sh speaks on stderr (fetching jars, waiting); show it, it can take a while the first time
+    onLine: (line, stream) => stream === 'stderr' && console.log(`${label('kafka')} ${dim(line)}`),
+  });
+  const brokersLine = start.stdout.filter((l) => l.startsWith('KAFKA_BROKERS=')).pop();
+  if (start.code !== 0 || !brokersLine) {
+    throw new Error(
+      `could not start Kafka (kafka.sh start exited ${start.code ?? start.signal}).\n` +
+        '  If another broker already listens on 127.0.0.1:9092, use it: KAFKA_BROKERS=127.0.0.1:9092 npm start',
+    );
+  }
+  const brokers = brokersLine.slice('KAFKA_BROKERS='.length).trim();
+  say(`Kafka ready at ${brokers}`);
+  return { brokers, startedByUs: !alreadyRunning };
+}
+
+async function stopKafka() {
+  say('stopping Kafka (infra/kafka/kafka.sh stop)…');
+  const result = await run('bash', [...KAFKA_SH, 'stop'], {
+    onLine: (line) => console.log(`${label('kafka')} ${dim(line)}`),
+  });
+  if (result.code !== 0) warn(`kafka.sh stop exited ${result.code ?? result.signal}`);
+}
+
+// --- 3. build ------------------------------------------------------------------------------
+
+async function buildApps() {
+  const args = ['nx', 'run-many', '-t', 'build', '-p', SERVICES.map((s) => s.name).join(',')];
+  say(`building ${SERVICES.length} apps: npx ${args.join(' ')}`);
+  const began = Date.now();
+  // No Nx daemon: it would outlive this script as a background process nobody asked for.
+  const env = { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false', NX_TUI: 'false' };
+  const result = await run('npx', args, {
+    env,
+    onLine: options.verbose ? (line) => console.log(`${label('build')} ${dim(line)}`) : undefined,
+  });
+  if (result.code !== 0) {
+    if (!options.verbose) result.all.slice(-60).forEach((line) => console.error(`${label('build')} ${line}`));
+    throw new Error(`build failed (exit ${result.code ?? result.signal}); fix it or start the last build with --no-build`);
+  }
+  say(`built in ${seconds(Date.now() - began)}`);
+}
+
+// --- 4. services ---------------------------------------------------------------------------
+
+const mainJs = (service) => path.join(ROOT, 'dist/apps', service.name, 'apps', service.name, 'src/main.js');
+const databaseUrl = (service) =>
+  `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/comms_credits_${service.name.replace(/-/g, '_')}`;
+
+/** Where to reach a service from here: a wildcard bind address is reachable on loopback. */
+function baseUrl(service) {
+  const host = process.env.HOST && !['0.0.0.0', '::'].includes(process.env.HOST) ? process.env.HOST : '127.0.0.1';
+  return `http://${host.includes(':') ? `[${host}]` : host}:${service.port}`;
+}
+
+function serviceEnv(service, brokers) {
+  const env = { ...process.env };
+  // Settings that must differ per service never come from our own environment:
+  // five services sharing one PORT or one database would clash.
+  for (const key of ['PORT', 'DATABASE_URL', 'KAFKA_GROUP_ID', 'KAFKA_CLIENT_ID']) delete env[key];
+  return {
+    ...env,
+    PORT: String(service.port),
+    HOST: process.env.HOST || '127.0.0.1',
+    DATABASE_URL: databaseUrl(service),
+    KAFKA_BROKERS: brokers,
+    KAFKA_GROUP_ID: service.name,
+    LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+  };
+}
+
+/** Fails early with a clear message instead of five EADDRINUSE stack traces. */
+async function assertPortsFree() {
+  for (const service of SERVICES) {
+    const free = await new Promise((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(service.port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (!free) {
+      throw new Error(
+        `port ${service.port} (${service.name}) is already in use: is the system already running?\n` +
+          `  see who holds it: ss -ltnp 'sport = :${service.port}'`,
+      );
+    }
+  }
+}
+
+/** A service's JSON log line as one readable line; anything else (stderr, stack traces) as is. */
+function formatLine(line) {
+  if (!line.startsWith('{')) return { text: line, level: undefined };
+  let entry;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return { text: line, level: undefined };
+  }
+  const { level, time, msg, context, service, err, pid, hostname, ...rest } = entry;
+  const levelText = String(level ?? '').toUpperCase().padEnd(5);
+  const coloredLevel = SHOWN_LEVELS.has(level) ? (level === 'warn' ? yellow(levelText) : red(levelText)) : dim(levelText);
+  let text = `${coloredLevel} ${context ? dim(`[${context}] `) : ''}${msg ?? ''}`;
+  if (err) text += `\n${err.stack ?? err.message ?? JSON.stringify(err)}`;
+  if (options.verbose && Object.keys(rest).length > 0) text += ` ${dim(JSON.stringify(rest))}`;
+  return { text, level, msg: String(msg ?? '') };
+}
+
+/** Starts one service; its lines go to our stdout (filtered) and to a short tail kept for errors. */
+function startService(service, brokers) {
+  const child = spawnOwned(process.execPath, [mainJs(service)], {
+    env: serviceEnv(service, brokers),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.displayName = service.name;
+  const running = { ...service, child, url: baseUrl(service), tail: [], saidUp: false, healthy: false };
+
+  const onLine = (line) => {
+    const { text, level, msg } = formatLine(line);
+    running.tail.push(text);
+    if (running.tail.length > TAIL_LINES) running.tail.shift();
+    // Non-JSON lines are the unusual ones (start-up failures, crashes): always show them.
+    const isFirstUp = !running.saidUp && /\bis up\b/.test(msg ?? '');
+    if (isFirstUp) running.saidUp = true;
+    if (options.verbose || level === undefined || SHOWN_LEVELS.has(level) || isFirstUp) {
+      console.log(`${label(service.name, service.color)} ${text}`);
+    }
+  };
+  createInterface({ input: child.stdout }).on('line', onLine);
+  createInterface({ input: child.stderr }).on('line', onLine);
+  return running;
+}
+
+function printTail(service) {
+  console.error(`${label(service.name, service.color)} ${bold(`last ${service.tail.length} log lines:`)}`);
+  for (const line of service.tail) console.error(`${label(service.name, service.color)}   ${line}`);
+}
+
+const describeExit = ({ code, signal, error }) =>
+  error ? error.message : signal ? `signal ${signal}` : `exit code ${code}`;
+
+// --- 5. health -----------------------------------------------------------------------------
+
+async function healthOf(service) {
+  try {
+    const response = await fetch(`${service.url}/health`, { signal: AbortSignal.timeout(2000) });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    return { status: 0, body: error.cause?.code ?? error.message };
+  }
+}
+
+/**
+ * Polls every /health until all answer 200. Fails fast if a service exits meanwhile (its
+ * own log says why) and after HEALTH_TIMEOUT_MS otherwise, naming those still not healthy.
+ */
+async function waitUntilHealthy(services) {
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  const exited = Promise.race(services.map((s) => s.child.closed.then((result) => ({ service: s, result }))));
+  let early;
+  exited.then((value) => (early = value));
+
+  while (true) {
+    if (early) {
+      printTail(early.service);
+      throw new Error(`${early.service.name} exited during start-up (${describeExit(early.result)})`);
+    }
+    const pending = services.filter((s) => !s.healthy);
+    const checks = await Promise.all(pending.map(async (s) => [s, await healthOf(s)]));
+    for (const [service, check] of checks) {
+      service.lastHealth = check;
+      if (check.status === 200) service.healthy = true;
+    }
+    if (services.every((s) => s.healthy)) return;
+    if (Date.now() > deadline) {
+      const unhealthy = services.filter((s) => !s.healthy);
+      for (const service of unhealthy) {
+        printTail(service);
+        console.error(`${label(service.name, service.color)} last /health: ${service.lastHealth.status || 'no answer'} ${service.lastHealth.body}`);
+      }
+      throw new Error(
+        `not healthy after ${seconds(HEALTH_TIMEOUT_MS)}: ${unhealthy.map((s) => s.name).join(', ')}`,
+      );
+    }
+    await sleep(HEALTH_POLL_MS);
+  }
+}
+
+function printSummary(services, brokers, startedAt) {
+  const rows = [
+    ['service', 'url', 'health', 'docs'],
+    ...services.map((s) => [s.name, s.url, `${s.url}/health`, `${s.url}/docs`]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const format = (row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const pool = services.find((s) => s.name === 'pool-ledger') ?? services[0];
+  const wallet = services.find((s) => s.name === 'credit-wallet') ?? services[0];
+
+  console.log('');
+  console.log(green(bold(`All ${services.length} services healthy ${seconds(Date.now() - startedAt)} after start.`)));
+  console.log('');
+  console.log(bold(format(rows[0])));
+  for (const row of rows.slice(1)) console.log(format(row));
+  console.log('');
+  console.log(`Kafka       ${brokers}`);
+  console.log(`PostgreSQL  postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port} (databases comms_credits_*)`);
+  console.log('');
+  console.log(bold('Try:'));
+  console.log(`  curl -s localhost:${pool.port}/health`);
+  console.log(`  curl -s localhost:${pool.port}/tenants/contoso/calls`);
+  console.log(`  curl -s localhost:${wallet.port}/docs-json | head -c 400; echo`);
+  console.log('');
+  console.log(dim(`Showing ${options.verbose ? 'all log lines' : 'warnings and errors only (--verbose for all)'}. Ctrl-C stops everything.`));
+}
+
+// --- hooks for later steps -----------------------------------------------------------------
+
+/**
+ * Runs once every /health is green. Deliberately empty for now: the place for "seed a demo
+ * tenant" and "start a traffic simulator". A long-running helper started here should be
+ * started with spawnOwned() so that shutdown() stops it along with the services.
+ * @param {Array<{name: string, port: number, url: string}>} services
+ */
+export async function afterHealthy(services) {
+  void services;
+}
+
+// --- 6. shutdown ---------------------------------------------------------------------------
+
+const kafkaState = { starting: false, startedByUs: false };
+let running = []; // the services, once started
+let shuttingDown = null;
+
+/**
+ * Stops the services (in parallel: they do not depend on each other for shutdown), then any
+ * other child still running (a build, kafka.sh), then Kafka if this script started it.
+ * Idempotent: a second call waits for the first.
+ */
+function shutdown(exitCode, reason) {
+  if (shuttingDown) return shuttingDown;
+  shuttingDown = (async () => {
+    if (reason) (exitCode === 0 ? say : fail)(reason);
+    const services = running.filter((s) => children.has(s.child));
+    if (services.length > 0) say(`stopping ${services.map((s) => s.name).join(', ')} (SIGTERM)…`);
+    await Promise.all(
+      services.map(async (s) => {
+        const result = await stopChild(s.child);
+        console.log(`${label(s.name, s.color)} ${dim(`stopped (${describeExit(result)})`)}`);
+      }),
+    );
+    await Promise.all([...children].map((child) => stopChild(child)));
+    const ownKafka = kafkaState.startedByUs || kafkaState.starting;
+    if (ownKafka && !options['keep-kafka']) await stopKafka();
+    else if (ownKafka) say('leaving Kafka running (--keep-kafka); stop it with: bash infra/kafka/kafka.sh stop');
+    say(exitCode === 0 ? 'all stopped' : 'stopped');
+    process.exit(exitCode);
+  })();
+  return shuttingDown;
+}
+
+function installSignalHandlers() {
+  let signals = 0;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      signals += 1;
+      if (signals === 1) return void shutdown(0, `${signal} received`);
+      // An impatient second Ctrl-C: no more grace for the services, but Kafka still stops cleanly.
+      warn(`${signal} again: killing the services now`);
+      for (const s of running) signalGroup(s.child, 'SIGKILL');
+    });
+  }
+  // Last resort if this script dies of a bug: never leave services behind.
+  process.on('exit', () => {
+    for (const child of children) signalGroup(child, 'SIGKILL');
+  });
+}
+
+// --- main ----------------------------------------------------------------------------------
+
+let options = {};
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function parseOptions(argv) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        'no-build': { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        'keep-kafka': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+/** Watches the services after start-up: one that dies takes the rest down, loudly. */
+function watchForCrashes(services) {
+  for (const service of services) {
+    service.child.closed.then((result) => {
+      if (shuttingDown) return;
+      printTail(service);
+      shutdown(1, `${service.name} exited unexpectedly (${describeExit(result)}); stopping the rest`);
+    });
+  }
+}
+
+export async function main(argv = process.argv.slice(2)) {
+  options = parseOptions(argv);
+  if (options.help) return console.log(USAGE);
+  const startedAt = Date.now();
+  installSignalHandlers();
+  process.on('uncaughtException', (error) => void shutdown(1, `bug in tools/up.mjs: ${error.stack}`));
+
+  try {
+    await assertPortsFree();
+    await ensurePostgres();
+    const kafka = await ensureKafka();
+    kafkaState.startedByUs = kafka.startedByUs;
+    kafkaState.starting = false;
+    if (shuttingDown) return;
+    if (!options['no-build']) await buildApps();
+    if (shuttingDown) return;
+
+    say(`starting ${SERVICES.map((s) => s.name).join(', ')}…`);
+    const servicesStartedAt = Date.now();
+    running = SERVICES.map((service) => startService(service, kafka.brokers));
+    await waitUntilHealthy(running);
+    if (shuttingDown) return;
+    say(`all healthy ${seconds(Date.now() - servicesStartedAt)} after the services started`);
+    watchForCrashes(running);
+    printSummary(running, kafka.brokers, startedAt);
+    await afterHealthy(running.map(({ name, port, url }) => ({ name, port, url })));
+  } catch (error) {
+    if (shuttingDown) return; // a signal interrupted a step; shutdown() reports and exits
+    await shutdown(1, error.message);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  await main();
+}
