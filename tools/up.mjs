@@ -49,7 +49,7 @@ options:
 
 environment:
   KAFKA_BROKERS  use this broker instead of starting one with kafka.sh (e.g. a remote one)
-  LOG_LEVEL, KAFKA_TOPIC_PARTITIONS, HOST, ...  passed through to every service
+  LOG_LEVEL, KAFKA_TOPIC_PARTITIONS, ...  passed through to every service
   NO_COLOR       plain output`;
 
 // --- output --------------------------------------------------------------------------------
@@ -264,21 +264,18 @@ const mainJs = (service) => path.join(ROOT, 'dist/apps', service.name, 'apps', s
 const databaseUrl = (service) =>
   `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/comms_credits_${service.name.replace(/-/g, '_')}`;
 
-/** Where to reach a service from here: a wildcard bind address is reachable on loopback. */
-function baseUrl(service) {
-  const host = process.env.HOST && !['0.0.0.0', '::'].includes(process.env.HOST) ? process.env.HOST : '127.0.0.1';
-  return `http://${host.includes(':') ? `[${host}]` : host}:${service.port}`;
-}
+const baseUrl = (service) => `http://127.0.0.1:${service.port}`;
 
 function serviceEnv(service, brokers) {
   const env = { ...process.env };
-  // Settings that must differ per service never come from our own environment:
-  // five services sharing one PORT or one database would clash.
-  for (const key of ['PORT', 'DATABASE_URL', 'KAFKA_GROUP_ID', 'KAFKA_CLIENT_ID']) delete env[key];
+  // Settings that must differ per service never come from our own environment: five services
+  // sharing one PORT or one database would clash. HOST neither: some shells export HOST as the
+  // machine's name, which is no bind address; the local system listens on loopback only.
+  for (const key of ['PORT', 'HOST', 'DATABASE_URL', 'KAFKA_GROUP_ID', 'KAFKA_CLIENT_ID']) delete env[key];
   return {
     ...env,
     PORT: String(service.port),
-    HOST: process.env.HOST || '127.0.0.1',
+    HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl(service),
     KAFKA_BROKERS: brokers,
     KAFKA_GROUP_ID: service.name,
@@ -315,7 +312,11 @@ function formatLine(line) {
   const { level, time, msg, context, service, err, pid, hostname, ...rest } = entry;
   const levelText = String(level ?? '').toUpperCase().padEnd(5);
   const coloredLevel = SHOWN_LEVELS.has(level) ? (level === 'warn' ? yellow(levelText) : red(levelText)) : dim(levelText);
-  let text = `${coloredLevel} ${context ? dim(`[${context}] `) : ''}${msg ?? ''}`;
+  // the context is noise when it only repeats the service's name (the prefix says it already)
+  const shownContext = context && context !== service ? dim(`[${context}] `) : '';
+  let text = `${coloredLevel} ${shownContext}${msg ?? ''}`;
+  // kafkajs puts the reason of a warning in `error` (e.g. "The group coordinator is not available")
+  if (typeof rest.error === 'string' && !options.verbose) text += `: ${rest.error}`;
   if (err) text += `\n${err.stack ?? err.message ?? JSON.stringify(err)}`;
   if (options.verbose && Object.keys(rest).length > 0) text += ` ${dim(JSON.stringify(rest))}`;
   return { text, level, msg: String(msg ?? '') };
@@ -328,27 +329,28 @@ function startService(service, brokers) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.displayName = service.name;
-  const running = { ...service, child, url: baseUrl(service), tail: [], saidUp: false, healthy: false };
+  const entry = { ...service, child, url: baseUrl(service), tail: [], saidUp: false, healthy: false };
 
   const onLine = (line) => {
     const { text, level, msg } = formatLine(line);
-    running.tail.push(text);
-    if (running.tail.length > TAIL_LINES) running.tail.shift();
     // Non-JSON lines are the unusual ones (start-up failures, crashes): always show them.
-    const isFirstUp = !running.saidUp && /\bis up\b/.test(msg ?? '');
-    if (isFirstUp) running.saidUp = true;
-    if (options.verbose || level === undefined || SHOWN_LEVELS.has(level) || isFirstUp) {
-      console.log(`${label(service.name, service.color)} ${text}`);
-    }
+    const isFirstUp = !entry.saidUp && /\bis up\b/.test(msg ?? '');
+    if (isFirstUp) entry.saidUp = true;
+    const shown = options.verbose || level === undefined || SHOWN_LEVELS.has(level) || isFirstUp;
+    if (shown) console.log(`${label(service.name, service.color)} ${text}`);
+    entry.tail.push({ text, shown });
+    if (entry.tail.length > TAIL_LINES) entry.tail.shift();
   };
   createInterface({ input: child.stdout }).on('line', onLine);
   createInterface({ input: child.stderr }).on('line', onLine);
-  return running;
+  return entry;
 }
 
+/** The service's last lines, hidden ones included, to explain a failure; unless all are on screen already. */
 function printTail(service) {
+  if (service.tail.every((line) => line.shown)) return;
   console.error(`${label(service.name, service.color)} ${bold(`last ${service.tail.length} log lines:`)}`);
-  for (const line of service.tail) console.error(`${label(service.name, service.color)}   ${line}`);
+  for (const { text } of service.tail) console.error(`${label(service.name, service.color)}   ${text}`);
 }
 
 const describeExit = ({ code, signal, error }) =>
@@ -375,7 +377,7 @@ async function waitUntilHealthy(services) {
   let early;
   exited.then((value) => (early = value));
 
-  while (true) {
+  while (!shuttingDown) {
     if (early) {
       printTail(early.service);
       throw new Error(`${early.service.name} exited during start-up (${describeExit(early.result)})`);

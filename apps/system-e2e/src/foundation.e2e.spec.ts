@@ -1,4 +1,6 @@
 import { DeadLetterHeaders, Topics, deadLetterTopicOf } from '@comms-credits/contracts';
+import { rebuildServiceProjections } from '@comms-credits/platform';
+import { Client } from 'pg';
 import { TestKafka, TestSystem, callEnded, callStarted, eventually, startTestSystem, uniqueTenant } from '@comms-credits/testing';
 import { allServices, serviceNames } from './all-services';
 
@@ -82,6 +84,25 @@ describe('the five services on the real broker', () => {
         return entry;
       });
       expect(call).toMatchObject({ callType: 'user_out', durationSeconds: 61 });
+    }
+  });
+
+  it('rebuilds every read model from the event store to exactly what the live projection built', async () => {
+    for (const definition of allServices) {
+      const before = await system.get<CallEntry[]>(definition.name, `/tenants/${tenant}/calls`);
+      expect(before.length).toBeGreaterThanOrEqual(2);
+      const settings = system.services[definition.name]!.config as unknown as Record<string, unknown>;
+      // Damage the read model: the rebuild must restore it from the events alone.
+      const db = new Client({ connectionString: String(settings['DATABASE_URL']) });
+      await db.connect();
+      await db.query(`UPDATE rm_call_log SET duration_seconds = 0, to_number = NULL WHERE tenant_id = $1`, [tenant]);
+      await db.end();
+      expect(await system.get<CallEntry[]>(definition.name, `/tenants/${tenant}/calls`)).not.toEqual(before);
+
+      const result = await rebuildServiceProjections(definition, settings);
+      expect(result.events).toBeGreaterThanOrEqual(4);
+      const after = await system.get<CallEntry[]>(definition.name, `/tenants/${tenant}/calls`);
+      expect(after).toEqual(before);
     }
   });
 });

@@ -1,29 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { CallEnded, CallStarted } from '@comms-credits/contracts';
-import { EventStore, SqlClient, decideAndAppend } from '@comms-credits/event-store';
+import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
 import { CallLogCommand, callLogDecider, callStreamId } from './call-log.decider';
 
-/** Records what the service saw of a call, inside the transaction of the consumed message. */
+/**
+ * Records what the service saw of calls, inside the transaction of the consumed chunk: all the
+ * chunk's calls are read, decided, appended and projected in a handful of statements.
+ */
 @Injectable()
 export class CallLog {
   constructor(private readonly store: EventStore) {}
 
-  observeStarted(sql: SqlClient, event: CallStarted) {
-    return this.observe(sql, event, { type: 'ObserveStart', event });
+  observeStarted(sql: SqlClient, events: CallStarted[]) {
+    return this.observe(sql, events.map((event) => ({ type: 'ObserveStart', event }) as const));
   }
 
-  observeEnded(sql: SqlClient, event: CallEnded) {
-    return this.observe(sql, event, { type: 'ObserveEnd', event });
+  observeEnded(sql: SqlClient, events: CallEnded[]) {
+    return this.observe(sql, events.map((event) => ({ type: 'ObserveEnd', event }) as const));
   }
 
-  private observe(sql: SqlClient, event: CallStarted | CallEnded, command: CallLogCommand) {
-    return decideAndAppend(
+  private observe(sql: SqlClient, commands: CallLogCommand[]) {
+    return decideAndAppendBatch(
       sql,
       this.store,
-      { streamId: callStreamId(event.tenantId, event.callId), streamType: 'call', tenantId: event.tenantId },
       callLogDecider,
-      command,
-      { metadata: { correlationId: event.callId, causationId: event.eventId } },
+      commands.map((command) => ({
+        target: { streamId: callStreamId(command.event.tenantId, command.event.callId), streamType: 'call', tenantId: command.event.tenantId },
+        command,
+        options: { metadata: { correlationId: command.event.callId, causationId: command.event.eventId } },
+      })),
     );
   }
 }

@@ -86,3 +86,65 @@ export async function handleCommand<Command, Event extends DomainEvent<string, u
     }
   }
 }
+
+export interface BatchItem<Command> {
+  target: StreamTarget;
+  command: Command;
+  options?: Pick<CommandOptions, 'metadata' | 'eventIds'>;
+}
+
+/**
+ * `decideAndAppend` for many commands in one transaction and a constant number of round trips:
+ * read every stream at once, decide each command in order (several commands on one stream see
+ * each other's events), then append all streams in one statement and project once. A version
+ * conflict throws (the whole batch is retried by the consumer).
+ */
+export async function decideAndAppendBatch<Command, Event extends DomainEvent<string, unknown>, State>(
+  sql: SqlClient,
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  items: BatchItem<Command>[],
+): Promise<Result<Event[], DomainError>[]> {
+  const streamIds = [...new Set(items.map((i) => i.target.streamId))];
+  const loaded = await store.readStreams(sql, streamIds);
+  const states = new Map<string, State>();
+  const pending = new Map<string, { target: StreamTarget; version: number; events: NewEventOf[] }>();
+  const results: Result<Event[], DomainError>[] = [];
+
+  for (const item of items) {
+    const { streamId } = item.target;
+    const stream = loaded.get(streamId)!;
+    let state = states.get(streamId);
+    if (state === undefined) state = fold(decider.evolve, decider.initialState(), stream.events as unknown as Event[]);
+    const decision = decider.decide(item.command, state);
+    results.push(decision);
+    if (decision.ok && decision.value.length > 0) {
+      const entry = pending.get(streamId) ?? { target: item.target, version: stream.currentVersion, events: [] };
+      decision.value.forEach((event, i) =>
+        entry.events.push({
+          type: event.type,
+          data: event.data as Record<string, unknown>,
+          metadata: item.options?.metadata,
+          eventId: item.options?.eventIds?.(i),
+        }),
+      );
+      pending.set(streamId, entry);
+      state = decision.value.reduce(decider.evolve, state);
+    }
+    states.set(streamId, state);
+  }
+
+  if (pending.size > 0) {
+    await store.append(
+      sql,
+      [...pending.values()].map(({ target, version, events }) => ({
+        ...target,
+        expectedVersion: version === 0 ? 'no_stream' : version,
+        events,
+      })),
+    );
+  }
+  return results;
+}
+
+type NewEventOf = { type: string; data: Record<string, unknown>; metadata?: EventMetadata; eventId?: string };

@@ -13,6 +13,7 @@ import {
   VersionConflictError,
   appendToStream,
   decideAndAppend,
+  decideAndAppendBatch,
   handleCommand,
   readAll,
   readStream,
@@ -220,5 +221,23 @@ describe('event store on PostgreSQL', () => {
     await handleCommand(tx, store, target(id), counter, { type: 'Increment', by: 60, max: 100 });
     const refused = await tx.run((sql) => decideAndAppend(sql, store, target(id), counter, { type: 'Increment', by: 50, max: 100 }));
     expect(refused).toMatchObject({ ok: false, error: { code: 'COUNTER.LIMIT' } });
+  });
+
+  it('decides a batch of commands in order, several on one stream seeing each other, in one append', async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    const results = await tx.run((sql) =>
+      decideAndAppendBatch(sql, store, counter, [
+        { target: target(a), command: { type: 'Increment', by: 60, max: 100 } },
+        { target: target(b), command: { type: 'Increment', by: 1, max: 100 } },
+        { target: target(a), command: { type: 'Increment', by: 50, max: 100 } }, // 110 > 100: refused
+        { target: target(a), command: { type: 'Increment', by: 40, max: 100 } }, // exactly 100
+      ]),
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, true, false, true]);
+    const streamA = await tx.run((sql) => readStream(sql, `counter:${a}`));
+    expect(streamA.events.map((e) => e.data['by'])).toEqual([60, 40]);
+    const [row] = await ds.query(`SELECT total FROM test_totals WHERE stream_id = $1`, [`counter:${a}`]);
+    expect(row.total).toBe('100');
   });
 });

@@ -33,6 +33,12 @@ export interface BatchConsumerOptions {
   /** Most messages applied in one transaction; a fetched batch is cut into chunks of this size. */
   maxChunkSize?: number;
   retryBackoffMs?: number;
+  /**
+   * Partitions processed at once, each in its own transaction (default 1). Order holds within a
+   * partition, i.e. per tenant; more lets the CPU decode one partition while the database
+   * writes another.
+   */
+  partitionsConsumedConcurrently?: number;
   /** How long the group waits for a silent member before giving its partitions away (default 30 s). */
   sessionTimeoutMs?: number;
   /** Start from the earliest offset when the group has none (default true). */
@@ -98,7 +104,7 @@ export class KafkaBatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }

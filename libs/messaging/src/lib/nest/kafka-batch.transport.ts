@@ -17,6 +17,19 @@ export class KafkaBatchContext extends BaseRpcContext<[SqlClient, ConsumedMessag
   }
 }
 
+/** The context of a batch handler (`@EventPattern(topic, { batch: true })`): the messages, in order. */
+export class KafkaBatchOfContext extends BaseRpcContext<[SqlClient, ConsumedMessage[]]> {
+  get sql(): SqlClient {
+    return this.args[0];
+  }
+  get messages(): ConsumedMessage[] {
+    return this.args[1];
+  }
+}
+
+/** Marks an `@EventPattern` handler that takes all fresh events of a chunk at once. */
+export const BATCH = { batch: true } as const;
+
 export interface KafkaBatchTransportOptions {
   kafka: Kafka;
   groupId: string;
@@ -78,12 +91,23 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     return this.consumer as T;
   }
 
+  /**
+   * A chunk comes from one topic-partition. Each handler of the topic (Nest chains several
+   * through `next`) sees the whole chunk in order: a batch handler in one call (so it can write
+   * in a few statements), any other one event at a time.
+   */
   private async dispatch(sql: SqlClient, messages: ConsumedMessage[]): Promise<void> {
-    for (const message of messages) {
-      const head = this.getHandlerByPattern(message.topic);
-      if (!head) throw new Error(`no handler for topic ${message.topic}`);
-      // Several @EventPattern handlers of one topic are chained through `next`.
-      for (let handler: MessageHandler | undefined = head; handler; handler = handler.next) {
+    const first = messages[0];
+    if (!first) return;
+    const head = this.getHandlerByPattern(first.topic);
+    if (!head) throw new Error(`no handler for topic ${first.topic}`);
+    for (let handler: MessageHandler | undefined = head; handler; handler = handler.next as MessageHandler | undefined) {
+      if (handler.extras?.['batch']) {
+        const result = await handler(messages.map((m) => m.event), new KafkaBatchOfContext([sql, messages]));
+        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+        continue;
+      }
+      for (const message of messages) {
         const result = await handler(message.event, new KafkaBatchContext([sql, message]));
         await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
       }

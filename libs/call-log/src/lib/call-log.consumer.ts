@@ -1,0 +1,24 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { CallEndedV1, CallStartedV1, Topics } from '@comms-credits/contracts';
+import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
+import { CallLog } from './call-log.service';
+
+/**
+ * Every service records the calls it sees. A service's own handlers of the same topics run
+ * after this one, in the same transaction.
+ */
+@Controller()
+export class CallLogConsumer {
+  constructor(private readonly calls: CallLog) {}
+
+  @EventPattern(Topics.CallStarted, BATCH)
+  async onCallStarted(@Payload() events: CallStartedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    await this.calls.observeStarted(ctx.sql, events);
+  }
+
+  @EventPattern(Topics.CallEnded, BATCH)
+  async onCallEnded(@Payload() events: CallEndedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    await this.calls.observeEnded(ctx.sql, events);
+  }
+}
