@@ -469,7 +469,8 @@ function shutdown(exitCode, reason) {
     const ownKafka = kafkaState.startedByUs || kafkaState.starting;
     if (ownKafka && !options['keep-kafka']) await stopKafka();
     else if (ownKafka) say('leaving Kafka running (--keep-kafka); stop it with: bash infra/kafka/kafka.sh stop');
-    say(exitCode === 0 ? 'all stopped' : 'stopped');
+    if (exitCode === 0) say('all stopped');
+    else if (services.length > 0 || ownKafka) say('stopped');
     process.exit(exitCode);
   })();
   return shuttingDown;
