@@ -24,9 +24,11 @@ export default [
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
+            // type:testing is allowed for the specs of every library; no-restricted-imports below
+            // keeps it out of production code.
+            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
             {
               sourceTag: 'type:contracts',
               onlyDependOnLibsWithTags: ['type:contracts'],
@@ -53,11 +55,16 @@ export default [
   },
   {
     files: ['**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/test-support/**', 'libs/testing/**', 'apps/system-e2e/**', 'tools/**'],
+    ignores: ['**/*.spec.ts', '**/test-support/**', 'libs/testing/**', 'libs/service-testing/**', 'apps/system-e2e/**', 'tools/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@comms-credits/testing', message: 'The testing library is for tests only.' }] },
+        {
+          paths: [
+            { name: '@comms-credits/testing', message: 'The testing library is for tests only.' },
+            { name: '@comms-credits/service-testing', message: 'The testing library is for tests only.' },
+          ],
+        },
       ],
     },
   },

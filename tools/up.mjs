@@ -251,6 +251,7 @@ async function buildApps() {
     env,
     onLine: options.verbose ? (line) => console.log(`${label('build')} ${dim(line)}`) : undefined,
   });
+  if (shuttingDown) return; // interrupted on purpose: its output would only be noise
   if (result.code !== 0) {
     if (!options.verbose) result.all.slice(-60).forEach((line) => console.error(`${label('build')} ${line}`));
     throw new Error(`build failed (exit ${result.code ?? result.signal}); fix it or start the last build with --no-build`);
@@ -348,6 +349,7 @@ function startService(service, brokers) {
 
 /** The service's last lines, hidden ones included, to explain a failure; unless all are on screen already. */
 function printTail(service) {
+  if (service.tail.length === 0) return console.error(`${label(service.name, service.color)} ${bold('(no log output yet)')}`);
   if (service.tail.every((line) => line.shown)) return;
   console.error(`${label(service.name, service.color)} ${bold(`last ${service.tail.length} log lines:`)}`);
   for (const { text } of service.tail) console.error(`${label(service.name, service.color)}   ${text}`);

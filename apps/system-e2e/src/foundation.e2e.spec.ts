@@ -1,7 +1,8 @@
 import { DeadLetterHeaders, Topics, deadLetterTopicOf } from '@comms-credits/contracts';
 import { rebuildServiceProjections } from '@comms-credits/platform';
 import { Client } from 'pg';
-import { TestKafka, TestSystem, callEnded, callStarted, eventually, startTestSystem, uniqueTenant } from '@comms-credits/testing';
+import { TestSystem, startTestSystem } from '@comms-credits/service-testing';
+import { TestKafka, callEnded, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
 import { allServices, serviceNames } from './all-services';
 
 interface CallEntry {

@@ -1,6 +1,5 @@
 export * from './lib/eventually';
 export * from './lib/test-kafka';
-export * from './lib/test-services';
 export * from './lib/fixtures';
 export * from './lib/test-infrastructure';
 export * from './lib/test-database';

@@ -52,7 +52,9 @@ class TotalsTable1764000000900 {
   async up(runner: { query(sql: string): Promise<unknown> }) {
     await runner.query(`CREATE TABLE test_totals (stream_id text PRIMARY KEY, total bigint NOT NULL, events int NOT NULL)`);
   }
-  async down() {}
+  async down(): Promise<void> {
+    throw new Error('forward-only');
+  }
 }
 
 describe('event store on PostgreSQL', () => {

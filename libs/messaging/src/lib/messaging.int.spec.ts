@@ -14,7 +14,9 @@ class Effects1764000000901 {
     // Deliberately no unique constraint: a double effect must show up as a second row.
     await runner.query(`CREATE TABLE effects (id bigserial PRIMARY KEY, event_id text NOT NULL, call_id text NOT NULL, amount int NOT NULL)`);
   }
-  async down() {}
+  async down(): Promise<void> {
+    throw new Error('forward-only');
+  }
 }
 
 const topic = Topics.CallEnded;

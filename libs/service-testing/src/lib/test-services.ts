@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RunningService, ServiceDefinition, startService } from '@comms-credits/platform';
 import { Client } from 'pg';
-import { requiredEnv } from './test-kafka';
+import { requiredEnv } from '@comms-credits/testing';
 
 export interface TestSystem {
   /** Topic namespace shared by the services of this system. */
