@@ -47,6 +47,8 @@ export default [
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
       '@typescript-eslint/no-unsafe-function-type': 'off',
+      // `!` only after a check the compiler cannot follow (a Map filled just before, a non-empty array).
+      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
   {

@@ -115,21 +115,26 @@ describe('event store on PostgreSQL', () => {
 
   it('detects a version conflict between concurrent commands and retries the loser', async () => {
     const id = randomUUID();
-    // Hold the first command inside its transaction until the second has read the same version.
+    // Hold the first command inside its transaction, after its read, until the second has committed.
     let releaseFirst!: () => void;
     const firstMayAppend = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstHasRead!: () => void;
+    const firstRead = new Promise<void>((resolve) => (firstHasRead = resolve));
     let reads = 0;
     const slowStore = new EventStore([totals]);
     const originalRead = slowStore.readStream;
     slowStore.readStream = (async (sql: SqlClient, streamId: string) => {
       const result = await originalRead(sql, streamId);
       reads++;
-      if (reads === 1) await firstMayAppend;
+      if (reads === 1) {
+        firstHasRead();
+        await firstMayAppend;
+      }
       return result;
     }) as typeof slowStore.readStream;
 
     const first = handleCommand(tx, slowStore, target(id), counter, { type: 'Increment', by: 1, max: 100 });
-    await new Promise((resolve) => setImmediate(resolve));
+    await firstRead;
     const second = await handleCommand(tx, store, target(id), counter, { type: 'Increment', by: 10, max: 100 });
     releaseFirst();
     const firstResult = await first;
