@@ -100,6 +100,7 @@ export const RejectionReasons = {
   TollFreeNumberSuspended: 'TOLL_FREE_NUMBER_SUSPENDED',
   InvalidNumber: 'INVALID_NUMBER',
   UnknownUser: 'UNKNOWN_USER',
+  NoPhoneSystemLicense: 'NO_PHONE_SYSTEM_LICENSE',
 } as const;
 export type RejectionReason = (typeof RejectionReasons)[keyof typeof RejectionReasons];
 

@@ -1,0 +1,66 @@
+import { Equals, IsIn, IsInt, IsOptional, Matches, Min, ValidateIf } from 'class-validator';
+import { EventEnvelope } from './envelope';
+
+/** Our SKU codes (domain.md) and the capability code of each in the usage report. */
+export const SKUS = [
+  'OFFICE_365_E5',
+  'AUDIO_CONFERENCING',
+  'AUDIO_CONFERENCING_PPM',
+  'AUDIO_CONFERENCING_SELECT_DIAL_OUT',
+  'COMMUNICATIONS_CREDITS',
+  'PHONE_SYSTEM',
+  'DOMESTIC_CALLING_PLAN',
+  'INTERNATIONAL_CALLING_PLAN',
+] as const;
+export type Sku = (typeof SKUS)[number];
+
+export function isSku(value: unknown): value is Sku {
+  return typeof value === 'string' && (SKUS as readonly string[]).includes(value);
+}
+
+/** Licence capability codes as the Teams PSTN usage report names them. */
+export const CAPABILITIES = {
+  AudioConferencing: 'MCOMEETADD',
+  AudioConferencingPayPerMinute: 'MCOMEETACPEA',
+  CommunicationsCredits: 'MCOPSTNPP',
+  DomesticCallingPlan: 'MCOPSTN1',
+  InternationalCallingPlan: 'MCOPSTN2',
+} as const;
+export type Capability = (typeof CAPABILITIES)[keyof typeof CAPABILITIES];
+
+/** ISO 3166-1 alpha-2, upper case. */
+export const ISO_COUNTRY = /^[A-Z]{2}$/;
+const ID = /^[^\s]{1,128}$/;
+
+export class UserUpsertedV1 extends EventEnvelope {
+  @Equals('UserUpserted') override type!: 'UserUpserted';
+  @Equals(1) override version!: 1;
+  @Matches(ID) userId!: string;
+  /** null: the user has no usage location (no licence can be assigned). */
+  @ValidateIf((e: UserUpsertedV1) => e.usageLocation !== null)
+  @Matches(ISO_COUNTRY)
+  usageLocation!: string | null;
+  @IsOptional() displayName?: string | null;
+}
+
+export class SubscriptionSeatsChangedV1 extends EventEnvelope {
+  @Equals('SubscriptionSeatsChanged') override type!: 'SubscriptionSeatsChanged';
+  @Equals(1) override version!: 1;
+  @IsIn(SKUS) sku!: Sku;
+  @IsInt() @Min(0) seats!: number;
+  @IsInt() @Min(0) previousSeats!: number;
+}
+
+export class LicenseAssignedV1 extends EventEnvelope {
+  @Equals('LicenseAssigned') override type!: 'LicenseAssigned';
+  @Equals(1) override version!: 1;
+  @Matches(ID) userId!: string;
+  @IsIn(SKUS) sku!: Sku;
+}
+
+export class LicenseUnassignedV1 extends EventEnvelope {
+  @Equals('LicenseUnassigned') override type!: 'LicenseUnassigned';
+  @Equals(1) override version!: 1;
+  @Matches(ID) userId!: string;
+  @IsIn(SKUS) sku!: Sku;
+}
