@@ -1,1 +1,2 @@
 export * from './lib/test-services';
+export * from './lib/http';

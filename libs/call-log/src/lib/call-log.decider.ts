@@ -22,6 +22,9 @@ export type CallLogEvent =
     >
   | DomainEvent<'CallEndObserved', { callId: string; durationSeconds: number; endedAt: string; sourceEventId: string }>;
 
+export type CallStartObserved = Extract<CallLogEvent, { type: 'CallStartObserved' }>;
+export type CallEndObserved = Extract<CallLogEvent, { type: 'CallEndObserved' }>;
+
 export type CallLogCommand =
   | { type: 'ObserveStart'; event: CallStarted }
   | { type: 'ObserveEnd'; event: CallEnded };

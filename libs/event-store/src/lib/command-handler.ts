@@ -76,13 +76,22 @@ export async function handleCommand<Command, Event extends DomainEvent<string, u
   command: Command,
   options: CommandOptions & { maxAttempts?: number } = {},
 ): Promise<Result<Handled<State>, DomainError>> {
-  const maxAttempts = options.maxAttempts ?? 5;
+  const work = () => transactions.run((sql) => decideAndAppend(sql, store, target, decider, command, options));
+  // With If-Match the caller asked for that exact version: a conflict is the answer, not a retry.
+  return options.expectedVersion === undefined ? retryOnVersionConflict(work, options.maxAttempts) : work();
+}
+
+/**
+ * Runs `work` (a whole transaction) again when it fails on a version conflict, up to
+ * `maxAttempts` times. For commands that must read more than their stream in the same
+ * transaction (e.g. lock a read-model row) before deciding.
+ */
+export async function retryOnVersionConflict<T>(work: () => Promise<T>, maxAttempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await transactions.run((sql) => decideAndAppend(sql, store, target, decider, command, options));
+      return await work();
     } catch (error) {
-      const retryable = error instanceof VersionConflictError && options.expectedVersion === undefined;
-      if (!retryable || attempt >= maxAttempts) throw error;
+      if (!(error instanceof VersionConflictError) || attempt >= maxAttempts) throw error;
     }
   }
 }

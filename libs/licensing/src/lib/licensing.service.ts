@@ -1,10 +1,22 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
-import { Topics, telephonySchemas } from '@comms-credits/contracts';
-import { EventStore1764000000000 } from '@comms-credits/event-store';
+import { Topics, dialoutPolicySchemas, telephonySchemas } from '@comms-credits/contracts';
+import { EventStore1764000000000, RecordedEvent } from '@comms-credits/event-store';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { LicensingModule } from './licensing.module';
+import { LicensingReadModels1764000000300 } from './migrations/1764000000300-licensing-read-models';
+import { licenseCallsProjection, subscriptionsProjection, usersProjection } from './projections/licensing.projections';
 
 const telephony = telephonySchemas();
+
+/** Public facts of licensing, and the calls it hands on to the pool. */
+const PUBLISHED = new Set(['UserUpserted', 'SubscriptionSeatsChanged', 'LicenseAssigned', 'LicenseUnassigned', 'CallEntitled']);
+const DECISIONS = new Set(['CallAdmitted', 'CallRejected']);
+
+export function routeLicensingEvent(event: RecordedEvent): string | null {
+  if (PUBLISHED.has(event.type)) return Topics.LicensingEvents;
+  if (DECISIONS.has(event.type)) return Topics.CallDecisions;
+  return null;
+}
 
 /** The licensing service: what it owns, consumes, projects and publishes. */
 export const licensingService: ServiceDefinition = {
@@ -13,12 +25,12 @@ export const licensingService: ServiceDefinition = {
   description: 'Users, usage locations, seats and licence assignments; admission stage 2 (entitlements).',
   defaultPort: 3001,
   module: LicensingModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100],
-  projections: [callLogProjection],
+  migrations: [EventStore1764000000000, CallLog1764000000100, LicensingReadModels1764000000300],
+  projections: [callLogProjection, usersProjection, subscriptionsProjection, licenseCallsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
+    [Topics.DialoutPolicyEvents]: dialoutPolicySchemas(),
   },
-  // Published on LicensingEvents and calls.decisions as the service's own events are added.
-  route: () => null,
+  route: routeLicensingEvent,
 };

@@ -23,7 +23,10 @@ export type CallEntitlementEvent =
   | DomainEvent<'CallEntitled', ClearedCall & { poolEligible: boolean; creditsLicensed: boolean; capability: Capability }>
   | DomainEvent<'CallAdmitted', { callId: string; funding: 'calling-plan' | 'free'; maxDurationSeconds: null; decidedBy: 'licensing' }>
   | DomainEvent<'CallRejected', { callId: string; reason: string; decidedBy: 'licensing'; details: { detail: string; userId: string } }>
-  | DomainEvent<'CallUsageClassified', { callId: string; userId: string; capability: Capability | null; outcome: 'entitled' | 'admitted' | 'rejected' }>;
+  | DomainEvent<
+      'CallUsageClassified',
+      { callId: string; userId: string; capability: Capability | null; outcome: 'entitled' | 'admitted' | 'rejected'; startedAt: string }
+    >;
 
 export type CallEntitlementCommand = { type: 'Entitle'; call: ClearedCall; licenses: readonly Sku[] };
 
@@ -39,17 +42,17 @@ export const callEntitlementDecider: Decider<CallEntitlementCommand, CallEntitle
   decide: ({ call, licenses }, state) => {
     if (state.decided) return ok([]);
     const outcome = entitle(call, entitlementsOf(licenses));
-    const { callId, userId } = call;
+    const { callId, userId, startedAt } = call;
     switch (outcome.kind) {
       case 'admit':
         return ok([
           { type: 'CallAdmitted', data: { callId, funding: outcome.funding, maxDurationSeconds: null, decidedBy: 'licensing' } },
-          { type: 'CallUsageClassified', data: { callId, userId, capability: outcome.capability, outcome: 'admitted' } },
+          { type: 'CallUsageClassified', data: { callId, userId, capability: outcome.capability, outcome: 'admitted', startedAt } },
         ]);
       case 'reject':
         return ok([
           { type: 'CallRejected', data: { callId, reason: outcome.reason, decidedBy: 'licensing', details: { detail: outcome.detail, userId } } },
-          { type: 'CallUsageClassified', data: { callId, userId, capability: null, outcome: 'rejected' } },
+          { type: 'CallUsageClassified', data: { callId, userId, capability: null, outcome: 'rejected', startedAt } },
         ]);
       case 'fund':
         return ok([
@@ -57,7 +60,7 @@ export const callEntitlementDecider: Decider<CallEntitlementCommand, CallEntitle
             type: 'CallEntitled',
             data: { ...call, poolEligible: outcome.poolEligible, creditsLicensed: outcome.creditsLicensed, capability: outcome.capability },
           },
-          { type: 'CallUsageClassified', data: { callId, userId, capability: outcome.capability, outcome: 'entitled' } },
+          { type: 'CallUsageClassified', data: { callId, userId, capability: outcome.capability, outcome: 'entitled', startedAt } },
         ]);
     }
   },

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { Sku } from '@comms-credits/contracts';
+import { DomainError, Result } from '@comms-credits/domain-kit';
+import { EventStore, SqlClient, Transactions, decideAndAppend, handleCommand, retryOnVersionConflict } from '@comms-credits/event-store';
+import { subscriptionDecider, userDecider } from '../domain/user.decider';
+
+export const userStream = (tenantId: string, userId: string) => ({
+  streamId: `user:${tenantId}:${userId}`,
+  streamType: 'user',
+  tenantId,
+});
+export const subscriptionsStream = (tenantId: string) => ({
+  streamId: `subscriptions:${tenantId}`,
+  streamType: 'subscriptions',
+  tenantId,
+});
+
+/**
+ * The licensing commands of the ops API. Seat limits span users, so assignments and seat
+ * changes of one SKU are serialized by locking that SKU's row of the (inline, always current)
+ * subscriptions read model in the command's transaction.
+ */
+@Injectable()
+export class LicensingCommands {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly store: EventStore,
+  ) {}
+
+  upsertUser(tenantId: string, userId: string, usageLocation: string | null, displayName: string | null) {
+    return handleCommand(this.transactions, this.store, userStream(tenantId, userId), userDecider, {
+      type: 'UpsertUser',
+      userId,
+      usageLocation,
+      displayName,
+    });
+  }
+
+  assignLicense(tenantId: string, userId: string, sku: Sku): Promise<Result<unknown, DomainError>> {
+    return retryOnVersionConflict(() =>
+      this.transactions.run(async (sql) => {
+        const seats = await lockSeats(sql, tenantId, sku);
+        return decideAndAppend(sql, this.store, userStream(tenantId, userId), userDecider, {
+          type: 'AssignLicense',
+          userId,
+          sku,
+          seats: { purchased: seats.seats, assigned: seats.assigned },
+        });
+      }),
+    );
+  }
+
+  unassignLicense(tenantId: string, userId: string, sku: Sku) {
+    return retryOnVersionConflict(() =>
+      this.transactions.run(async (sql) => {
+        await lockSeats(sql, tenantId, sku);
+        return decideAndAppend(sql, this.store, userStream(tenantId, userId), userDecider, { type: 'UnassignLicense', userId, sku });
+      }),
+    );
+  }
+
+  setSeats(tenantId: string, sku: Sku, seats: number) {
+    return retryOnVersionConflict(() =>
+      this.transactions.run(async (sql) => {
+        const current = await lockSeats(sql, tenantId, sku);
+        return decideAndAppend(sql, this.store, subscriptionsStream(tenantId), subscriptionDecider, {
+          type: 'SetSeats',
+          sku,
+          seats,
+          assigned: current.assigned,
+        });
+      }),
+    );
+  }
+}
+
+/** Locks (creating it if needed) a SKU's subscription row until the transaction ends. */
+async function lockSeats(sql: SqlClient, tenantId: string, sku: Sku): Promise<{ seats: number; assigned: number }> {
+  await sql.query(`INSERT INTO rm_licensing_subscriptions (tenant_id, sku) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [tenantId, sku]);
+  const { rows } = await sql.query<{ seats: number; assigned: number }>(
+    `SELECT seats, assigned FROM rm_licensing_subscriptions WHERE tenant_id = $1 AND sku = $2 FOR UPDATE`,
+    [tenantId, sku],
+  );
+  return rows[0]!;
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { SKUS, Sku } from '@comms-credits/contracts';
+import { SqlClient, Transactions } from '@comms-credits/event-store';
+
+export interface UserView {
+  userId: string;
+  usageLocation: string | null;
+  displayName: string | null;
+  licenses: Sku[];
+}
+
+export interface SubscriptionView {
+  sku: Sku;
+  seats: number;
+  assigned: number;
+  /** null for SKUs that are free and unlimited. */
+  available: number | null;
+}
+
+export interface CapabilityUsageView {
+  capability: string;
+  calls: number;
+  /** Whole minutes (each call rounded up) of the calls that have ended. */
+  minutes: number;
+}
+
+/** Reads of the licensing read models (outside any command). */
+@Injectable()
+export class LicensingQueries {
+  constructor(private readonly transactions: Transactions) {}
+
+  async user(tenantId: string, userId: string): Promise<UserView | undefined> {
+    const [row] = await this.transactions.query<{ user_id: string; usage_location: string | null; display_name: string | null; licenses: Sku[] }>(
+      `SELECT user_id, usage_location, display_name, licenses FROM rm_licensing_users WHERE tenant_id = $1 AND user_id = $2`,
+      [tenantId, userId],
+    );
+    return row && { userId: row.user_id, usageLocation: row.usage_location, displayName: row.display_name, licenses: sortSkus(row.licenses) };
+  }
+
+  async subscriptions(tenantId: string): Promise<SubscriptionView[]> {
+    const rows = await this.transactions.query<{ sku: Sku; seats: number; assigned: number }>(
+      `SELECT sku, seats, assigned FROM rm_licensing_subscriptions WHERE tenant_id = $1 AND (seats > 0 OR assigned > 0)`,
+      [tenantId],
+    );
+    return sortSkus(rows.map((r) => r.sku)).map((sku) => toSubscriptionView(rows.find((r) => r.sku === sku)!));
+  }
+
+  async subscription(tenantId: string, sku: Sku): Promise<SubscriptionView> {
+    const [row] = await this.transactions.query<{ sku: Sku; seats: number; assigned: number }>(
+      `SELECT sku, seats, assigned FROM rm_licensing_subscriptions WHERE tenant_id = $1 AND sku = $2`,
+      [tenantId, sku],
+    );
+    return toSubscriptionView(row ?? { sku, seats: 0, assigned: 0 });
+  }
+
+  /** Calls and minutes per licence capability, optionally for the calendar month (UTC) `YYYY-MM`. */
+  async usage(tenantId: string, month?: string): Promise<CapabilityUsageView[]> {
+    const rows = await this.transactions.query<{ capability: string; calls: number; minutes: number }>(
+      `SELECT capability, count(*)::int AS calls, COALESCE(sum(ceil(duration_seconds / 60.0)), 0)::int AS minutes
+         FROM rm_licensing_calls
+        WHERE tenant_id = $1 AND capability IS NOT NULL
+          AND ($2::text IS NULL OR started_at >= ($2 || '-01')::timestamptz AND started_at < ($2 || '-01')::timestamptz + interval '1 month')
+        GROUP BY capability ORDER BY capability`,
+      [tenantId, month ?? null],
+    );
+    return rows;
+  }
+}
+
+/** The licences of many users at once, for the admission stage (inside the chunk's transaction). */
+export async function licensesOf(sql: SqlClient, tenantId: string[], userIds: string[]): Promise<Map<string, Sku[]>> {
+  const { rows } = await sql.query<{ tenant_id: string; user_id: string; licenses: Sku[] }>(
+    `SELECT u.tenant_id, u.user_id, u.licenses FROM rm_licensing_users u
+       JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, user_id) USING (tenant_id, user_id)`,
+    [tenantId, userIds],
+  );
+  return new Map(rows.map((r) => [`${r.tenant_id}/${r.user_id}`, r.licenses]));
+}
+
+function toSubscriptionView(row: { sku: Sku; seats: number; assigned: number }): SubscriptionView {
+  const unlimited = row.sku === 'COMMUNICATIONS_CREDITS';
+  return { sku: row.sku, seats: row.seats, assigned: row.assigned, available: unlimited ? null : Math.max(row.seats - row.assigned, 0) };
+}
+
+function sortSkus(skus: Sku[]): Sku[] {
+  return [...new Set(skus)].sort((a, b) => SKUS.indexOf(a) - SKUS.indexOf(b));
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { Topics } from '@comms-credits/contracts';
+import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
+import { Collector, TestKafka, callEnded, eventually, uniqueTenant } from '@comms-credits/testing';
+import { licensingService } from './licensing.service';
+
+describe('licensing service', () => {
+  let system: TestSystem;
+  let kafka: TestKafka;
+  let decisions: Collector;
+  let licensingEvents: Collector;
+  let url: string;
+
+  beforeAll(async () => {
+    system = await startTestSystem([licensingService]);
+    kafka = new TestKafka(undefined, system.prefix);
+    url = system.url('licensing');
+    decisions = await kafka.collect(Topics.CallDecisions);
+    licensingEvents = await kafka.collect(Topics.LicensingEvents);
+  });
+  afterAll(async () => {
+    await kafka?.close();
+    await system?.stop();
+  });
+
+  const put = (path: string, body?: unknown) => http('PUT', url + path, body ?? {});
+
+  describe('ops API', () => {
+    const tenant = uniqueTenant('contoso');
+
+    it('creates users with a validated usage location and publishes UserUpserted', async () => {
+      const created = await put(`/tenants/${tenant}/users/alice`, { usageLocation: 'US', displayName: 'Alice' });
+      expect(created).toMatchObject({ status: 200, body: { userId: 'alice', usageLocation: 'US', displayName: 'Alice', licenses: [] } });
+      const [event] = await licensingEvents.waitFor((m) => m.json?.['type'] === 'UserUpserted' && m.json?.['tenantId'] === tenant);
+      expect(event!.json).toMatchObject({ version: 1, userId: 'alice', usageLocation: 'US' });
+      expect(event!.key).toBe(tenant);
+
+      const bad = await put(`/tenants/${tenant}/users/bob`, { usageLocation: 'USA' });
+      expect(bad.status).toBe(400);
+      expect(bad.contentType).toContain('application/problem+json');
+      expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED', invalidParams: expect.arrayContaining([expect.objectContaining({ name: 'usageLocation' })]) });
+      expect((await put(`/tenants/${tenant}/users/bob`, {})).status).toBe(400);
+    });
+
+    it('refuses a licence for a user without usage location, and for an unknown user', async () => {
+      await put(`/tenants/${tenant}/subscriptions/OFFICE_365_E5`, { seats: 5 });
+      await put(`/tenants/${tenant}/users/nolocation`, { usageLocation: null });
+      const refused = await put(`/tenants/${tenant}/users/nolocation/licenses/OFFICE_365_E5`);
+      expect(refused).toMatchObject({ status: 422, body: { code: 'LICENSING.USAGE_LOCATION_REQUIRED' } });
+      expect(await put(`/tenants/${tenant}/users/ghost/licenses/OFFICE_365_E5`)).toMatchObject({
+        status: 404,
+        body: { code: 'LICENSING.USER_NOT_FOUND' },
+      });
+    });
+
+    it('refuses an unknown SKU with the list of valid ones', async () => {
+      const refused = await put(`/tenants/${tenant}/subscriptions/OFFICE_365_E3`, { seats: 1 });
+      expect(refused).toMatchObject({ status: 400, body: { code: 'LICENSING.UNKNOWN_SKU' } });
+      expect(refused.body['detail']).toContain('AUDIO_CONFERENCING_SELECT_DIAL_OUT');
+    });
+
+    it('never assigns more licences than seats, even when requests race', async () => {
+      const racing = uniqueTenant('race');
+      await put(`/tenants/${racing}/subscriptions/AUDIO_CONFERENCING`, { seats: 3 });
+      const users = Array.from({ length: 8 }, (_, i) => `u${i}`);
+      await Promise.all(users.map((u) => put(`/tenants/${racing}/users/${u}`, { usageLocation: 'GB' })));
+      const answers = await Promise.all(users.map((u) => put(`/tenants/${racing}/users/${u}/licenses/AUDIO_CONFERENCING`)));
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(3);
+      expect(answers.filter((a) => a.status === 409).map((a) => a.body['code'])).toEqual(Array(5).fill('LICENSING.NOT_ENOUGH_SEATS'));
+      const subscriptions = await http<unknown[]>('GET', `${url}/tenants/${racing}/subscriptions`);
+      expect(subscriptions.body).toEqual([{ sku: 'AUDIO_CONFERENCING', seats: 3, assigned: 3, available: 0 }]);
+    });
+
+    it('refuses to lower seats below what is assigned, and assigns the free credits licence without seats', async () => {
+      await put(`/tenants/${tenant}/users/alice/licenses/OFFICE_365_E5`);
+      await put(`/tenants/${tenant}/users/carol`, { usageLocation: 'FR' });
+      await put(`/tenants/${tenant}/users/carol/licenses/OFFICE_365_E5`);
+      expect(await put(`/tenants/${tenant}/subscriptions/OFFICE_365_E5`, { seats: 1 })).toMatchObject({
+        status: 409,
+        body: { code: 'LICENSING.SEATS_BELOW_ASSIGNED', assigned: 2 },
+      });
+      expect(await put(`/tenants/${tenant}/users/alice/licenses/COMMUNICATIONS_CREDITS`)).toMatchObject({
+        status: 200,
+        body: { licenses: ['OFFICE_365_E5', 'COMMUNICATIONS_CREDITS'] },
+      });
+      const unassigned = await http('DELETE', `${url}/tenants/${tenant}/users/carol/licenses/OFFICE_365_E5`);
+      expect(unassigned).toMatchObject({ status: 200, body: { licenses: [] } });
+      expect(await put(`/tenants/${tenant}/subscriptions/OFFICE_365_E5`, { seats: 1 })).toMatchObject({
+        status: 200,
+        body: { seats: 1, assigned: 1, available: 0 },
+      });
+      await licensingEvents.waitFor((m) => m.json?.['type'] === 'LicenseUnassigned' && m.json?.['tenantId'] === tenant);
+    });
+  });
+
+  describe('admission stage 2', () => {
+    const tenant = uniqueTenant('fabrikam');
+
+    beforeAll(async () => {
+      await put(`/tenants/${tenant}/subscriptions/OFFICE_365_E5`, { seats: 10 });
+      await put(`/tenants/${tenant}/subscriptions/DOMESTIC_CALLING_PLAN`, { seats: 10 });
+      await put(`/tenants/${tenant}/subscriptions/PHONE_SYSTEM`, { seats: 10 });
+      for (const user of ['organizer', 'caller', 'bare']) await put(`/tenants/${tenant}/users/${user}`, { usageLocation: 'US' });
+      await put(`/tenants/${tenant}/users/organizer/licenses/OFFICE_365_E5`);
+      await put(`/tenants/${tenant}/users/caller/licenses/PHONE_SYSTEM`);
+      await put(`/tenants/${tenant}/users/caller/licenses/DOMESTIC_CALLING_PLAN`);
+    });
+
+    function cleared(callId: string, overrides: Record<string, unknown>) {
+      return {
+        eventId: randomUUID(),
+        type: 'CallCleared',
+        version: 1,
+        occurredAt: new Date().toISOString(),
+        tenantId: tenant,
+        callId,
+        callType: 'conf_out',
+        userId: 'organizer',
+        from: '+14255550100',
+        to: '+33142685300',
+        destinationCountry: 'FR',
+        usageLocation: 'US',
+        domestic: false,
+        zoneA: true,
+        emergency: false,
+        startedAt: '2026-11-24T10:00:00.000Z',
+        policyName: 'DialoutCPCandPSTNInternational',
+        policySource: 'global',
+        ...overrides,
+      };
+    }
+
+    const decisionOf = async (callId: string) =>
+      (await decisions.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId))[0]!.json;
+
+    it('rejects a cleared dial-out whose organizer has no Audio Conferencing licence', async () => {
+      await kafka.publish(Topics.DialoutPolicyEvents, [cleared('no-ac', { userId: 'bare' })]);
+      expect(await decisionOf('no-ac')).toMatchObject({
+        type: 'CallRejected',
+        reason: 'NO_AUDIO_CONFERENCING_LICENSE',
+        decidedBy: 'licensing',
+      });
+    });
+
+    it('admits a domestic call under a calling plan, and rejects an international one without the credits licence', async () => {
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        cleared('domestic', { callType: 'user_out', userId: 'caller', to: '+14255550123', destinationCountry: 'US', domestic: true }),
+        cleared('abroad', { callType: 'user_out', userId: 'caller' }),
+      ]);
+      expect(await decisionOf('domestic')).toMatchObject({ type: 'CallAdmitted', funding: 'calling-plan', maxDurationSeconds: null });
+      expect(await decisionOf('abroad')).toMatchObject({ type: 'CallRejected', reason: 'NO_COMMUNICATIONS_CREDITS_LICENSE' });
+    });
+
+    it('hands a Zone A dial-out of an E5 organizer to the pool with its entitlements, once however often it is cleared', async () => {
+      const event = cleared('pooled', {});
+      await kafka.publish(Topics.DialoutPolicyEvents, [event, event, { ...event, eventId: randomUUID() }]);
+      const [entitled] = await licensingEvents.waitFor((m) => m.json?.['type'] === 'CallEntitled' && m.json?.['callId'] === 'pooled');
+      expect(entitled!.json).toMatchObject({
+        tenantId: tenant,
+        poolEligible: true,
+        creditsLicensed: false,
+        capability: 'MCOMEETADD',
+        destinationCountry: 'FR',
+        correlationId: 'pooled',
+      });
+      // A later call's decision proves the repeats were processed, and produced nothing more.
+      await kafka.publish(Topics.DialoutPolicyEvents, [cleared('marker', { userId: 'bare' })]);
+      await decisionOf('marker');
+      expect(licensingEvents.messages.filter((m) => m.json?.['callId'] === 'pooled')).toHaveLength(1);
+      expect(decisions.messages.filter((m) => m.json?.['callId'] === 'pooled')).toHaveLength(0);
+    });
+
+    it('reports calls and minutes per licence capability', async () => {
+      await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'domestic', durationSeconds: 61 })]);
+      const usage = await eventually(async () => {
+        const answer = await http<{ capability: string; calls: number; minutes: number }[]>('GET', `${url}/tenants/${tenant}/usage?month=2026-11`);
+        const plan = answer.body.find((u) => u.capability === 'MCOPSTN1');
+        if (plan?.minutes !== 2) throw new Error(`usage not there yet: ${JSON.stringify(answer.body)}`);
+        return answer.body;
+      });
+      expect(usage).toEqual(
+        expect.arrayContaining([
+          { capability: 'MCOPSTN1', calls: 1, minutes: 2 },
+          { capability: 'MCOMEETADD', calls: 1, minutes: 0 },
+        ]),
+      );
+    });
+  });
+});
