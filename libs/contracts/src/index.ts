@@ -6,3 +6,5 @@ export * from './lib/upstream';
 export * from './lib/licensing';
 export * from './lib/admission';
 export * from './lib/registries';
+export * from './lib/money';
+export * from './lib/funding';

@@ -1,10 +1,11 @@
 import { CallClearedV1, CallEntitledV1 } from './admission';
+import { CallHandedToWalletV1, PoolOverflowHandedToWalletV1, PoolUsageThresholdReachedV1, TollFreeCallRoutedV1, WalletBalanceChangedV1 } from './funding';
 import { LicenseAssignedV1, LicenseUnassignedV1, SubscriptionSeatsChangedV1, UserUpsertedV1 } from './licensing';
 import { SchemaRegistry } from './schema-registry';
 
 /** Schemas of `licensing.events`. */
 export function licensingSchemas(): SchemaRegistry {
-  return new SchemaRegistry()
+  return new SchemaRegistry({ ignoreUnknownTypes: true })
     .register({ type: 'UserUpserted', schema: UserUpsertedV1, latestVersion: 1 })
     .register({ type: 'SubscriptionSeatsChanged', schema: SubscriptionSeatsChangedV1, latestVersion: 1 })
     .register({ type: 'LicenseAssigned', schema: LicenseAssignedV1, latestVersion: 1 })
@@ -14,5 +15,23 @@ export function licensingSchemas(): SchemaRegistry {
 
 /** Schemas of `dialout-policy.events`. */
 export function dialoutPolicySchemas(): SchemaRegistry {
-  return new SchemaRegistry().register({ type: 'CallCleared', schema: CallClearedV1, latestVersion: 1 });
+  return new SchemaRegistry({ ignoreUnknownTypes: true }).register({ type: 'CallCleared', schema: CallClearedV1, latestVersion: 1 });
+}
+
+/** Schemas of `pool-ledger.events`. */
+export function poolLedgerSchemas(): SchemaRegistry {
+  return new SchemaRegistry({ ignoreUnknownTypes: true })
+    .register({ type: 'CallHandedToWallet', schema: CallHandedToWalletV1, latestVersion: 1 })
+    .register({ type: 'PoolOverflowHandedToWallet', schema: PoolOverflowHandedToWalletV1, latestVersion: 1 })
+    .register({ type: 'PoolUsageThresholdReached', schema: PoolUsageThresholdReachedV1, latestVersion: 1 });
+}
+
+/** Schemas of `toll-free.events` that other services consume. */
+export function tollFreeSchemas(): SchemaRegistry {
+  return new SchemaRegistry({ ignoreUnknownTypes: true }).register({ type: 'TollFreeCallRouted', schema: TollFreeCallRoutedV1, latestVersion: 1 });
+}
+
+/** Schemas of `credit-wallet.events` that other services consume. */
+export function creditWalletSchemas(): SchemaRegistry {
+  return new SchemaRegistry({ ignoreUnknownTypes: true }).register({ type: 'WalletBalanceChanged', schema: WalletBalanceChangedV1, latestVersion: 1 });
 }

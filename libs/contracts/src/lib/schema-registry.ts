@@ -20,6 +20,8 @@ export interface SchemaDefinition<T extends Envelope> {
 }
 
 export type DecodeErrorCode =
+  /** Not an error: a type this consumer does not care about on a topic it shares (see `ignoreUnknownTypes`). */
+  | 'IGNORED_EVENT_TYPE'
   | 'MALFORMED_JSON'
   | 'NOT_AN_OBJECT'
   | 'UNKNOWN_EVENT_TYPE'
@@ -49,6 +51,13 @@ export type DecodeResult<T> = DecodeSuccess<T> | DecodeFailure;
  */
 export class SchemaRegistry {
   private readonly definitions = new Map<string, SchemaDefinition<Envelope>>();
+
+  /**
+   * `ignoreUnknownTypes`: a service's event topic carries many types and gains new ones; a
+   * consumer registers those it reads and skips the rest (a tolerant reader). Upstream
+   * topics keep the default: an unknown type there is a dead letter.
+   */
+  constructor(private readonly options: { ignoreUnknownTypes?: boolean } = {}) {}
 
   register<T extends Envelope>(definition: SchemaDefinition<T>): this {
     if (this.definitions.has(definition.type)) {
@@ -85,6 +94,9 @@ export class SchemaRegistry {
       tenantId: typeof plain['tenantId'] === 'string' ? (plain['tenantId'] as string) : undefined,
     };
     const definition = this.definitions.get(String(plain['type']));
+    if (!definition && this.options.ignoreUnknownTypes && typeof plain['type'] === 'string') {
+      return { ok: false, code: 'IGNORED_EVENT_TYPE', message: `${plain['type']} is not read by this consumer`, ...ids };
+    }
     if (!definition) {
       return {
         ok: false,

@@ -121,3 +121,12 @@ describe('telephony schemas', () => {
     expect(gappy.validate(v1)).toMatchObject({ ok: false, code: 'UNSUPPORTED_VERSION' });
   });
 });
+
+describe('a tolerant reader of a service topic', () => {
+  it('skips types it does not read, but still rejects malformed ones', () => {
+    const registry = new SchemaRegistry({ ignoreUnknownTypes: true }).register({ type: 'CallStarted', schema: CallStartedV1, latestVersion: 1 });
+    expect(registry.decode(JSON.stringify({ type: 'SomethingNew', version: 3 }))).toMatchObject({ ok: false, code: 'IGNORED_EVENT_TYPE' });
+    expect(registry.decode('{oops')).toMatchObject({ ok: false, code: 'MALFORMED_JSON' });
+    expect(registry.decode(JSON.stringify({ type: 'CallStarted', version: 1 }))).toMatchObject({ ok: false, code: 'SCHEMA_VIOLATION' });
+  });
+});

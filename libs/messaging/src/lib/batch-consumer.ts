@@ -150,7 +150,7 @@ export class KafkaBatchConsumer {
               event: decoded.event,
             },
           });
-        } else {
+        } else if (decoded.code !== 'IGNORED_EVENT_TYPE') {
           dead.push({ message, code: decoded.code, error: decoded.message, attempts: 0 });
         }
       }
