@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ok, fail, Decider } from '@comms-credits/domain-kit';
-import { TestDatabase, createTestDatabase } from '@comms-credits/testing';
+import { TestDatabase, createTestDatabase, eventually } from '@comms-credits/testing';
 import { DataSource } from 'typeorm';
 import {
   BEGINNING,
@@ -175,14 +175,23 @@ describe('event store on PostgreSQL', () => {
     } finally {
       await slow.release();
     }
-    const afterCommit = await tx.run((sql) => readAll(sql, start, 100));
-    const ours = afterCommit.events.filter((e) => /counter:(slow|fast)-/.test(e.streamId)).map((e) => e.streamId.split(':')[1]!.split('-')[0]);
+    // The snapshot's xmin is cluster-wide: a transaction of another database (a parallel test)
+    // may hold it back for a moment, so a reader polls, as the outbox relay does.
+    const ours = await eventually(async () => {
+      const afterCommit = await tx.run((sql) => readAll(sql, start, 100));
+      const names = afterCommit.events.filter((e) => /counter:(slow|fast)-/.test(e.streamId)).map((e) => e.streamId.split(':')[1]!.split('-')[0]);
+      if (names.length < 2) throw new Error(`only ${names.join(', ')} visible yet`);
+      return names;
+    });
     expect(ours).toEqual(['slow', 'fast']);
   });
 
   it('reads the global order from the beginning in pages', async () => {
-    const first = await tx.run((sql) => readAll(sql, BEGINNING, 2));
-    expect(first.events).toHaveLength(2);
+    const first = await eventually(async () => {
+      const page = await tx.run((sql) => readAll(sql, BEGINNING, 2));
+      if (page.events.length < 2) throw new Error('nothing visible yet');
+      return page;
+    });
     const second = await tx.run((sql) => readAll(sql, first.last, 2));
     expect(second.events[0]!.globalPosition).not.toBe(first.events[1]!.globalPosition);
   });

@@ -10,6 +10,8 @@ export function isTransientError(error: unknown): boolean {
   // PostgreSQL: connection exceptions, insufficient resources, operator intervention, deadlock, serialization.
   if (/^(08|53|57P)/.test(code) || code === '40001' || code === '40P01') return true;
   if (e?.name === 'KafkaJSConnectionError' || e?.name === 'KafkaJSNumberOfRetriesExceeded') return true;
+  // Another writer moved a stream first (a rebalance overlap, an HTTP command): decide again.
+  if (e?.name === 'VersionConflictError') return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Driver not Connected|Cannot use a pool after calling end/i.test(
     e?.message ?? '',
   );

@@ -1,24 +1,33 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
-import { Topics, telephonySchemas } from '@comms-credits/contracts';
-import { EventStore1764000000000 } from '@comms-credits/event-store';
+import { Topics, licensingSchemas, telephonySchemas } from '@comms-credits/contracts';
+import { EventStore1764000000000, RecordedEvent } from '@comms-credits/event-store';
 import { ServiceDefinition } from '@comms-credits/platform';
+import { PoolReadModels1764000000400 } from './migrations/1764000000400-pool-read-models';
 import { PoolLedgerModule } from './pool-ledger.module';
+import { poolCallsProjection, poolCapacityProjection, poolMonthsProjection } from './projections/pool.projections';
 
 const telephony = telephonySchemas();
+const PUBLISHED = new Set(['CallHandedToWallet', 'PoolOverflowHandedToWallet', 'PoolUsageThresholdReached']);
+
+export function routePoolLedgerEvent(event: RecordedEvent): string | null {
+  if (PUBLISHED.has(event.type)) return Topics.PoolLedgerEvents;
+  if (event.type === 'CallAdmitted') return Topics.CallDecisions;
+  return null;
+}
 
 /** The pool-ledger service: what it owns, consumes, projects and publishes. */
 export const poolLedgerService: ServiceDefinition = {
   name: 'pool-ledger',
   title: 'comms-credits: Pool ledger',
-  description: "The tenant's monthly pool of dial-out minutes; admission stage 3.",
+  description: "The tenant's monthly pool of dial-out minutes; admission stage 3 and settlement of pool-funded calls.",
   defaultPort: 3003,
   module: PoolLedgerModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100],
-  projections: [callLogProjection],
+  migrations: [EventStore1764000000000, CallLog1764000000100, PoolReadModels1764000000400],
+  projections: [callLogProjection, poolCapacityProjection, poolMonthsProjection, poolCallsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
+    [Topics.LicensingEvents]: licensingSchemas(),
   },
-  // Published on PoolLedgerEvents and calls.decisions as the service's own events are added.
-  route: () => null,
+  route: routePoolLedgerEvent,
 };

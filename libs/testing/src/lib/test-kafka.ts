@@ -65,13 +65,18 @@ export class TestKafka {
 
   /** Creates the namespace's topics (each with its .dlt) like a service does at start-up. */
   async createTopics(topics: readonly string[], partitions = 2): Promise<void> {
+    const names = topics.flatMap((t) => [t, `${t}.dlt`]).map((t) => this.prefix + t);
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: topics.flatMap((t) => [t, `${t}.dlt`]).map((t) => ({ topic: this.prefix + t, numPartitions: partitions, replicationFactor: 1 })),
-      });
+      await admin.createTopics({ waitForLeaders: false, topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+      await eventually(
+        async () => {
+          const { topics: found } = await admin.fetchTopicMetadata({ topics: names });
+          if (!found.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0))) throw new Error('no leaders yet');
+        },
+        { timeoutMs: 60_000, message: 'new topics got no leaders' },
+      );
     } finally {
       await admin.disconnect();
     }

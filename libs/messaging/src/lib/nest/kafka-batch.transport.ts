@@ -51,6 +51,8 @@ export interface KafkaBatchTransportOptions {
  */
 export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
   private consumer?: KafkaBatchConsumer;
+  /** The handlers of each topic, in registration order. */
+  private readonly chains = new Map<string, MessageHandler[]>();
 
   constructor(private readonly options: KafkaBatchTransportOptions) {
     super();
@@ -59,6 +61,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const topics = [...this.messageHandlers.keys()];
+      for (const topic of topics) this.chains.set(topic, this.detachChain(topic));
       const missing = topics.filter((topic) => !this.options.schemas[topic]);
       if (missing.length > 0) throw new Error(`no schema registered for topic(s) ${missing.join(', ')}`);
       this.consumer = new KafkaBatchConsumer(this.options.kafka, {
@@ -92,6 +95,22 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   }
 
   /**
+   * Nest links several event handlers of one pattern through `next` and, when the first is
+   * called, starts the others at once, concurrently. Here they share one transaction and must
+   * run one after another, so the chain is taken apart and walked in order.
+   */
+  private detachChain(topic: string): MessageHandler[] {
+    const chain: MessageHandler[] = [];
+    for (let handler = this.getHandlerByPattern(topic) ?? undefined; handler; ) {
+      const next = handler.next as MessageHandler | undefined;
+      handler.next = undefined;
+      chain.push(handler);
+      handler = next;
+    }
+    return chain;
+  }
+
+  /**
    * A chunk comes from one topic-partition. Each handler of the topic (Nest chains several
    * through `next`) sees the whole chunk in order: a batch handler in one call (so it can write
    * in a few statements), any other one event at a time.
@@ -99,9 +118,9 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private async dispatch(sql: SqlClient, messages: ConsumedMessage[]): Promise<void> {
     const first = messages[0];
     if (!first) return;
-    const head = this.getHandlerByPattern(first.topic);
-    if (!head) throw new Error(`no handler for topic ${first.topic}`);
-    for (let handler: MessageHandler | undefined = head; handler; handler = handler.next as MessageHandler | undefined) {
+    const chain = this.chains.get(first.topic);
+    if (!chain) throw new Error(`no handler for topic ${first.topic}`);
+    for (const handler of chain) {
       if (handler.extras?.['batch']) {
         const result = await handler(messages.map((m) => m.event), new KafkaBatchOfContext([sql, messages]));
         await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });

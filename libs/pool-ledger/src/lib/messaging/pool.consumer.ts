@@ -1,0 +1,80 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import {
+  CallEndedV1,
+  CallEntitledV1,
+  Envelope,
+  LicenseAssignedV1,
+  LicenseUnassignedV1,
+  SubscriptionSeatsChangedV1,
+  Topics,
+} from '@comms-credits/contracts';
+import { CallLog } from '@comms-credits/call-log';
+import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
+import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
+import { PoolFunding } from '../application/pool-funding';
+import { ASSIGNED_POOL_SKU, CapacityCommand, capacityDecider } from '../domain/capacity.decider';
+
+type LicensingFact = SubscriptionSeatsChangedV1 | LicenseAssignedV1 | LicenseUnassignedV1;
+
+/**
+ * What the pool consumes: licensing's facts (capacity) and entitled calls (stage 3), and the
+ * ends of calls (settlement).
+ */
+@Controller()
+export class PoolConsumer {
+  constructor(
+    private readonly store: EventStore,
+    private readonly funding: PoolFunding,
+    private readonly callLog: CallLog,
+  ) {}
+
+  @EventPattern(Topics.LicensingEvents, BATCH)
+  async onLicensingEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    // In order: a seat change and a call entitled after it must see the new capacity.
+    for (const run of runsOf(events, (e) => e.type === 'CallEntitled')) {
+      if (run[0]!.type === 'CallEntitled') await this.funding.admit(ctx.sql, run as CallEntitledV1[]);
+      else await this.countCapacity(ctx, run as LicensingFact[]);
+    }
+  }
+
+  @EventPattern(Topics.CallEnded, BATCH)
+  async onCallEnded(@Payload() events: CallEndedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    // Settlement reads the end from the call's stream. Handlers of one topic run in an order
+    // Nest chooses, so record it here (the call log's own handler is then a no-op).
+    await this.callLog.observeEnded(ctx.sql, events);
+    await this.funding.settle(
+      ctx.sql,
+      events.map((e) => ({ tenantId: e.tenantId, callId: e.callId, causationId: e.eventId })),
+    );
+  }
+
+  private async countCapacity(ctx: KafkaBatchOfContext, facts: LicensingFact[]): Promise<void> {
+    const commands = facts.flatMap((fact): { fact: LicensingFact; command: CapacityCommand }[] => {
+      if (fact.type === 'SubscriptionSeatsChanged') return [{ fact, command: { type: 'CountSeats', sku: fact.sku, seats: fact.seats } }];
+      if (fact.sku !== ASSIGNED_POOL_SKU) return [];
+      return [{ fact, command: { type: 'CountSelectDialOut', userId: fact.userId, assigned: fact.type === 'LicenseAssigned' } }];
+    });
+    await decideAndAppendBatch(
+      ctx.sql,
+      this.store,
+      capacityDecider,
+      commands.map(({ fact, command }) => ({
+        target: { streamId: `pool-capacity:${fact.tenantId}`, streamType: 'pool-capacity', tenantId: fact.tenantId },
+        command,
+        options: { metadata: { causationId: fact.eventId } },
+      })),
+    );
+  }
+}
+
+/** Splits a list into maximal runs of items on the same side of `predicate`, keeping order. */
+function runsOf<T>(items: T[], predicate: (item: T) => boolean): T[][] {
+  const runs: T[][] = [];
+  for (const item of items) {
+    const last = runs[runs.length - 1];
+    if (last && predicate(last[0]!) === predicate(item)) last.push(item);
+    else runs.push([item]);
+  }
+  return runs;
+}

@@ -1,0 +1,95 @@
+import { monthOf } from '@comms-credits/contracts';
+import { Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
+import { CapacityEvent } from '../domain/capacity.decider';
+import { PoolCallEvent } from '../domain/pool-call.decider';
+import { PoolMonthEvent } from '../domain/pool-month.decider';
+
+type DataOf<E extends { type: string; data: unknown }, T extends E['type']> = Extract<E, { type: T }>['data'];
+const dataOf = <T>(event: RecordedEvent) => event.data as unknown as T;
+
+/** `rm_pool_seats` and `rm_pool_select_users`: what the capacity is made of. */
+export const poolCapacityProjection: Projection = {
+  name: 'pool-capacity',
+  handles: ['QualifyingSeatsChanged', 'SelectDialOutLicenseChanged'],
+  tables: ['rm_pool_seats', 'rm_pool_select_users'],
+  async apply(sql: SqlClient, events: RecordedEvent[]) {
+    for (const event of events) {
+      if (event.type === 'QualifyingSeatsChanged') {
+        const d = dataOf<DataOf<CapacityEvent, 'QualifyingSeatsChanged'>>(event);
+        await sql.query(
+          `INSERT INTO rm_pool_seats (tenant_id, sku, seats) VALUES ($1, $2, $3)
+           ON CONFLICT (tenant_id, sku) DO UPDATE SET seats = excluded.seats`,
+          [event.tenantId, d.sku, d.seats],
+        );
+      } else {
+        const d = dataOf<DataOf<CapacityEvent, 'SelectDialOutLicenseChanged'>>(event);
+        await sql.query(
+          d.assigned
+            ? `INSERT INTO rm_pool_select_users (tenant_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`
+            : `DELETE FROM rm_pool_select_users WHERE tenant_id = $1 AND user_id = $2`,
+          [event.tenantId, d.userId],
+        );
+      }
+    }
+  },
+};
+
+/** `rm_pool_months`: minutes used per tenant and month. */
+export const poolMonthsProjection: Projection = {
+  name: 'pool-months',
+  handles: ['PoolMinutesDebited'],
+  tables: ['rm_pool_months'],
+  async apply(sql: SqlClient, events: RecordedEvent[]) {
+    const data = events.map((e) => dataOf<DataOf<PoolMonthEvent, 'PoolMinutesDebited'>>(e));
+    // The event carries the month's running total: the last one per month wins.
+    await sql.query(
+      `INSERT INTO rm_pool_months AS m (tenant_id, month, used_minutes)
+       SELECT DISTINCT ON (t, mo) t, mo, u FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) AS x(t, mo, u, p)
+        ORDER BY t, mo, p DESC
+       ON CONFLICT (tenant_id, month) DO UPDATE SET used_minutes = GREATEST(m.used_minutes, excluded.used_minutes)`,
+      [events.map((e) => e.tenantId), data.map((d) => d.month), data.map((d) => d.usedMinutes), events.map((e) => e.globalPosition)],
+    );
+  },
+};
+
+/** `rm_pool_calls`: one row per call the pool decided on, with what it covered. */
+export const poolCallsProjection: Projection = {
+  name: 'pool-calls',
+  handles: ['CallFundedFromPool', 'CallHandedToWallet', 'PoolCallSettled', 'CallEndObserved'],
+  tables: ['rm_pool_calls'],
+  async apply(sql: SqlClient, events: RecordedEvent[]) {
+    for (const event of events) {
+      const [statement, params] = poolCallRow(event);
+      await sql.query(statement, params);
+    }
+  },
+};
+
+function poolCallRow(event: RecordedEvent): [string, unknown[]] {
+  const upsert = (columns: string[]) =>
+    `INSERT INTO rm_pool_calls (tenant_id, call_id, ${columns.join(', ')})
+     VALUES ($1, $2, ${columns.map((_, i) => `$${i + 3}`).join(', ')})
+     ON CONFLICT (tenant_id, call_id) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  switch (event.type) {
+    case 'CallFundedFromPool': {
+      const d = dataOf<DataOf<PoolCallEvent, 'CallFundedFromPool'>>(event);
+      return [
+        upsert(['month', 'organizer', 'destination_country', 'funding', 'max_duration_seconds']),
+        [event.tenantId, d.callId, d.month, d.userId, d.destinationCountry, 'pool', d.maxDurationSeconds],
+      ];
+    }
+    case 'CallHandedToWallet': {
+      const d = dataOf<DataOf<PoolCallEvent, 'CallHandedToWallet'>>(event);
+      const funding = d.reason === 'POOL_EXHAUSTED' ? 'handed-on: pool exhausted' : 'handed-on: not pool-eligible';
+      return [upsert(['month', 'organizer', 'destination_country', 'funding']), [event.tenantId, d.callId, monthOf(d.startedAt), d.userId, d.destinationCountry, funding]];
+    }
+    case 'PoolCallSettled': {
+      const d = dataOf<DataOf<PoolCallEvent, 'PoolCallSettled'>>(event);
+      return [upsert(['minutes', 'pool_minutes', 'handed_on_minutes']), [event.tenantId, d.callId, d.minutes, d.poolMinutes, d.uncoveredMinutes]];
+    }
+    default: {
+      const d = dataOf<DataOf<PoolCallEvent, 'CallEndObserved'>>(event);
+      return [upsert(['duration_seconds']), [event.tenantId, d.callId, d.durationSeconds]];
+    }
+  }
+}
