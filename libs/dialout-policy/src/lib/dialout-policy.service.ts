@@ -1,8 +1,13 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
-import { Topics, telephonySchemas } from '@comms-credits/contracts';
+import { Topics, licensingSchemas, telephonySchemas } from '@comms-credits/contracts';
 import { EventStore1764000000000 } from '@comms-credits/event-store';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { DialoutPolicyModule } from './dialout-policy.module';
+import { routeDialoutPolicyEvent } from './dialout-policy.routes';
+import { DialoutPolicy1764000000200 } from './migrations/1764000000200-dialout-policy';
+import { dialoutUserProjection } from './projections/dialout-user.projection';
+import { policyCallsProjection } from './projections/policy-calls.projection';
+import { tenantPolicyProjection } from './projections/tenant-policy.projection';
 
 const telephony = telephonySchemas();
 
@@ -13,12 +18,13 @@ export const dialoutPolicyService: ServiceDefinition = {
   description: 'Global and per-user dial-out policies; admission stage 1 (who may call where).',
   defaultPort: 3002,
   module: DialoutPolicyModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100],
-  projections: [callLogProjection],
+  migrations: [EventStore1764000000000, CallLog1764000000100, DialoutPolicy1764000000200],
+  projections: [callLogProjection, tenantPolicyProjection, dialoutUserProjection, policyCallsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
+    // Users' usage locations (UserUpserted); the topic's other types are decoded and ignored.
+    [Topics.LicensingEvents]: licensingSchemas(),
   },
-  // Published on DialoutPolicyEvents and calls.decisions as the service's own events are added.
-  route: () => null,
+  route: routeDialoutPolicyEvent,
 };

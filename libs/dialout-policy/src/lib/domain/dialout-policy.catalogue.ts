@@ -85,3 +85,8 @@ export function findPolicy(name: string): PolicyDefinition | undefined {
 export function isDialoutPolicyName(name: string): name is DialoutPolicyName {
   return byName.has(name);
 }
+
+/** The definition of a catalogue name (a `DialoutPolicyName` always has one). */
+export function policyNamed(name: DialoutPolicyName): PolicyDefinition {
+  return byName.get(name)!;
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, Result } from '@comms-credits/domain-kit';
+import { EventStore, Handled, Transactions, handleCommand } from '@comms-credits/event-store';
+import { DialoutTenantState, dialoutTenantDecider } from '../domain/dialout-tenant.decider';
+import { DialoutUserState, dialoutUserDecider } from '../domain/dialout-user.decider';
+import { DialoutStreams } from '../dialout-streams';
+
+/**
+ * The two grants of `Grant-CsDialoutPolicy`, each a command in its own transaction (retried on
+ * a version conflict). An unknown policy name comes back as DIALOUT_POLICY.UNKNOWN_POLICY.
+ */
+@Injectable()
+export class GrantPolicyHandler {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly store: EventStore,
+  ) {}
+
+  /** The tenant's Global policy; per-user grants stay as they are. */
+  grantGlobal(tenantId: string, policyName: string): Promise<Result<Handled<DialoutTenantState>, DomainError>> {
+    return handleCommand(this.transactions, this.store, DialoutStreams.tenant(tenantId), dialoutTenantDecider, {
+      type: 'GrantGlobalPolicy',
+      policyName,
+    });
+  }
+
+  /** A user's own policy; null removes it, and the Global policy applies again. */
+  grantUser(tenantId: string, userId: string, policyName: string | null): Promise<Result<Handled<DialoutUserState>, DomainError>> {
+    return handleCommand(this.transactions, this.store, DialoutStreams.user(tenantId, userId), dialoutUserDecider, {
+      type: 'GrantUserPolicy',
+      userId,
+      policyName,
+    });
+  }
+}

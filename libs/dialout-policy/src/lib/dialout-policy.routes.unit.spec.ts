@@ -1,0 +1,13 @@
+import { routeDialoutPolicyEvent } from './dialout-policy.routes';
+
+describe('routeDialoutPolicyEvent', () => {
+  it('publishes a cleared call on dialout-policy.events and a rejection on calls.decisions', () => {
+    expect(routeDialoutPolicyEvent({ type: 'CallCleared' })).toBe('dialout-policy.events');
+    expect(routeDialoutPolicyEvent({ type: 'CallRejected' })).toBe('calls.decisions');
+  });
+
+  it.each(['GlobalPolicyGranted', 'UserPolicyGranted', 'UsageLocationLearned', 'CallStartObserved', 'CallEndObserved', 'toString'])(
+    'keeps %s inside the service',
+    (type) => expect(routeDialoutPolicyEvent({ type })).toBeNull(),
+  );
+});

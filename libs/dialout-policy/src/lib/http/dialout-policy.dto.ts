@@ -1,0 +1,65 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { TENANT_ID } from '@comms-credits/contracts';
+import { IsString, Matches, ValidateIf } from 'class-validator';
+import { DIALOUT_POLICY_NAMES } from '../domain/dialout-policy.catalogue';
+
+const CPC = ['Any', 'Domestic', 'ZoneA', 'Disabled'];
+const PSTN = ['International', 'Domestic', 'Disabled'];
+
+export class DialoutPolicyEntry {
+  @ApiProperty({ enum: DIALOUT_POLICY_NAMES }) name!: string;
+  @ApiProperty({ enum: CPC, description: 'Dial-out from meetings the user organizes' }) cpc!: string;
+  @ApiProperty({ enum: PSTN, description: "The user's own outbound PSTN calls (emergency numbers always pass)" }) pstn!: string;
+  @ApiProperty() description!: string;
+}
+
+export class GlobalPolicyResponse {
+  @ApiProperty({ enum: DIALOUT_POLICY_NAMES }) policyName!: string;
+  @ApiProperty({ enum: CPC }) cpc!: string;
+  @ApiProperty({ enum: PSTN }) pstn!: string;
+}
+
+export class UserPolicyResponse extends GlobalPolicyResponse {
+  @ApiProperty({ enum: ['user', 'global'], description: "`user`: the user's own grant; `global`: the tenant's Global policy" })
+  source!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "Extension: the usage location learned from licensing; null until known (the user's calls are then refused)",
+  })
+  usageLocation!: string | null;
+}
+
+export class PolicyCallsResponse {
+  @ApiProperty({ enum: DIALOUT_POLICY_NAMES }) policyName!: string;
+  @ApiProperty({ enum: ['CPC', 'PSTN'], description: 'CPC: meeting dial-out (conf_out); PSTN: user calls (user_out)' }) control!: string;
+  @ApiProperty({ description: 'Calls the policy let through (CallCleared)' }) cleared!: number;
+  @ApiProperty({ description: 'Calls the policy blocked (DIALOUT_POLICY_BLOCKED)' }) blocked!: number;
+  @ApiProperty({ description: 'Calls refused as INVALID_NUMBER under this policy' }) invalidNumber!: number;
+  @ApiProperty({ description: 'Calls refused as UNKNOWN_USER (no usage location) under this policy' }) unknownUser!: number;
+}
+
+export class GrantGlobalPolicyRequest {
+  /** Only the type is checked here: a name outside the catalogue is DIALOUT_POLICY.UNKNOWN_POLICY, with the list. */
+  @ApiProperty({ enum: DIALOUT_POLICY_NAMES })
+  @IsString({ message: 'policyName must be the name of a dial-out policy' })
+  policyName!: string;
+}
+
+export class GrantUserPolicyRequest {
+  @ApiProperty({ enum: DIALOUT_POLICY_NAMES, nullable: true, description: "null removes the user's own policy: the Global one applies" })
+  @ValidateIf((request: GrantUserPolicyRequest) => request.policyName !== null)
+  @IsString({ message: "policyName must be the name of a dial-out policy, or null to remove the user's own policy" })
+  policyName!: string | null;
+}
+
+export class TenantParams {
+  @Matches(TENANT_ID, { message: 'tenantId must be 1-128 URL-safe characters' })
+  tenantId!: string;
+}
+
+export class UserParams extends TenantParams {
+  @Matches(/^[^\s]{1,128}$/, { message: 'userId must be 1-128 characters without spaces' })
+  userId!: string;
+}
