@@ -6,8 +6,7 @@
 //   node tools/up.mjs [--no-build] [--verbose] [--keep-kafka] [--help]
 //
 // Plain Node ESM on purpose: it must run right after `npm ci`, before anything is built.
-// Other scripts may import SERVICES (and the helpers) from here; main() runs only when this
-// file is the entry point.
+// Other scripts may import SERVICES from here; main() runs only when this file is the entry point.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -175,7 +174,10 @@ function startLocalClusters() {
       encoding: 'utf8',
     });
     if (result.status === 0) started = true;
-    else warn(`pg_ctlcluster ${version} main start failed: ${(result.stderr || result.error?.message || '').trim()}`);
+    else {
+      const why = [result.error?.message, result.stderr, result.stdout].filter(Boolean).join(' ').trim();
+      warn(`pg_ctlcluster ${version} main start failed (exit ${result.status}): ${why || 'no output'}`);
+    }
   }
   return started;
 }
@@ -193,7 +195,7 @@ async function ensurePostgres() {
   if (!check.ok) {
     throw new Error(
       `PostgreSQL does not answer on ${where} as user "${POSTGRES.user}" (${check.reason}).\n` +
-        `  Start it (e.g. \`pg_ctlcluster 15 main start\`) with trust auth for local connections, then run again.`,
+        '  Start it (Debian: `pg_ctlcluster <version> main start`; local connections need trust auth), then run again.',
     );
   }
   say(`PostgreSQL started and answers on ${where}`);
@@ -254,7 +256,7 @@ async function buildApps() {
   if (shuttingDown) return; // interrupted on purpose: its output would only be noise
   if (result.code !== 0) {
     if (!options.verbose) result.all.slice(-60).forEach((line) => console.error(`${label('build')} ${line}`));
-    throw new Error(`build failed (exit ${result.code ?? result.signal}); fix it or start the last build with --no-build`);
+    throw new Error(`build failed (exit ${result.code ?? result.signal}): fix the error above and run again`);
   }
   say(`built in ${seconds(Date.now() - began)}`);
 }
@@ -310,6 +312,8 @@ function formatLine(line) {
   } catch {
     return { text: line, level: undefined };
   }
+  // time, pid and hostname are left out: this terminal shows lines as they come, on one machine
+  // eslint-disable-next-line no-unused-vars
   const { level, time, msg, context, service, err, pid, hostname, ...rest } = entry;
   const levelText = String(level ?? '').toUpperCase().padEnd(5);
   const coloredLevel = SHOWN_LEVELS.has(level) ? (level === 'warn' ? yellow(levelText) : red(levelText)) : dim(levelText);
