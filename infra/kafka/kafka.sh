@@ -256,7 +256,8 @@ cmd_start() {
   # Format the storage once; a restart keeps the topics and offsets.
   if [[ ! -f "$data/kraft-combined-logs/meta.properties" ]]; then
     local cluster_id
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    # A Kafka Uuid in URL-safe base64; a leading '-' would read as an option of the format tool.
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' | sed 's/^-/A/')"
     # shellcheck disable=SC2046
     "$JAVA" -Xmx256m $(log_opts tools-) -cp "$LIBS_DIR/*" kafka.tools.StorageTool format \
       -t "$cluster_id" -c "$STATE_DIR/server.properties" --ignore-formatted \

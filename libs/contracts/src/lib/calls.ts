@@ -101,6 +101,8 @@ export const RejectionReasons = {
   InvalidNumber: 'INVALID_NUMBER',
   UnknownUser: 'UNKNOWN_USER',
   NoPhoneSystemLicense: 'NO_PHONE_SYSTEM_LICENSE',
+  TollFreeNumberUnknown: 'TOLL_FREE_NUMBER_UNKNOWN',
+  NoRateForDestination: 'NO_RATE_FOR_DESTINATION',
 } as const;
 export type RejectionReason = (typeof RejectionReasons)[keyof typeof RejectionReasons];
 

@@ -1,10 +1,29 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
-import { Topics, telephonySchemas } from '@comms-credits/contracts';
-import { EventStore1764000000000 } from '@comms-credits/event-store';
+import { Topics, creditWalletSchemas, licensingSchemas, telephonySchemas } from '@comms-credits/contracts';
+import { EventStore1764000000000, RecordedEvent } from '@comms-credits/event-store';
 import { ServiceDefinition } from '@comms-credits/platform';
+import { TollFreeReadModels1764000000600 } from './migrations/1764000000600-toll-free-read-models';
+import { numbersProjection, routedCallsProjection, tenantsProjection } from './projections/toll-free.projections';
 import { TollFreeModule } from './toll-free.module';
 
 const telephony = telephonySchemas();
+
+/** Public facts of toll-free, and the calls it hands on to the wallet. */
+const PUBLISHED = new Set([
+  'TollFreeNumberAcquired',
+  'TollFreeNumberReleased',
+  'TollFreeNumberAssigned',
+  'TollFreeNumbersSuspended',
+  'TollFreeNumbersResumed',
+  'TollFreeCallRouted',
+]);
+const DECISIONS = new Set(['CallAdmitted', 'CallRejected']);
+
+export function routeTollFreeEvent(event: RecordedEvent): string | null {
+  if (PUBLISHED.has(event.type)) return Topics.TollFreeEvents;
+  if (DECISIONS.has(event.type)) return Topics.CallDecisions;
+  return null;
+}
 
 /** The toll-free service: what it owns, consumes, projects and publishes. */
 export const tollFreeService: ServiceDefinition = {
@@ -13,12 +32,13 @@ export const tollFreeService: ServiceDefinition = {
   description: 'Toll-free number inventory, assignments and suspension; admission of inbound calls.',
   defaultPort: 3005,
   module: TollFreeModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100],
-  projections: [callLogProjection],
+  migrations: [EventStore1764000000000, CallLog1764000000100, TollFreeReadModels1764000000600],
+  projections: [callLogProjection, numbersProjection, tenantsProjection, routedCallsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
+    [Topics.LicensingEvents]: licensingSchemas(),
+    [Topics.CreditWalletEvents]: creditWalletSchemas(),
   },
-  // Published on TollFreeEvents and calls.decisions as the service's own events are added.
-  route: () => null,
+  route: routeTollFreeEvent,
 };

@@ -1,0 +1,82 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { orProblem, problemOf } from '@comms-credits/platform';
+import { TollFreeCommands } from '../application/toll-free.commands';
+import { TollFreeNumberView, TollFreeQueries } from '../application/toll-free.queries';
+import { TollFreeErrors } from '../domain/toll-free.errors';
+import {
+  AcquireNumberRequest,
+  AssignNumberRequest,
+  MonthQuery,
+  NumberParams,
+  QuotaResponse,
+  TenantParams,
+  TollFreeNumberResponse,
+} from './toll-free.dto';
+
+const NOT_HELD = "TOLL_FREE_NUMBER_NOT_FOUND: the number is not one of the tenant's";
+
+@ApiTags('toll-free')
+@Controller('tenants/:tenantId/toll-free-numbers')
+export class TollFreeController {
+  constructor(
+    private readonly commands: TollFreeCommands,
+    private readonly queries: TollFreeQueries,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Acquire a toll-free number in a country (needs a positive credit balance and room in the quota)' })
+  @ApiCreatedResponse({ type: TollFreeNumberResponse })
+  @ApiConflictResponse({ description: 'TOLL_FREE_REQUIRES_CREDITS, TOLL_FREE_QUOTA_REACHED or TOLL_FREE_NONE_AVAILABLE' })
+  async acquire(@Param() { tenantId }: TenantParams, @Body() body: AcquireNumberRequest): Promise<TollFreeNumberView> {
+    const number = orProblem(await this.commands.acquire(tenantId, body.country));
+    return this.view(tenantId, number);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The tenant's toll-free numbers with status, assignment and minutes of the month" })
+  @ApiOkResponse({ type: [TollFreeNumberResponse] })
+  list(@Param() { tenantId }: TenantParams, @Query() query: MonthQuery): Promise<TollFreeNumberView[]> {
+    return this.queries.numbers(tenantId, { month: query.month });
+  }
+
+  // Before `:number`, so that `quota` is not read as a number.
+  @Get('quota')
+  @ApiOperation({ summary: 'Licences counted, the quota they allow and the numbers held' })
+  @ApiOkResponse({ type: QuotaResponse })
+  quota(@Param() { tenantId }: TenantParams) {
+    return this.queries.quota(tenantId);
+  }
+
+  @Get(':number')
+  @ApiOperation({ summary: "One of the tenant's toll-free numbers" })
+  @ApiOkResponse({ type: TollFreeNumberResponse })
+  @ApiNotFoundResponse({ description: NOT_HELD })
+  number(@Param() { tenantId, number }: NumberParams, @Query() query: MonthQuery): Promise<TollFreeNumberView> {
+    return this.view(tenantId, number, query.month);
+  }
+
+  @Put(':number/assignment')
+  @ApiOperation({ summary: 'Assign the number to a conference bridge, a call queue or an auto attendant' })
+  @ApiOkResponse({ type: TollFreeNumberResponse })
+  @ApiNotFoundResponse({ description: NOT_HELD })
+  async assign(@Param() { tenantId, number }: NumberParams, @Body() body: AssignNumberRequest): Promise<TollFreeNumberView> {
+    orProblem(await this.commands.assign(tenantId, number, { target: body.target, targetId: body.targetId }));
+    return this.view(tenantId, number);
+  }
+
+  @Delete(':number')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Release the number back to the inventory' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: NOT_HELD })
+  async release(@Param() { tenantId, number }: NumberParams): Promise<void> {
+    orProblem(await this.commands.release(tenantId, number));
+  }
+
+  private async view(tenantId: string, number: string, month?: string): Promise<TollFreeNumberView> {
+    const [view] = await this.queries.numbers(tenantId, { number, month });
+    if (!view) throw problemOf(TollFreeErrors.numberNotFound(number));
+    return view;
+  }
+}
