@@ -483,11 +483,15 @@ function shutdown(exitCode, reason) {
 }
 
 function installSignalHandlers() {
-  let signals = 0;
+  let firstAt = 0;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => {
-      signals += 1;
-      if (signals === 1) return void shutdown(0, `${signal} received`);
+      if (!firstAt) {
+        firstAt = Date.now();
+        return void shutdown(0, `${signal} received`);
+      }
+      // Under `npm start` one Ctrl-C arrives twice (from the terminal, and forwarded by npm).
+      if (Date.now() - firstAt < 2000) return;
       // An impatient second Ctrl-C: no more grace for the services, but Kafka still stops cleanly.
       warn(`${signal} again: killing the services now`);
       for (const s of running) signalGroup(s.child, 'SIGKILL');

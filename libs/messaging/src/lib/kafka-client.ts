@@ -15,6 +15,12 @@ const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+const EXPECTED_WHILE_STARTING = [
+  'The group coordinator is not available',
+  'The coordinator is loading and hence',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+];
+
 /** kafkajs behind our logger, with retries bounded so a dead broker is reported, not hidden. */
 export function createKafka(settings: KafkaSettings): Kafka {
   const logger = new Logger('kafkajs');
@@ -32,7 +38,9 @@ export function createKafka(settings: KafkaSettings): Kafka {
         // Known and accepted: retries are bounded on purpose (a dead broker must surface), and
         // consumers' inboxes dedupe by eventId whatever the producer does across sessions.
         if (String(message).startsWith('Limiting retries for the idempotent producer')) return;
-        logger[levels[level] ?? 'log']({ msg: `${namespace}: ${message}`, ...extra });
+        // A new broker is still creating its internal topics: kafkajs retries these itself.
+        const expected = EXPECTED_WHILE_STARTING.some((text) => String(extra['error'] ?? '').includes(text));
+        logger[expected ? 'debug' : (levels[level] ?? 'log')]({ msg: `${namespace}: ${message}`, ...extra });
       },
   });
 }
