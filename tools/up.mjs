@@ -15,6 +15,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEMO_TENANT, DEMO_USERS, seedDemoTenant } from './demo/seed.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,6 +45,7 @@ options:
   --no-build     start what is already in dist/ (skip npx nx run-many -t build)
   --verbose      show every log line of the services (default: warnings, errors and "is up")
   --keep-kafka   leave Kafka running on exit even if this script started it
+  --no-demo      don't seed the demo tenant "contoso" nor start the telephony simulator
   --help         show this help
 
 environment:
@@ -439,13 +441,28 @@ function printSummary(services, brokers, startedAt) {
 // --- hooks for later steps -----------------------------------------------------------------
 
 /**
- * Runs once every /health is green. Deliberately empty for now: the place for "seed a demo
- * tenant" and "start a traffic simulator". A long-running helper started here should be
- * started with spawnOwned() so that shutdown() stops it along with the services.
+ * Runs once every /health is green: seeds the demo tenant and starts the telephony simulator
+ * at a gentle rate (owned, so shutdown() stops it with the services). `--no-demo` skips both.
  * @param {Array<{name: string, port: number, url: string}>} services
  */
-export async function afterHealthy(services) {
-  void services;
+export async function afterHealthy(services, brokers) {
+  if (options['no-demo']) return;
+  const urls = Object.fromEntries(services.map((s) => [s.name, s.url]));
+  const { tollFreeNumber } = await seedDemoTenant(urls, say);
+  const args = ['-r', '@swc-node/register', 'tools/telephony-sim/main.ts', '--brokers', brokers, '--tenants', DEMO_TENANT];
+  args.push('--users', DEMO_USERS.join(','), '--rate', '1', '--duration', '300', '--speedup', '30');
+  if (tollFreeNumber) args.push('--toll-free', tollFreeNumber);
+  const sim = spawnOwned(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = label('telephony-sim', 36);
+  for (const stream of [sim.stdout, sim.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => console.log(`${prefix} ${line}`));
+  }
+  say(`simulated traffic started (1 call/s, ~5-minute calls at 30× speed); watch it move:`);
+  console.log(`  curl -s localhost:3003/tenants/${DEMO_TENANT}/pool; echo`);
+  console.log(`  curl -s localhost:3004/tenants/${DEMO_TENANT}/wallet; echo`);
+  console.log(`  curl -s 'localhost:3004/tenants/${DEMO_TENANT}/wallet/transactions?limit=5'; echo`);
+  console.log(`  curl -s localhost:3005/tenants/${DEMO_TENANT}/toll-free-numbers; echo`);
+  console.log(`  curl -s localhost:3001/tenants/${DEMO_TENANT}/usage; echo`);
 }
 
 // --- 6. shutdown ---------------------------------------------------------------------------
@@ -517,6 +534,7 @@ function parseOptions(argv) {
         'no-build': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         'keep-kafka': { type: 'boolean', default: false },
+        'no-demo': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
@@ -562,7 +580,7 @@ export async function main(argv = process.argv.slice(2)) {
     say(`all healthy ${seconds(Date.now() - servicesStartedAt)} after the services started`);
     watchForCrashes(running);
     printSummary(running, kafka.brokers, startedAt);
-    await afterHealthy(running.map(({ name, port, url }) => ({ name, port, url })));
+    await afterHealthy(running.map(({ name, port, url }) => ({ name, port, url })), kafka.brokers);
   } catch (error) {
     if (shuttingDown) return; // a signal interrupted a step; shutdown() reports and exits
     await shutdown(1, error.message);
