@@ -1,10 +1,38 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
-import { Topics, telephonySchemas } from '@comms-credits/contracts';
-import { EventStore1764000000000 } from '@comms-credits/event-store';
+import { Topics, poolLedgerSchemas, telephonySchemas, tollFreeSchemas } from '@comms-credits/contracts';
+import { EventStore1764000000000, RecordedEvent } from '@comms-credits/event-store';
 import { ServiceDefinition } from '@comms-credits/platform';
+import { CreditWalletConfig } from './credit-wallet.config';
 import { CreditWalletModule } from './credit-wallet.module';
+import { CreditWallet1764000000500 } from './migrations/1764000000500-credit-wallet';
+import { walletProjection } from './projections/wallet.projection';
 
 const telephony = telephonySchemas();
+
+/**
+ * What `credit-wallet.events` carries: the balance for the services that gate on it, and the
+ * money facts (docs/credit-wallet.md). Holds, settings and payment tokens stay inside.
+ */
+const PUBLISHED = new Set([
+  'WalletBalanceChanged',
+  'FundsAdded',
+  'CallCharged',
+  'LotExpired',
+  'OverflowUnbilled',
+  'AutoRechargeRequested',
+  'AutoRechargeSucceeded',
+  'AutoRechargeFailed',
+  'AutoRechargeAlert',
+  'BalanceReachedZero',
+]);
+const DECISIONS = new Set(['CallAdmitted', 'CallRejected']);
+
+export function routeCreditWalletEvent(event: RecordedEvent): string | null {
+  if (event.streamType !== 'wallet') return null;
+  if (PUBLISHED.has(event.type)) return Topics.CreditWalletEvents;
+  if (DECISIONS.has(event.type)) return Topics.CallDecisions;
+  return null;
+}
 
 /** The credit-wallet service: what it owns, consumes, projects and publishes. */
 export const creditWalletService: ServiceDefinition = {
@@ -12,13 +40,15 @@ export const creditWalletService: ServiceDefinition = {
   title: 'comms-credits: Credit wallet',
   description: 'Billed communications credits: funding lots, holds, charges, auto-recharge, rate card; admission stage 4.',
   defaultPort: 3004,
+  configSchema: CreditWalletConfig,
   module: CreditWalletModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100],
-  projections: [callLogProjection],
+  migrations: [EventStore1764000000000, CallLog1764000000100, CreditWallet1764000000500],
+  projections: [callLogProjection, walletProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
+    [Topics.PoolLedgerEvents]: poolLedgerSchemas(),
+    [Topics.TollFreeEvents]: tollFreeSchemas(),
   },
-  // Published on CreditWalletEvents and calls.decisions as the service's own events are added.
-  route: () => null,
+  route: routeCreditWalletEvent,
 };

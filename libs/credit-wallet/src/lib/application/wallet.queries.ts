@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { Currency, Money } from '@comms-credits/contracts';
+import { Transactions } from '@comms-credits/event-store';
+import { Minor, maxOf, money } from '../domain/money';
+import { RateTable } from '../domain/rate-card';
+import { LotDraw } from '../domain/wallet.events';
+
+export interface AutoRechargeView {
+  enabled: boolean;
+  triggerAmount: Money | null;
+  rechargeAmount: Money | null;
+  /** The last characters of the payment method's token, or null when none is set. */
+  paymentMethod: { tokenHint: string } | null;
+  pending: boolean;
+  consecutiveFailures: number;
+  retryAt: string | null;
+}
+
+export interface WalletView {
+  tenantId: string;
+  currency: Currency;
+  billingSetUp: boolean;
+  balance: Money;
+  held: Money;
+  available: Money;
+  autoRecharge: AutoRechargeView;
+}
+
+export interface FundingView {
+  lotId: string;
+  amount: Money;
+  source: string;
+  purchasedAt: string;
+  expiresAt: string;
+  balanceAfter: Money;
+}
+
+export interface LotView extends Omit<FundingView, 'balanceAfter'> {
+  remaining: Money;
+  expiredAt: string | null;
+}
+
+export interface TransactionView {
+  id: string;
+  sequence: number;
+  type: string;
+  occurredAt: string;
+  /** Effect on the balance (credits positive, debits negative). */
+  amount: Money;
+  /** Effect on the held money (holds placed positive, released negative). */
+  held: Money;
+  balanceAfter: Money | null;
+  callId: string | null;
+  causationEventId: string | null;
+  rate: Record<string, unknown> | null;
+  lots: LotDraw[];
+  details: Record<string, unknown>;
+}
+
+export interface TransactionPage {
+  items: TransactionView[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+interface WalletRow {
+  currency: Currency | null;
+  billing_set_up: boolean;
+  balance_minor: string;
+  held_minor: string;
+  payment_token_hint: string | null;
+  recharge_enabled: boolean;
+  recharge_trigger_minor: string | null;
+  recharge_amount_minor: string | null;
+  recharge_pending_id: string | null;
+  recharge_failures: number;
+  recharge_retry_at: Date | null;
+}
+
+interface LotRow {
+  lot_id: string;
+  currency: Currency;
+  amount_minor: string;
+  remaining_minor: string;
+  balance_after_minor: string;
+  source: string;
+  purchased_at: Date;
+  expires_at: Date;
+  expired_at: Date | null;
+}
+
+/** Reads of the wallet's read models (outside any command). */
+@Injectable()
+export class WalletQueries {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly rates: RateTable,
+  ) {}
+
+  /** A tenant that never funded its wallet has an empty one, in the rate card's currency. */
+  async wallet(tenantId: string): Promise<WalletView> {
+    const [row] = await this.transactions.query<WalletRow>(`SELECT * FROM rm_wallets WHERE tenant_id = $1`, [tenantId]);
+    const currency = row?.currency ?? this.rates.currency;
+    const m = (minor: string | null) => (minor === null ? null : money(BigInt(minor), currency));
+    const balance: Minor = BigInt(row?.balance_minor ?? 0);
+    const held: Minor = BigInt(row?.held_minor ?? 0);
+    return {
+      tenantId,
+      currency,
+      billingSetUp: row?.billing_set_up ?? false,
+      balance: money(balance, currency),
+      held: money(held, currency),
+      available: money(maxOf(balance - held, 0n), currency),
+      autoRecharge: {
+        enabled: row?.recharge_enabled ?? false,
+        triggerAmount: m(row?.recharge_trigger_minor ?? null),
+        rechargeAmount: m(row?.recharge_amount_minor ?? null),
+        paymentMethod: row?.payment_token_hint ? { tokenHint: row.payment_token_hint } : null,
+        pending: Boolean(row?.recharge_pending_id),
+        consecutiveFailures: row?.recharge_failures ?? 0,
+        retryAt: row?.recharge_retry_at?.toISOString() ?? null,
+      },
+    };
+  }
+
+  /** The ledger, newest first, `limit` rows from before `cursor` (a sequence number). */
+  async transactionsOf(tenantId: string, limit: number, cursor?: string): Promise<TransactionPage> {
+    const rows = await this.transactions.query<{
+      event_id: string;
+      seq: string;
+      type: string;
+      occurred_at: Date;
+      currency: Currency | null;
+      amount_minor: string;
+      held_minor: string;
+      balance_after_minor: string | null;
+      call_id: string | null;
+      causation_event_id: string | null;
+      rate: Record<string, unknown> | null;
+      lots: LotDraw[];
+      details: Record<string, unknown>;
+    }>(
+      `SELECT * FROM rm_wallet_transactions WHERE tenant_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint) ORDER BY seq DESC LIMIT $3`,
+      [tenantId, cursor ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const items = page.map((r) => {
+      const currency = r.currency ?? this.rates.currency;
+      return {
+        id: r.event_id,
+        sequence: Number(r.seq),
+        type: r.type,
+        occurredAt: r.occurred_at.toISOString(),
+        amount: money(BigInt(r.amount_minor), currency),
+        held: money(BigInt(r.held_minor), currency),
+        balanceAfter: r.balance_after_minor === null ? null : money(BigInt(r.balance_after_minor), currency),
+        callId: r.call_id,
+        causationEventId: r.causation_event_id,
+        rate: r.rate,
+        lots: r.lots,
+        details: r.details,
+      };
+    });
+    return { items, nextCursor: rows.length > limit ? page[page.length - 1]!.seq : null };
+  }
+
+  /** The tenant's funding lots, oldest (spent first) first. */
+  async lots(tenantId: string): Promise<LotView[]> {
+    const rows = await this.transactions.query<LotRow>(`SELECT * FROM rm_wallet_lots WHERE tenant_id = $1 ORDER BY seq`, [tenantId]);
+    return rows.map((row) => {
+      const { balanceAfter: _, ...lot } = fundingOf(row);
+      return { ...lot, remaining: money(BigInt(row.remaining_minor), row.currency), expiredAt: row.expired_at?.toISOString() ?? null };
+    });
+  }
+
+  /** The lot a funding request (by its Idempotency-Key) created: the answer to every repeat of it. */
+  async funding(tenantId: string, idempotencyKey: string): Promise<FundingView | undefined> {
+    const [row] = await this.transactions.query<LotRow>(`SELECT * FROM rm_wallet_lots WHERE tenant_id = $1 AND idempotency_key = $2`, [
+      tenantId,
+      idempotencyKey,
+    ]);
+    return row && fundingOf(row);
+  }
+}
+
+function fundingOf(row: LotRow): FundingView {
+  return {
+    lotId: row.lot_id,
+    amount: money(BigInt(row.amount_minor), row.currency),
+    source: row.source,
+    purchasedAt: row.purchased_at.toISOString(),
+    expiresAt: row.expires_at.toISOString(),
+    balanceAfter: money(BigInt(row.balance_after_minor), row.currency),
+  };
+}

@@ -1,0 +1,149 @@
+import { Currency } from '@comms-credits/contracts';
+import { callStreamId } from '@comms-credits/call-log';
+import { SqlClient } from '@comms-credits/event-store';
+import { AutoRechargeState } from '../domain/auto-recharge';
+import { AppliedRate } from '../domain/rate-card';
+import { CallEnd, FundingRecord, WalletCall, WalletCommand, WalletState, emptyWallet } from '../domain/wallet.decider';
+
+export const walletStream = (tenantId: string) => ({ streamId: `wallet:${tenantId}`, streamType: 'wallet', tenantId });
+
+/** A wallet locked for the transaction, with the stream version its next append expects. */
+export interface LockedWallet {
+  state: WalletState;
+  version: number;
+}
+
+interface WalletRow {
+  tenant_id: string;
+  version: string;
+  currency: Currency | null;
+  billing_set_up: boolean;
+  held_minor: string;
+  payment_token: string | null;
+  recharge_enabled: boolean;
+  recharge_trigger_minor: string | null;
+  recharge_amount_minor: string | null;
+  recharge_pending_id: string | null;
+  recharge_pending_minor: string | null;
+  recharges_requested: number;
+  recharge_failures: number;
+  recharge_retry_at: Date | null;
+}
+
+const bigOrNull = (value: string | null) => (value === null ? null : BigInt(value));
+
+/**
+ * Locks the wallets of the given commands' tenants (creating empty rows as needed, in tenant
+ * order so two transactions never wait on each other crosswise) and loads what the commands
+ * decide on: open lots, held money, recharge state, and the calls, fundings and call ends they
+ * name. Everything is read after the lock, so it includes every commit before it.
+ */
+export async function lockWallets(sql: SqlClient, items: { tenantId: string; command: WalletCommand }[]): Promise<Map<string, LockedWallet>> {
+  const tenants = [...new Set(items.map((i) => i.tenantId))].sort();
+  await sql.query(`INSERT INTO rm_wallets (tenant_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [tenants]);
+  const { rows } = await sql.query<WalletRow>(`SELECT * FROM rm_wallets WHERE tenant_id = ANY($1::text[]) ORDER BY tenant_id FOR UPDATE`, [tenants]);
+  const wallets = new Map(rows.map((row) => [row.tenant_id, { state: walletOf(row), version: Number(row.version) }]));
+  await loadLots(sql, tenants, wallets);
+  await loadCalls(sql, items, wallets);
+  await loadFundings(sql, items, wallets);
+  await loadCallEnds(sql, items, wallets);
+  return wallets;
+}
+
+function walletOf(row: WalletRow): WalletState {
+  const autoRecharge: AutoRechargeState = {
+    enabled: row.recharge_enabled,
+    trigger: bigOrNull(row.recharge_trigger_minor),
+    amount: bigOrNull(row.recharge_amount_minor),
+    token: row.payment_token,
+    pending: row.recharge_pending_id ? { rechargeId: row.recharge_pending_id, amount: BigInt(row.recharge_pending_minor!) } : null,
+    failures: row.recharge_failures,
+    retryAt: row.recharge_retry_at?.toISOString() ?? null,
+    requested: row.recharges_requested,
+  };
+  return { ...emptyWallet(row.tenant_id), currency: row.currency, billingSetUp: row.billing_set_up, held: BigInt(row.held_minor), autoRecharge };
+}
+
+async function loadLots(sql: SqlClient, tenants: string[], wallets: Map<string, LockedWallet>): Promise<void> {
+  const { rows } = await sql.query<{ tenant_id: string; lot_id: string; remaining_minor: string; purchased_at: Date; expires_at: Date }>(
+    `SELECT tenant_id, lot_id, remaining_minor, purchased_at, expires_at FROM rm_wallet_lots
+      WHERE tenant_id = ANY($1::text[]) AND remaining_minor > 0 ORDER BY tenant_id, seq`,
+    [tenants],
+  );
+  for (const row of rows) {
+    const wallet = wallets.get(row.tenant_id)!;
+    const lot = { lotId: row.lot_id, remaining: BigInt(row.remaining_minor), purchasedAt: row.purchased_at.toISOString(), expiresAt: row.expires_at.toISOString() };
+    wallet.state = { ...wallet.state, lots: [...wallet.state.lots, lot] };
+  }
+}
+
+function callIdOf(command: WalletCommand): string | undefined {
+  if (command.type === 'FundCall') return command.request.callId;
+  if (command.type === 'SettleCall' || command.type === 'ChargeOverflow') return command.callId;
+  return undefined;
+}
+
+/** Tenant and key of each command that has one, for the lookups below. */
+function keysOf(items: { tenantId: string; command: WalletCommand }[], key: (command: WalletCommand) => string | undefined) {
+  const pairs = items.flatMap((i) => {
+    const k = key(i.command);
+    return k === undefined ? [] : [{ tenantId: i.tenantId, key: k }];
+  });
+  return { tenants: pairs.map((p) => p.tenantId), keys: pairs.map((p) => p.key), empty: pairs.length === 0 };
+}
+
+async function loadCalls(sql: SqlClient, items: { tenantId: string; command: WalletCommand }[], wallets: Map<string, LockedWallet>): Promise<void> {
+  const { tenants, keys, empty } = keysOf(items, callIdOf);
+  if (empty) return;
+  const { rows } = await sql.query<{
+    tenant_id: string;
+    call_id: string;
+    status: WalletCall['status'];
+    funding: WalletCall['funding'];
+    hold_minor: string;
+    max_duration_seconds: number | null;
+    rate: AppliedRate | null;
+  }>(
+    `SELECT c.tenant_id, c.call_id, c.status, c.funding, c.hold_minor, c.max_duration_seconds, c.rate
+       FROM rm_wallet_calls c JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, call_id) USING (tenant_id, call_id)`,
+    [tenants, keys],
+  );
+  for (const row of rows) {
+    const wallet = wallets.get(row.tenant_id)!;
+    const call: WalletCall = { status: row.status, funding: row.funding, hold: BigInt(row.hold_minor), maxDurationSeconds: row.max_duration_seconds, rate: row.rate };
+    wallet.state = { ...wallet.state, calls: { ...wallet.state.calls, [row.call_id]: call } };
+  }
+}
+
+async function loadFundings(sql: SqlClient, items: { tenantId: string; command: WalletCommand }[], wallets: Map<string, LockedWallet>): Promise<void> {
+  const { tenants, keys, empty } = keysOf(items, (c) => (c.type === 'AddFunds' ? c.idempotencyKey : undefined));
+  if (empty) return;
+  const { rows } = await sql.query<{ tenant_id: string; idempotency_key: string; lot_id: string; amount_minor: string; currency: Currency }>(
+    `SELECT l.tenant_id, l.idempotency_key, l.lot_id, l.amount_minor, l.currency
+       FROM rm_wallet_lots l JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, idempotency_key) USING (tenant_id, idempotency_key)`,
+    [tenants, keys],
+  );
+  for (const row of rows) {
+    const wallet = wallets.get(row.tenant_id)!;
+    const funding: FundingRecord = { lotId: row.lot_id, amount: BigInt(row.amount_minor), currency: row.currency };
+    wallet.state = { ...wallet.state, fundings: { ...wallet.state.fundings, [row.idempotency_key]: funding } };
+  }
+}
+
+/**
+ * How calls to be funded have ended, if they have: the call-log slice records the first
+ * `CallEnded` of each call on its stream, so an end that came before the hand-over is found.
+ */
+async function loadCallEnds(sql: SqlClient, items: { tenantId: string; command: WalletCommand }[], wallets: Map<string, LockedWallet>): Promise<void> {
+  const { tenants, keys, empty } = keysOf(items, (c) => (c.type === 'FundCall' ? c.request.callId : undefined));
+  if (empty) return;
+  const { rows } = await sql.query<{ tenant_id: string; data: { callId: string; durationSeconds: number; sourceEventId: string } }>(
+    `SELECT tenant_id, data FROM es_events WHERE stream_id = ANY($1::text[]) AND event_type = 'CallEndObserved'`,
+    [tenants.map((tenant, i) => callStreamId(tenant, keys[i]!))],
+  );
+  for (const { tenant_id, data } of rows) {
+    const wallet = wallets.get(tenant_id)!;
+    const end: CallEnd = { durationSeconds: data.durationSeconds, endEventId: data.sourceEventId };
+    wallet.state = { ...wallet.state, callEnds: { ...wallet.state.callEnds, [data.callId]: end } };
+  }
+}
