@@ -480,6 +480,10 @@ function shutdown(exitCode, reason) {
   if (shuttingDown) return shuttingDown;
   shuttingDown = (async () => {
     if (reason) (exitCode === 0 ? say : fail)(reason);
+    // First what feeds the services (the simulator hangs up its calls), so its last events
+    // are still consumed; then the services; then anything else.
+    const serviceChildren = new Set(running.map((s) => s.child));
+    await Promise.all([...children].filter((child) => !serviceChildren.has(child)).map((child) => stopChild(child)));
     const services = running.filter((s) => children.has(s.child));
     if (services.length > 0) say(`stopping ${services.map((s) => s.name).join(', ')} (SIGTERM)…`);
     await Promise.all(

@@ -35,7 +35,7 @@ export async function seedDemoTenant(urls, say) {
   await call(urls['dialout-policy'], 'PUT', `${t}/users/carol/dialout-policy`, { policyName: 'DialoutCPCZoneAPSTNDomestic' });
 
   const wallet = (method, path, body, headers) => call(urls['credit-wallet'], method, `${t}/wallet${path}`, body, headers);
-  await wallet('POST', '/funds', { amount: '20.00', currency: 'USD' }, { 'Idempotency-Key': 'demo-initial-funds' });
+  await wallet('POST', '/funds', { amount: '50.00', currency: 'USD' }, { 'Idempotency-Key': 'demo-initial-funds' });
   await wallet('PUT', '/payment-method', { token: 'tok_sandbox_success' });
   await wallet('PUT', '/auto-recharge', {
     enabled: true,
@@ -75,7 +75,7 @@ export async function seedDemoTenant(urls, say) {
       return Boolean(policy.usageLocation);
     }, `the dial-out policy service to learn ${user}'s usage location`);
   }
-  say(`demo tenant ready: 600-minute pool, $20.00 with auto-recharge ($25 below $10), toll-free ${tollFreeNumber ?? '(none)'}`);
+  say(`demo tenant ready: 600-minute pool, $50.00 with auto-recharge ($25 below $10), toll-free ${tollFreeNumber ?? '(none)'}`);
   return { tollFreeNumber };
 }
 

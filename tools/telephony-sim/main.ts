@@ -123,9 +123,17 @@ async function main(): Promise<void> {
 
   const startedAt = Date.now();
   let stopping = false;
-  const stop = () => (stopping = true);
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  /** Hangs up every call now, billing what each has lasted so far. */
+  const hangUpAll = () => {
+    for (const [id, entry] of inFlight) void endCall(id, Math.round(((Date.now() - entry.startedAt) / 1000) * speedup));
+  };
+  // Ctrl-C: start no more calls and let those in flight finish (a second Ctrl-C hangs them up).
+  // SIGTERM (a supervisor stopping us): hang up at once.
+  process.once('SIGINT', () => (stopping = true));
+  process.once('SIGTERM', () => {
+    stopping = true;
+    hangUpAll();
+  });
   const progress = values.quiet ? undefined : setInterval(() => printProgress(tally, inFlight.size, startedAt), 2_000);
 
   while (!stopping && tally.started < maxCalls && (Date.now() - startedAt) / 1000 < forSeconds) {
@@ -139,7 +147,8 @@ async function main(): Promise<void> {
   }
 
   // Let the calls in flight finish (a second Ctrl-C ends them all now).
-  process.once('SIGINT', () => [...inFlight.keys()].forEach((id) => void endCall(id, 0)));
+  process.once('SIGINT', hangUpAll);
+  process.once('SIGTERM', hangUpAll);
   while (inFlight.size > 0) await sleepUnless(() => false, 200);
   clearInterval(progress);
   printSummary(tally, startedAt);
