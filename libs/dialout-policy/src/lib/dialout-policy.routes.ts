@@ -1,5 +1,5 @@
-import { Topic, Topics } from '@comms-credits/contracts';
-import { RecordedEvent } from '@comms-credits/event-store';
+import { Topics } from '@comms-credits/contracts';
+import { routeByType } from '@comms-credits/messaging';
 import { CallScreeningEvent } from './domain/call-screening.decider';
 
 /**
@@ -7,11 +7,7 @@ import { CallScreeningEvent } from './domain/call-screening.decider';
  * a cleared call goes on to licensing, a rejection is the call's one decision. Policy grants,
  * learned usage locations and the call log stay inside the service.
  */
-const TOPIC_OF: ReadonlyMap<string, Topic> = new Map<CallScreeningEvent['type'], Topic>([
-  ['CallCleared', Topics.DialoutPolicyEvents],
-  ['CallRejected', Topics.CallDecisions],
-]);
-
-export function routeDialoutPolicyEvent(event: Pick<RecordedEvent, 'type'>): Topic | null {
-  return TOPIC_OF.get(event.type) ?? null;
-}
+export const routeDialoutPolicyEvent = routeByType({
+  [Topics.DialoutPolicyEvents]: ['CallCleared'] satisfies CallScreeningEvent['type'][],
+  [Topics.CallDecisions]: ['CallRejected'] satisfies CallScreeningEvent['type'][],
+});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@comms-credits/contracts';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
-import { Collector, TestKafka, callEnded, eventually, uniqueTenant } from '@comms-credits/testing';
+import { Collector, TestKafka, callEnded, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
 import { licensingService } from './licensing.service';
 
 describe('licensing service', () => {
@@ -106,29 +106,12 @@ describe('licensing service', () => {
       await put(`/tenants/${tenant}/users/caller/licenses/DOMESTIC_CALLING_PLAN`);
     });
 
-    function cleared(callId: string, overrides: Record<string, unknown>) {
-      return {
-        eventId: randomUUID(),
-        type: 'CallCleared',
-        version: 1,
-        occurredAt: new Date().toISOString(),
-        tenantId: tenant,
-        callId,
-        callType: 'conf_out',
-        userId: 'organizer',
-        from: '+14255550100',
-        to: '+33142685300',
-        destinationCountry: 'FR',
-        usageLocation: 'US',
-        domestic: false,
-        zoneA: true,
-        emergency: false,
-        startedAt: '2026-11-24T10:00:00.000Z',
+    const cleared = (callId: string, overrides: Record<string, unknown>) =>
+      serviceEvent('CallCleared', tenant, {
+        ...outboundCallFacts(callId, { userId: 'organizer', ...overrides }),
         policyName: 'DialoutCPCandPSTNInternational',
         policySource: 'global',
-        ...overrides,
-      };
-    }
+      });
 
     const decisionOf = async (callId: string) =>
       (await decisions.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId))[0]!.json;

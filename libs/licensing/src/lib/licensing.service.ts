@@ -1,6 +1,7 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
 import { Topics, dialoutPolicySchemas, telephonySchemas } from '@comms-credits/contracts';
-import { EventStore1764000000000, RecordedEvent } from '@comms-credits/event-store';
+import { EventStore1764000000000 } from '@comms-credits/event-store';
+import { routeByType } from '@comms-credits/messaging';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { LicensingModule } from './licensing.module';
 import { LicensingReadModels1764000000300 } from './migrations/1764000000300-licensing-read-models';
@@ -8,15 +9,11 @@ import { licenseCallsProjection, subscriptionsProjection, usersProjection } from
 
 const telephony = telephonySchemas();
 
-/** Public facts of licensing, and the calls it hands on to the pool. */
-const PUBLISHED = new Set(['UserUpserted', 'SubscriptionSeatsChanged', 'LicenseAssigned', 'LicenseUnassigned', 'CallEntitled']);
-const DECISIONS = new Set(['CallAdmitted', 'CallRejected']);
-
-export function routeLicensingEvent(event: RecordedEvent): string | null {
-  if (PUBLISHED.has(event.type)) return Topics.LicensingEvents;
-  if (DECISIONS.has(event.type)) return Topics.CallDecisions;
-  return null;
-}
+/** Public facts of licensing and the calls it hands on to the pool; its decisions. */
+export const routeLicensingEvent = routeByType({
+  [Topics.LicensingEvents]: ['UserUpserted', 'SubscriptionSeatsChanged', 'LicenseAssigned', 'LicenseUnassigned', 'CallEntitled'],
+  [Topics.CallDecisions]: ['CallAdmitted', 'CallRejected'],
+});
 
 /** The licensing service: what it owns, consumes, projects and publishes. */
 export const licensingService: ServiceDefinition = {

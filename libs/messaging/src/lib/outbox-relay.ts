@@ -15,6 +15,21 @@ import { MessagePublisher, OutgoingMessage } from './publisher';
 /** Decides where (if anywhere) a stored event is published. */
 export type EventRouter = (event: RecordedEvent) => string | null;
 
+/**
+ * The usual router: each topic lists the stored event types published on it, under their own
+ * (contract) names; every other type stays inside the service.
+ */
+export function routeByType(published: Record<string, readonly string[]>): (event: Pick<RecordedEvent, 'type'>) => string | null {
+  const topicOf = new Map<string, string>();
+  for (const [topic, types] of Object.entries(published)) {
+    for (const type of types) {
+      if (topicOf.has(type)) throw new Error(`event type ${type} is routed to two topics`);
+      topicOf.set(type, topic);
+    }
+  }
+  return (event) => topicOf.get(event.type) ?? null;
+}
+
 export interface OutboxRelayOptions {
   /** Checkpoint name; also names the advisory lock that keeps one relay per database. */
   name?: string;

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Topics } from '@comms-credits/contracts';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
-import { Collector, TestKafka, callEnded, eventually, uniqueTenant } from '@comms-credits/testing';
+import { Collector, TestKafka, callEnded, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
 import { poolLedgerService } from './pool-ledger.service';
 
 describe('pool-ledger service', () => {
@@ -21,32 +20,15 @@ describe('pool-ledger service', () => {
     await system?.stop();
   });
 
-  const envelope = (tenantId: string, type: string) => ({
-    eventId: randomUUID(),
-    type,
-    version: 1,
-    occurredAt: new Date().toISOString(),
-    tenantId,
-  });
-  const seats = (tenantId: string, sku: string, n: number) => ({ ...envelope(tenantId, 'SubscriptionSeatsChanged'), sku, seats: n, previousSeats: 0 });
-  const entitled = (tenantId: string, callId: string, overrides: Record<string, unknown> = {}) => ({
-    ...envelope(tenantId, 'CallEntitled'),
-    callId,
-    callType: 'conf_out',
-    userId: 'organizer',
-    from: '+14255550100',
-    to: '+33142685300',
-    destinationCountry: 'FR',
-    usageLocation: 'US',
-    domestic: false,
-    zoneA: true,
-    emergency: false,
-    startedAt: '2026-11-24T10:00:00.000Z',
-    poolEligible: true,
-    creditsLicensed: true,
-    capability: 'MCOMEETADD',
-    ...overrides,
-  });
+  const seats = (tenantId: string, sku: string, n: number) => serviceEvent('SubscriptionSeatsChanged', tenantId, { sku, seats: n, previousSeats: 0 });
+  const entitled = (tenantId: string, callId: string, overrides: Record<string, unknown> = {}) =>
+    serviceEvent('CallEntitled', tenantId, {
+      ...outboundCallFacts(callId, { userId: 'organizer' }),
+      poolEligible: true,
+      creditsLicensed: true,
+      capability: 'MCOMEETADD',
+      ...overrides,
+    });
   const pool = async (tenantId: string, month = '2026-11') =>
     (await http<{ capacityMinutes: number; usedMinutes: number; availableMinutes: number }>('GET', `${system.url('pool-ledger')}/tenants/${tenantId}/pool?month=${month}`)).body;
   const poolReaches = (tenantId: string, expected: Partial<Awaited<ReturnType<typeof pool>>>, month = '2026-11') =>

@@ -1,19 +1,18 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
 import { Topics, licensingSchemas, telephonySchemas } from '@comms-credits/contracts';
-import { EventStore1764000000000, RecordedEvent } from '@comms-credits/event-store';
+import { EventStore1764000000000 } from '@comms-credits/event-store';
+import { routeByType } from '@comms-credits/messaging';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { PoolReadModels1764000000400 } from './migrations/1764000000400-pool-read-models';
 import { PoolLedgerModule } from './pool-ledger.module';
 import { poolCallsProjection, poolCapacityProjection, poolMonthsProjection } from './projections/pool.projections';
 
 const telephony = telephonySchemas();
-const PUBLISHED = new Set(['CallHandedToWallet', 'PoolOverflowHandedToWallet', 'PoolUsageThresholdReached']);
-
-export function routePoolLedgerEvent(event: RecordedEvent): string | null {
-  if (PUBLISHED.has(event.type)) return Topics.PoolLedgerEvents;
-  if (event.type === 'CallAdmitted') return Topics.CallDecisions;
-  return null;
-}
+/** Hand-overs to the wallet and usage notifications; the pool's admissions. */
+export const routePoolLedgerEvent = routeByType({
+  [Topics.PoolLedgerEvents]: ['CallHandedToWallet', 'PoolOverflowHandedToWallet', 'PoolUsageThresholdReached'],
+  [Topics.CallDecisions]: ['CallAdmitted'],
+});
 
 /** The pool-ledger service: what it owns, consumes, projects and publishes. */
 export const poolLedgerService: ServiceDefinition = {

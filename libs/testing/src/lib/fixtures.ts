@@ -30,3 +30,29 @@ export function callEnded(overrides: Partial<CallEnded> & { tenantId: string; ca
 export function uniqueTenant(label = 'tenant'): string {
   return `${label}-${randomUUID().slice(0, 8)}`;
 }
+
+/**
+ * The facts of an outbound call as the admission chain hands them from stage to stage (see
+ * `OutboundCallFacts` in contracts): a US organizer dialling Paris unless overridden.
+ */
+export function outboundCallFacts(callId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    callId,
+    callType: 'conf_out',
+    userId: 'alice',
+    from: '+14255550100',
+    to: '+33142685300',
+    destinationCountry: 'FR',
+    usageLocation: 'US',
+    domestic: false,
+    zoneA: true,
+    emergency: false,
+    startedAt: '2026-11-24T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A v1 event of a service topic: the envelope and its fields. */
+export function serviceEvent(type: string, tenantId: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return { eventId: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), tenantId, ...fields };
+}

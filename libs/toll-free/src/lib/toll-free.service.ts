@@ -1,6 +1,7 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
 import { Topics, creditWalletSchemas, licensingSchemas, telephonySchemas } from '@comms-credits/contracts';
-import { EventStore1764000000000, RecordedEvent } from '@comms-credits/event-store';
+import { EventStore1764000000000 } from '@comms-credits/event-store';
+import { routeByType } from '@comms-credits/messaging';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { TollFreeReadModels1764000000600 } from './migrations/1764000000600-toll-free-read-models';
 import { numbersProjection, routedCallsProjection, tenantsProjection } from './projections/toll-free.projections';
@@ -8,22 +9,18 @@ import { TollFreeModule } from './toll-free.module';
 
 const telephony = telephonySchemas();
 
-/** Public facts of toll-free, and the calls it hands on to the wallet. */
-const PUBLISHED = new Set([
-  'TollFreeNumberAcquired',
-  'TollFreeNumberReleased',
-  'TollFreeNumberAssigned',
-  'TollFreeNumbersSuspended',
-  'TollFreeNumbersResumed',
-  'TollFreeCallRouted',
-]);
-const DECISIONS = new Set(['CallAdmitted', 'CallRejected']);
-
-export function routeTollFreeEvent(event: RecordedEvent): string | null {
-  if (PUBLISHED.has(event.type)) return Topics.TollFreeEvents;
-  if (DECISIONS.has(event.type)) return Topics.CallDecisions;
-  return null;
-}
+/** Public facts of toll-free and the calls it hands on to the wallet; its decisions. */
+export const routeTollFreeEvent = routeByType({
+  [Topics.TollFreeEvents]: [
+    'TollFreeNumberAcquired',
+    'TollFreeNumberReleased',
+    'TollFreeNumberAssigned',
+    'TollFreeNumbersSuspended',
+    'TollFreeNumbersResumed',
+    'TollFreeCallRouted',
+  ],
+  [Topics.CallDecisions]: ['CallAdmitted', 'CallRejected'],
+});
 
 /** The toll-free service: what it owns, consumes, projects and publishes. */
 export const tollFreeService: ServiceDefinition = {

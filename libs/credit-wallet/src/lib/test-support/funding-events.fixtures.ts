@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { http } from '@comms-credits/service-testing';
-import { Collector } from '@comms-credits/testing';
+import { Collector, outboundCallFacts, serviceEvent } from '@comms-credits/testing';
 
 const envelope = (type: string, tenantId: string) => ({
   eventId: randomUUID(),
@@ -12,24 +12,13 @@ const envelope = (type: string, tenantId: string) => ({
 
 /** Stage 3's hand-over of a dial-out to the wallet (as pool-ledger publishes it). */
 export function callHandedToWallet(tenantId: string, callId: string, overrides: Record<string, unknown> = {}) {
-  return {
-    ...envelope('CallHandedToWallet', tenantId),
-    callId,
-    callType: 'conf_out',
-    userId: 'alice',
-    from: '+14255550100',
-    to: '+33142685300',
-    destinationCountry: 'FR',
-    usageLocation: 'US',
-    domestic: false,
-    zoneA: true,
-    emergency: false,
-    startedAt: new Date().toISOString(),
+  return serviceEvent('CallHandedToWallet', tenantId, {
+    ...outboundCallFacts(callId, { startedAt: new Date().toISOString() }),
     reason: 'NOT_POOL_ELIGIBLE',
     creditsLicensed: true,
     capability: 'MCOMEETADD',
     ...overrides,
-  };
+  });
 }
 
 /** An inbound call to a toll-free number of the tenant (as toll-free publishes it). */
