@@ -19,6 +19,9 @@ const EXPECTED_WHILE_STARTING = [
   'The group coordinator is not available',
   'The coordinator is loading and hence',
   'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  // New topics: metadata reaches the broker's request handlers a moment after creation.
+  'This server is not the leader for that topic-partition',
+  'This server does not host this topic-partition',
 ];
 
 /** kafkajs behind our logger, with retries bounded so a dead broker is reported, not hidden. */
@@ -39,7 +42,9 @@ export function createKafka(settings: KafkaSettings): Kafka {
         // consumers' inboxes dedupe by eventId whatever the producer does across sessions.
         if (String(message).startsWith('Limiting retries for the idempotent producer')) return;
         // A new broker is still creating its internal topics: kafkajs retries these itself.
-        const expected = EXPECTED_WHILE_STARTING.some((text) => String(extra['error'] ?? '').includes(text));
+        // Only a connection's report of a response: a request that kafkajs will retry. A
+        // consumer crash or a retry given up on still logs at its own level.
+        const expected = namespace === 'Connection' && EXPECTED_WHILE_STARTING.some((text) => String(extra['error'] ?? '').includes(text));
         logger[expected ? 'debug' : (levels[level] ?? 'log')]({ msg: `${namespace}: ${message}`, ...extra });
       },
   });
