@@ -84,7 +84,11 @@ export async function bootstrapService(definition: ServiceDefinition): Promise<v
 
 /** A DataSource of the service's database with its migrations applied, for tools (rebuild, benchmarks). */
 export async function openServiceDatabase(definition: ServiceDefinition, settings: Record<string, unknown>): Promise<DataSource> {
-  const config = loadConfig(definition.configSchema ?? ServiceConfig, settings, defaultSettings(definition));
+  // Tools touch the database only: the broker setting is not needed, so it may be absent.
+  const config = loadConfig(definition.configSchema ?? ServiceConfig, settings, {
+    ...defaultSettings(definition),
+    KAFKA_BROKERS: '127.0.0.1:9092',
+  });
   await ensureDatabase(config.DATABASE_URL);
   const dataSource = new DataSource({
     type: 'postgres',
