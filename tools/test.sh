@@ -12,7 +12,16 @@ step "lint (module boundaries included)"
 npx nx run-many -t lint --outputStyle=static --skip-nx-cache=false
 step "type check"
 npx tsc -p tsconfig.json --noEmit
+results=$(mktemp -d)
 step "unit tests"
-npx jest -c jest.unit.config.js --ci
+npx jest -c jest.unit.config.js --ci --json --outputFile="$results/unit.json"
 step "integration and end-to-end tests"
-npx jest -c jest.int.config.js --ci
+npx jest -c jest.int.config.js --ci --json --outputFile="$results/int.json"
+
+# One closing line for both runs, in the plain form CI tools read.
+node -e '
+  const runs = process.argv.slice(1).map((f) => require(f));
+  const sum = (k) => runs.reduce((n, r) => n + r[k], 0);
+  console.log(`tests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed`);
+' "$results/unit.json" "$results/int.json"
+rm -rf "$results"
