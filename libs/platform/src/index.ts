@@ -4,3 +4,4 @@ export * from './lib/database';
 export * from './lib/service-definition';
 export * from './lib/platform.module';
 export * from './lib/bootstrap';
+export * from './lib/if-match';

@@ -91,6 +91,18 @@ describe('licensing service', () => {
       });
       await licensingEvents.waitFor((m) => m.json?.['type'] === 'LicenseUnassigned' && m.json?.['tenantId'] === tenant);
     });
+    it('takes If-Match: a stale ETag is refused with 412 and changes nothing', async () => {
+      const first = await http('GET', `${url}/tenants/${tenant}/users/alice`);
+      const etag = first.headers?.['etag'];
+      expect(etag).toMatch(/^"\d+"$/);
+      const moved = await http('PUT', `${url}/tenants/${tenant}/users/alice`, { usageLocation: 'US', displayName: 'Alice B.' }, { 'If-Match': etag! });
+      expect(moved).toMatchObject({ status: 200, body: { displayName: 'Alice B.' } });
+      expect(moved.headers?.['etag']).not.toBe(etag);
+      const stale = await http('PUT', `${url}/tenants/${tenant}/users/alice`, { usageLocation: 'US', displayName: 'Alice C.' }, { 'If-Match': etag! });
+      expect(stale).toMatchObject({ status: 412, body: { code: 'PRECONDITION_FAILED' } });
+      expect((await http('GET', `${url}/tenants/${tenant}/users/alice`)).body).toMatchObject({ displayName: 'Alice B.' });
+      expect((await http('PUT', `${url}/tenants/${tenant}/users/alice`, { usageLocation: 'US' }, { 'If-Match': 'yesterday' })).status).toBe(400);
+    });
   });
 
   describe('admission stage 2', () => {

@@ -5,6 +5,7 @@ import { routeByType } from '@comms-credits/messaging';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { LicensingModule } from './licensing.module';
 import { LicensingReadModels1764000000300 } from './migrations/1764000000300-licensing-read-models';
+import { LicensingUserVersion1764000000301 } from './migrations/1764000000301-licensing-user-version';
 import { licenseCallsProjection, subscriptionsProjection, usersProjection } from './projections/licensing.projections';
 
 const telephony = telephonySchemas();
@@ -22,7 +23,7 @@ export const licensingService: ServiceDefinition = {
   description: 'Users, usage locations, seats and licence assignments; admission stage 2 (entitlements).',
   defaultPort: 3001,
   module: LicensingModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100, LicensingReadModels1764000000300],
+  migrations: [EventStore1764000000000, CallLog1764000000100, LicensingReadModels1764000000300, LicensingUserVersion1764000000301],
   projections: [callLogProjection, usersProjection, subscriptionsProjection, licenseCallsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,

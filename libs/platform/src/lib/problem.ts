@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '@nestjs/common';
 import { DomainError, Result } from '@comms-credits/domain-kit';
+import { VersionConflictError } from '@comms-credits/event-store';
 import type { Request, Response } from 'express';
 
 export interface InvalidParam {
@@ -101,6 +102,10 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): ProblemException {
     if (exception instanceof ProblemException) return exception;
+    if (exception instanceof VersionConflictError) {
+      // Retries did not get through (heavy contention on one resource): the client may retry.
+      return new ProblemException(HttpStatus.CONFLICT, 'CONCURRENT_UPDATE', 'Concurrent update', 'the resource kept changing; retry the request');
+    }
     if (exception instanceof BadRequestException) {
       const response = exception.getResponse() as { message?: unknown };
       const detail = Array.isArray(response.message) ? response.message.join('; ') : String(response.message ?? exception.message);

@@ -27,35 +27,43 @@ export class LicensingCommands {
     private readonly store: EventStore,
   ) {}
 
-  upsertUser(tenantId: string, userId: string, usageLocation: string | null, displayName: string | null) {
-    return handleCommand(this.transactions, this.store, userStream(tenantId, userId), userDecider, {
-      type: 'UpsertUser',
-      userId,
-      usageLocation,
-      displayName,
-    });
-  }
-
-  assignLicense(tenantId: string, userId: string, sku: Sku): Promise<Result<unknown, DomainError>> {
-    return retryOnVersionConflict(() =>
-      this.transactions.run(async (sql) => {
-        const seats = await lockSeats(sql, tenantId, sku);
-        return decideAndAppend(sql, this.store, userStream(tenantId, userId), userDecider, {
-          type: 'AssignLicense',
-          userId,
-          sku,
-          seats: { purchased: seats.seats, assigned: seats.assigned },
-        });
-      }),
+  /** `expectedVersion` (If-Match): refuse with a VersionConflictError unless the user is at it. */
+  upsertUser(tenantId: string, userId: string, usageLocation: string | null, displayName: string | null, expectedVersion?: number) {
+    return handleCommand(
+      this.transactions,
+      this.store,
+      userStream(tenantId, userId),
+      userDecider,
+      { type: 'UpsertUser', userId, usageLocation, displayName },
+      { expectedVersion },
     );
   }
 
-  unassignLicense(tenantId: string, userId: string, sku: Sku) {
+  assignLicense(tenantId: string, userId: string, sku: Sku, expectedVersion?: number): Promise<Result<unknown, DomainError>> {
     return retryOnVersionConflict(() =>
       this.transactions.run(async (sql) => {
-        await lockSeats(sql, tenantId, sku);
-        return decideAndAppend(sql, this.store, userStream(tenantId, userId), userDecider, { type: 'UnassignLicense', userId, sku });
+        const seats = await lockSeats(sql, tenantId, sku);
+        return decideAndAppend(
+          sql,
+          this.store,
+          userStream(tenantId, userId),
+          userDecider,
+          { type: 'AssignLicense', userId, sku, seats: { purchased: seats.seats, assigned: seats.assigned } },
+          { expectedVersion },
+        );
       }),
+      expectedVersion === undefined ? undefined : 1,
+    );
+  }
+
+  unassignLicense(tenantId: string, userId: string, sku: Sku, expectedVersion?: number) {
+    return retryOnVersionConflict(
+      () =>
+        this.transactions.run(async (sql) => {
+          await lockSeats(sql, tenantId, sku);
+          return decideAndAppend(sql, this.store, userStream(tenantId, userId), userDecider, { type: 'UnassignLicense', userId, sku }, { expectedVersion });
+        }),
+      expectedVersion === undefined ? undefined : 1,
     );
   }
 

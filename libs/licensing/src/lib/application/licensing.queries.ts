@@ -3,6 +3,8 @@ import { SKUS, Sku } from '@comms-credits/contracts';
 import { SqlClient, Transactions } from '@comms-credits/event-store';
 
 export interface UserView {
+  /** The user stream's version: the resource's ETag. */
+  version: number;
   userId: string;
   usageLocation: string | null;
   displayName: string | null;
@@ -30,11 +32,19 @@ export class LicensingQueries {
   constructor(private readonly transactions: Transactions) {}
 
   async user(tenantId: string, userId: string): Promise<UserView | undefined> {
-    const [row] = await this.transactions.query<{ user_id: string; usage_location: string | null; display_name: string | null; licenses: Sku[] }>(
-      `SELECT user_id, usage_location, display_name, licenses FROM rm_licensing_users WHERE tenant_id = $1 AND user_id = $2`,
+    const [row] = await this.transactions.query<{ user_id: string; usage_location: string | null; display_name: string | null; licenses: Sku[]; version: number }>(
+      `SELECT user_id, usage_location, display_name, licenses, version FROM rm_licensing_users WHERE tenant_id = $1 AND user_id = $2`,
       [tenantId, userId],
     );
-    return row && { userId: row.user_id, usageLocation: row.usage_location, displayName: row.display_name, licenses: sortSkus(row.licenses) };
+    return (
+      row && {
+        version: row.version,
+        userId: row.user_id,
+        usageLocation: row.usage_location,
+        displayName: row.display_name,
+        licenses: sortSkus(row.licenses),
+      }
+    );
   }
 
   async subscriptions(tenantId: string): Promise<SubscriptionView[]> {

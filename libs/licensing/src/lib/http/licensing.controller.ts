@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, Param, Put, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Sku } from '@comms-credits/contracts';
-import { ProblemException, orProblem } from '@comms-credits/platform';
+import { ProblemException, etagOf, ifMatched, orProblem, parseIfMatch } from '@comms-credits/platform';
+import type { Response } from 'express';
 import { LicensingCommands } from '../application/licensing.commands';
 import { LicensingQueries, UserView } from '../application/licensing.queries';
 import {
@@ -24,35 +25,60 @@ export class LicensingController {
 
   @Put('users/:userId')
   @ApiOperation({ summary: 'Create or update a user and their usage location' })
-  @ApiOkResponse({ type: UserResponse })
-  async upsertUser(@Param('tenantId') tenantId: string, @Param('userId') userId: string, @Body() body: UpsertUserRequest) {
-    orProblem(await this.commands.upsertUser(tenantId, userId, body.usageLocation, body.displayName ?? null));
-    return this.user(tenantId, userId);
+  @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of the user as read: refused with 412 if it changed since' })
+  @ApiOkResponse({ type: UserResponse, headers: { ETag: { description: 'the user’s version' } } })
+  async upsertUser(
+    @Param('tenantId') tenantId: string,
+    @Param('userId') userId: string,
+    @Body() body: UpsertUserRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const expected = parseIfMatch(ifMatch);
+    orProblem(await ifMatched(expected, () => this.commands.upsertUser(tenantId, userId, body.usageLocation, body.displayName ?? null, expected)));
+    return this.user(tenantId, userId, response);
   }
 
   @Get('users/:userId')
   @ApiOperation({ summary: 'A user with their usage location and licences' })
-  @ApiOkResponse({ type: UserResponse })
-  async user(@Param('tenantId') tenantId: string, @Param('userId') userId: string): Promise<UserView> {
+  @ApiOkResponse({ type: UserResponse, headers: { ETag: { description: 'the user’s version, for If-Match' } } })
+  async user(@Param('tenantId') tenantId: string, @Param('userId') userId: string, @Res({ passthrough: true }) response: Response): Promise<UserView> {
     const user = await this.queries.user(tenantId, userId);
     if (!user) throw ProblemException.notFound('LICENSING.USER_NOT_FOUND', `no user ${userId}`);
+    response.setHeader('ETag', etagOf(user.version));
     return user;
   }
 
   @Put('users/:userId/licenses/:sku')
   @ApiOperation({ summary: 'Assign a licence (refused beyond the seats purchased, or without usage location)' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of the user as read' })
   @ApiOkResponse({ type: UserResponse })
-  async assign(@Param('tenantId') tenantId: string, @Param('userId') userId: string, @Param('sku', ParseSkuPipe) sku: Sku) {
-    orProblem(await this.commands.assignLicense(tenantId, userId, sku));
-    return this.user(tenantId, userId);
+  async assign(
+    @Param('tenantId') tenantId: string,
+    @Param('userId') userId: string,
+    @Param('sku', ParseSkuPipe) sku: Sku,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const expected = parseIfMatch(ifMatch);
+    orProblem(await ifMatched(expected, () => this.commands.assignLicense(tenantId, userId, sku, expected)));
+    return this.user(tenantId, userId, response);
   }
 
   @Delete('users/:userId/licenses/:sku')
   @ApiOperation({ summary: 'Unassign a licence (idempotent)' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of the user as read' })
   @ApiOkResponse({ type: UserResponse })
-  async unassign(@Param('tenantId') tenantId: string, @Param('userId') userId: string, @Param('sku', ParseSkuPipe) sku: Sku) {
-    orProblem(await this.commands.unassignLicense(tenantId, userId, sku));
-    return this.user(tenantId, userId);
+  async unassign(
+    @Param('tenantId') tenantId: string,
+    @Param('userId') userId: string,
+    @Param('sku', ParseSkuPipe) sku: Sku,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const expected = parseIfMatch(ifMatch);
+    orProblem(await ifMatched(expected, () => this.commands.unassignLicense(tenantId, userId, sku, expected)));
+    return this.user(tenantId, userId, response);
   }
 
   @Put('subscriptions/:sku')

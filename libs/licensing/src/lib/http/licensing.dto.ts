@@ -26,6 +26,7 @@ export class SetSeatsRequest {
 }
 
 export class UserResponse {
+  @ApiProperty({ description: 'the user’s version (also its ETag)' }) version!: number;
   @ApiProperty() userId!: string;
   @ApiProperty({ nullable: true, example: 'US' }) usageLocation!: string | null;
   @ApiProperty({ nullable: true }) displayName!: string | null;

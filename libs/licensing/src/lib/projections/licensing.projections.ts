@@ -19,17 +19,19 @@ export const usersProjection: Projection = {
       if (event.type === 'UserUpserted') {
         const d = dataOf<DataOf<UserEvent, 'UserUpserted'>>(event);
         await sql.query(
-          `INSERT INTO rm_licensing_users (tenant_id, user_id, usage_location, display_name) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (tenant_id, user_id) DO UPDATE SET usage_location = excluded.usage_location, display_name = excluded.display_name`,
-          [event.tenantId, d.userId, d.usageLocation, d.displayName],
+          `INSERT INTO rm_licensing_users (tenant_id, user_id, usage_location, display_name, version) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (tenant_id, user_id) DO UPDATE
+             SET usage_location = excluded.usage_location, display_name = excluded.display_name, version = excluded.version`,
+          [event.tenantId, d.userId, d.usageLocation, d.displayName, event.streamPosition],
         );
       } else {
         const d = dataOf<DataOf<UserEvent, 'LicenseAssigned'>>(event);
         const change = event.type === 'LicenseAssigned' ? 'array_append(array_remove(licenses, $3), $3)' : 'array_remove(licenses, $3)';
-        await sql.query(`UPDATE rm_licensing_users SET licenses = ${change} WHERE tenant_id = $1 AND user_id = $2`, [
+        await sql.query(`UPDATE rm_licensing_users SET licenses = ${change}, version = $4 WHERE tenant_id = $1 AND user_id = $2`, [
           event.tenantId,
           d.userId,
           d.sku,
+          event.streamPosition,
         ]);
       }
     }
