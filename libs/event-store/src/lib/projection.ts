@@ -14,3 +14,11 @@ export interface Projection {
   readonly tables: readonly string[];
   apply(sql: SqlClient, events: RecordedEvent[]): Promise<void>;
 }
+
+/** The data type of the event `Type` of a union of domain events. */
+export type DataOf<E extends { type: string; data: unknown }, Type extends E['type']> = Extract<E, { type: Type }>['data'];
+
+/** Typed access to a stored event's data, for projections that filtered on its type. */
+export function dataOf<Data>(event: RecordedEvent): Data {
+  return event.data as unknown as Data;
+}

@@ -1,6 +1,6 @@
-import { Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
+import { dataOf, Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
 import { DialoutUserEvent } from '../domain/dialout-user.decider';
-import { dataOf, latestPerKey } from './latest-per-key';
+import { latestPerKey } from './latest-per-key';
 
 type Data<T extends DialoutUserEvent['type']> = Extract<DialoutUserEvent, { type: T }>['data'];
 

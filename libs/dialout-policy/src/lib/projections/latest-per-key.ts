@@ -8,8 +8,3 @@ import { RecordedEvent } from '@comms-credits/event-store';
 export function latestPerKey(events: RecordedEvent[], key: (event: RecordedEvent) => string): RecordedEvent[] {
   return [...new Map(events.map((event) => [key(event), event])).values()];
 }
-
-/** Typed access to an event's data, for projections that filtered on its type. */
-export function dataOf<Data>(event: RecordedEvent): Data {
-  return event.data as unknown as Data;
-}

@@ -1,6 +1,5 @@
-import { Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
+import { dataOf, Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
 import { CallClearedData, CallRejectedData, DialoutControl, controlOf } from '../domain/call-screening.decider';
-import { dataOf } from './latest-per-key';
 
 type Outcome = 'cleared' | 'blocked' | 'invalid_number' | 'unknown_user';
 

@@ -1,6 +1,6 @@
-import { Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
+import { dataOf, Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
 import { DialoutTenantEvent } from '../domain/dialout-tenant.decider';
-import { dataOf, latestPerKey } from './latest-per-key';
+import { latestPerKey } from './latest-per-key';
 
 /** `rm_dialout_tenant_policy`: each tenant's granted Global policy, one statement per chunk. */
 export const tenantPolicyProjection: Projection = {

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Sku } from '@comms-credits/contracts';
+import { DomainError, Result } from '@comms-credits/domain-kit';
 import { ProblemException, etagOf, ifMatched, orProblem, parseIfMatch } from '@comms-credits/platform';
 import type { Response } from 'express';
 import { LicensingCommands } from '../application/licensing.commands';
@@ -34,9 +35,9 @@ export class LicensingController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const expected = parseIfMatch(ifMatch);
-    orProblem(await ifMatched(expected, () => this.commands.upsertUser(tenantId, userId, body.usageLocation, body.displayName ?? null, expected)));
-    return this.user(tenantId, userId, response);
+    return this.changeUser(tenantId, userId, ifMatch, response, (expected) =>
+      this.commands.upsertUser(tenantId, userId, body.usageLocation, body.displayName ?? null, expected),
+    );
   }
 
   @Get('users/:userId')
@@ -60,9 +61,7 @@ export class LicensingController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const expected = parseIfMatch(ifMatch);
-    orProblem(await ifMatched(expected, () => this.commands.assignLicense(tenantId, userId, sku, expected)));
-    return this.user(tenantId, userId, response);
+    return this.changeUser(tenantId, userId, ifMatch, response, (expected) => this.commands.assignLicense(tenantId, userId, sku, expected));
   }
 
   @Delete('users/:userId/licenses/:sku')
@@ -76,9 +75,7 @@ export class LicensingController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const expected = parseIfMatch(ifMatch);
-    orProblem(await ifMatched(expected, () => this.commands.unassignLicense(tenantId, userId, sku, expected)));
-    return this.user(tenantId, userId, response);
+    return this.changeUser(tenantId, userId, ifMatch, response, (expected) => this.commands.unassignLicense(tenantId, userId, sku, expected));
   }
 
   @Put('subscriptions/:sku')
@@ -101,5 +98,18 @@ export class LicensingController {
   @ApiOkResponse({ type: [CapabilityUsageResponse] })
   usage(@Param('tenantId') tenantId: string, @Query() query: UsageQuery) {
     return this.queries.usage(tenantId, query.month);
+  }
+
+  /** A command on a user's stream under an optional If-Match; answers the user and its new ETag. */
+  private async changeUser(
+    tenantId: string,
+    userId: string,
+    ifMatch: string | undefined,
+    response: Response,
+    command: (expectedVersion: number | undefined) => Promise<Result<unknown, DomainError>>,
+  ): Promise<UserView> {
+    const expected = parseIfMatch(ifMatch);
+    orProblem(await ifMatched(expected, () => command(expected)));
+    return this.user(tenantId, userId, response);
   }
 }

@@ -1,10 +1,8 @@
 import { CallEndObserved } from '@comms-credits/call-log';
-import { Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
+import { DataOf, Projection, RecordedEvent, SqlClient, dataOf } from '@comms-credits/event-store';
 import { CallEntitlementEvent } from '../domain/call-entitlement.decider';
 import { SubscriptionEvent, UserEvent } from '../domain/user.decider';
 
-type DataOf<E extends { type: string; data: unknown }, T extends E['type']> = Extract<E, { type: T }>['data'];
-const dataOf = <T>(event: RecordedEvent) => event.data as unknown as T;
 
 /**
  * `rm_licensing_users`: a user's usage location and licences. Events of a chunk are applied in

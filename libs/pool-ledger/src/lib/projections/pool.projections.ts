@@ -1,11 +1,9 @@
 import { monthOf } from '@comms-credits/contracts';
-import { Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
+import { DataOf, Projection, RecordedEvent, SqlClient, dataOf } from '@comms-credits/event-store';
 import { CapacityEvent } from '../domain/capacity.decider';
 import { PoolCallEvent } from '../domain/pool-call.decider';
 import { PoolMonthEvent } from '../domain/pool-month.decider';
 
-type DataOf<E extends { type: string; data: unknown }, T extends E['type']> = Extract<E, { type: T }>['data'];
-const dataOf = <T>(event: RecordedEvent) => event.data as unknown as T;
 
 /** `rm_pool_seats` and `rm_pool_select_users`: what the capacity is made of. */
 export const poolCapacityProjection: Projection = {
