@@ -7,10 +7,13 @@ import {
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
 import { EventEnvelope } from './envelope';
 
 /** Call types as in the Teams PSTN usage report (domain.md). */
@@ -62,6 +65,9 @@ export class CallStartedV1 extends EventEnvelope {
   meetingId?: string;
 }
 
+/** A call longer than this is not a real call (e.g. milliseconds sent as seconds). */
+export const MAX_CALL_SECONDS = 7 * 24 * 3600;
+
 export class CallEndedV1 extends EventEnvelope {
   @Equals('CallEnded')
   override type!: 'CallEnded';
@@ -72,9 +78,17 @@ export class CallEndedV1 extends EventEnvelope {
   @Matches(ID, { message: 'callId must be 1-128 characters without spaces' })
   callId!: string;
 
-  @IsInt()
-  @Min(0)
+  /** Whole seconds, 0 to 7 days: anything else is bad input (domain.md), dead-lettered with its reason. */
+  @IsInt({ message: 'durationSeconds must be a whole number of seconds' })
+  @Min(0, { message: 'durationSeconds must not be negative' })
+  @Max(MAX_CALL_SECONDS, { message: `durationSeconds over ${MAX_CALL_SECONDS} (7 days) is absurd` })
   durationSeconds!: number;
+}
+
+/** How a pool call that continues on credits divides its grant (design.md, version 2). */
+export class FundingSplitV1 {
+  @IsInt() @Min(0) poolSeconds!: number;
+  @IsInt() @Min(0) creditSeconds!: number;
 }
 
 export const FUNDING_SOURCES = ['pool', 'credits', 'calling-plan', 'free'] as const;
@@ -127,6 +141,12 @@ export class CallAdmittedV1 extends EventEnvelope {
 
   @IsIn(DECIDERS)
   decidedBy!: Decider;
+
+  /** A pool call that continues on credits: `maxDurationSeconds` = poolSeconds + creditSeconds. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => FundingSplitV1)
+  split?: FundingSplitV1;
 }
 
 export class CallRejectedV1 extends EventEnvelope {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { Equals, IsBoolean, IsIn, IsInt, IsOptional, Matches, Min, ValidateNested } from 'class-validator';
+import { Equals, IsBoolean, IsIn, IsInt, IsOptional, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { OutboundCallFacts } from './admission';
 import { E164 } from './calls';
 import { EventEnvelope, UTC_INSTANT } from './envelope';
@@ -9,21 +9,36 @@ import { MoneyV1 } from './money';
 const ID = /^[^\s]{1,128}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+export const HAND_OVER_REASONS = ['NOT_POOL_ELIGIBLE', 'POOL_EXHAUSTED', 'POOL_CONTINUATION'] as const;
+export type HandOverReason = (typeof HAND_OVER_REASONS)[number];
+
 /**
- * Stage 3 could not fund the call from the pool (on `pool-ledger.events`): the wallet stage
- * funds it from credits or rejects it. `reason` says why the pool did not.
+ * Stage 3 could not fund the call from the pool alone (on `pool-ledger.events`). `reason`:
+ * - `NOT_POOL_ELIGIBLE` / `POOL_EXHAUSTED`: the pool funds none of it; the wallet funds it from
+ *   credits (connection fee included) or rejects it.
+ * - `POOL_CONTINUATION`: the pool has reserved `poolSeconds` for the call (less than it may run)
+ *   and the organizer holds the credits licence. The wallet decides: with billing set up and a
+ *   positive available balance it holds for up to `maxCreditSeconds` more and admits the call
+ *   `funding: "pool"` with `split`; otherwise it admits it for `poolSeconds` only. Either way the
+ *   wallet publishes the decision. The continuation is billed per minute without connection fee.
  */
 export class CallHandedToWalletV1 extends OutboundCallFacts {
   @Equals('CallHandedToWallet') override type!: 'CallHandedToWallet';
   @Equals(1) override version!: 1;
-  @IsIn(['NOT_POOL_ELIGIBLE', 'POOL_EXHAUSTED']) reason!: 'NOT_POOL_ELIGIBLE' | 'POOL_EXHAUSTED';
+  @IsIn(HAND_OVER_REASONS) reason!: HandOverReason;
   @IsBoolean() creditsLicensed!: boolean;
   @IsIn(Object.values(CAPABILITIES)) capability!: Capability;
+  /** POOL_CONTINUATION only: the pool seconds reserved for the call (whole minutes). */
+  @ValidateIf((e: CallHandedToWalletV1) => e.reason === 'POOL_CONTINUATION') @IsInt() @Min(60) poolSeconds?: number;
+  /** POOL_CONTINUATION only: the most credit seconds the continuation may add (the call's cap minus the pool's part). */
+  @ValidateIf((e: CallHandedToWalletV1) => e.reason === 'POOL_CONTINUATION') @IsInt() @Min(0) maxCreditSeconds?: number;
 }
 
 /**
- * A pool-funded call outlasted the pool (on `pool-ledger.events`): the pool debited what it
- * could, and the wallet charges exactly `uncoveredMinutes` at the destination's rate.
+ * Pool minutes of a call the pool could not debit after all (on `pool-ledger.events`): its
+ * reservation had expired before the call's late `CallEnded`, and the minutes are gone. The
+ * wallet charges exactly `uncoveredMinutes` at the destination's rate (no connection fee),
+ * leaving an `owed` amount where the lots can't cover it; never written off.
  */
 export class PoolOverflowHandedToWalletV1 extends EventEnvelope {
   @Equals('PoolOverflowHandedToWallet') override type!: 'PoolOverflowHandedToWallet';

@@ -1,4 +1,4 @@
-import { RejectionReasons } from '@comms-credits/contracts';
+import { HandOverReason, RejectionReasons } from '@comms-credits/contracts';
 import { Minor, formatMinor } from './money';
 import { affordableMinutes, callCharge } from './pricing';
 import { AppliedRate, RateKind, RateTable } from './rate-card';
@@ -11,7 +11,7 @@ export type FundingRequest =
       callId: string;
       userId: string;
       /** Why the pool did not fund it. */
-      reason: 'NOT_POOL_ELIGIBLE' | 'POOL_EXHAUSTED';
+      reason: HandOverReason;
       creditsLicensed: boolean;
       destinationCountry: string;
       emergency: boolean;
