@@ -25,31 +25,40 @@ export function entitle(call: OutboundCall, has: Entitlements): EntitlementOutco
   return call.callType === 'conf_out' ? entitleDialOut(call, has) : entitlePstnCall(call, has);
 }
 
+/**
+ * Meeting dial-out, by the organizer's licences (domain.md, "The pool reserves what it grants"):
+ * - pool-eligible iff E5 / Audio Conferencing and a Zone A destination, or Select Dial Out and
+ *   a US or CA destination. Pay-per-minute never makes a call pool-eligible;
+ * - a call that is not pool-eligible is billed to credits when a licence allows the destination
+ *   (E5 / Audio Conferencing or pay-per-minute allow any; Select Dial Out only US and CA), which
+ *   needs the organizer's Communications Credits licence.
+ *
+ * The capability is the conferencing licence the call is made under: Audio Conferencing
+ * (MCOMEETADD) for the pool and for E5 / Audio Conferencing billed to credits, pay-per-minute
+ * (MCOMEETACPEA) when only that licence allows the call.
+ */
 function entitleDialOut(call: OutboundCall, has: Entitlements): EntitlementOutcome {
-  if (!has.audioConferencing) {
+  if (!has.audioConferencing && !has.selectDialOut && !has.payPerMinute) {
     return reject(RejectionReasons.NoAudioConferencingLicense, 'the meeting organizer has no Audio Conferencing licence');
   }
-  if (has.selectDialOutOnly && !SELECT_DIAL_OUT_COUNTRIES.includes(call.destinationCountry)) {
+  const selectCovers = has.selectDialOut && SELECT_DIAL_OUT_COUNTRIES.includes(call.destinationCountry);
+  const poolEligible = (has.audioConferencing && call.zoneA) || selectCovers;
+  if (poolEligible) return { kind: 'fund', poolEligible, creditsLicensed: has.communicationsCredits, capability: CAPABILITIES.AudioConferencing };
+
+  if (!has.audioConferencing && !has.payPerMinute) {
     return reject(
       RejectionReasons.NoAudioConferencingLicense,
       `Audio Conferencing Select Dial Out dials out to US and CA only, not ${call.destinationCountry}`,
     );
   }
-  if (has.payPerMinuteOnly) {
-    // Pay-per-minute conferencing has no pool: every minute is billed to credits.
-    if (!has.communicationsCredits) {
-      return reject(RejectionReasons.NoCommunicationsCreditsLicense, 'pay-per-minute dial-out is billed to credits, which needs the Communications Credits licence');
-    }
-    return { kind: 'fund', poolEligible: false, creditsLicensed: true, capability: CAPABILITIES.AudioConferencingPayPerMinute };
+  if (!has.communicationsCredits) {
+    const why = has.audioConferencing
+      ? `dial-out to ${call.destinationCountry} (outside Zone A) is billed to credits`
+      : `pay-per-minute dial-out to ${call.destinationCountry} is billed to credits`;
+    return reject(RejectionReasons.NoCommunicationsCreditsLicense, `${why}, which needs the organizer's Communications Credits licence`);
   }
-  const poolEligible = has.pooledDialOut && call.zoneA;
-  if (!poolEligible && !has.communicationsCredits) {
-    return reject(
-      RejectionReasons.NoCommunicationsCreditsLicense,
-      `dial-out to ${call.destinationCountry} (outside Zone A) is billed to credits, which needs the organizer's Communications Credits licence`,
-    );
-  }
-  return { kind: 'fund', poolEligible, creditsLicensed: has.communicationsCredits, capability: CAPABILITIES.AudioConferencing };
+  const capability = has.audioConferencing ? CAPABILITIES.AudioConferencing : CAPABILITIES.AudioConferencingPayPerMinute;
+  return { kind: 'fund', poolEligible: false, creditsLicensed: true, capability };
 }
 
 function entitlePstnCall(call: OutboundCall, has: Entitlements): EntitlementOutcome {

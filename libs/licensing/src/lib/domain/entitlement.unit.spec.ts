@@ -52,6 +52,65 @@ describe('admission stage 2: meeting dial-out (conf_out, the organizer’s licen
   });
 });
 
+describe('admission stage 2: which organizer draws on the pool (issue 11)', () => {
+  const france = zoneAForeign;
+  const canada: OutboundCall = { ...zoneAForeign, destinationCountry: 'CA' };
+
+  it('given Select Dial Out and pay-per-minute conferencing, when the organizer dials France, then credits pay under the pay-per-minute licence, never the pool', () => {
+    expect(outcome(france, 'AUDIO_CONFERENCING_SELECT_DIAL_OUT', 'AUDIO_CONFERENCING_PPM', 'COMMUNICATIONS_CREDITS')).toEqual({
+      kind: 'fund',
+      poolEligible: false,
+      creditsLicensed: true,
+      capability: 'MCOMEETACPEA',
+    });
+  });
+
+  it('given Select Dial Out and pay-per-minute conferencing without the credits licence, when the organizer dials France, then the call is refused for the credits licence', () => {
+    expect(outcome(france, 'AUDIO_CONFERENCING_SELECT_DIAL_OUT', 'AUDIO_CONFERENCING_PPM')).toMatchObject({
+      kind: 'reject',
+      reason: 'NO_COMMUNICATIONS_CREDITS_LICENSE',
+    });
+  });
+
+  it('given Select Dial Out and pay-per-minute conferencing, when the organizer dials the US or Canada, then Select Dial Out draws on the pool', () => {
+    for (const call of [domesticUs, canada]) {
+      expect(outcome(call, 'AUDIO_CONFERENCING_SELECT_DIAL_OUT', 'AUDIO_CONFERENCING_PPM')).toEqual({
+        kind: 'fund',
+        poolEligible: true,
+        creditsLicensed: false,
+        capability: 'MCOMEETADD',
+      });
+    }
+  });
+
+  it('given only Select Dial Out, when the organizer dials France, then the call is refused as today', () => {
+    expect(outcome(france, 'AUDIO_CONFERENCING_SELECT_DIAL_OUT')).toMatchObject({ kind: 'reject', reason: 'NO_AUDIO_CONFERENCING_LICENSE' });
+  });
+
+  it('given Select Dial Out and Audio Conferencing, when the organizer dials France, then Audio Conferencing draws on the pool', () => {
+    expect(outcome(france, 'AUDIO_CONFERENCING_SELECT_DIAL_OUT', 'AUDIO_CONFERENCING')).toMatchObject({ kind: 'fund', poolEligible: true });
+  });
+
+  it('given pay-per-minute conferencing alone, when the organizer dials a Zone A country, then the pool is never drawn on', () => {
+    for (const call of [france, domesticUs, canada]) {
+      expect(outcome(call, 'AUDIO_CONFERENCING_PPM', 'COMMUNICATIONS_CREDITS')).toMatchObject({ kind: 'fund', poolEligible: false, capability: 'MCOMEETACPEA' });
+    }
+  });
+
+  it('given E5 and pay-per-minute conferencing, when the organizer dials France, then E5 draws on the pool (pay-per-minute neither gives nor takes it)', () => {
+    expect(outcome(france, 'OFFICE_365_E5', 'AUDIO_CONFERENCING_PPM')).toMatchObject({ kind: 'fund', poolEligible: true, capability: 'MCOMEETADD' });
+  });
+
+  it('given Select Dial Out and E5, when the organizer dials outside Zone A, then credits pay under Audio Conferencing', () => {
+    expect(outcome(nonZoneA, 'AUDIO_CONFERENCING_SELECT_DIAL_OUT', 'OFFICE_365_E5', 'COMMUNICATIONS_CREDITS')).toEqual({
+      kind: 'fund',
+      poolEligible: false,
+      creditsLicensed: true,
+      capability: 'MCOMEETADD',
+    });
+  });
+});
+
 describe('admission stage 2: a user’s PSTN call (user_out, the caller’s licences)', () => {
   it('admits emergency calls whatever the licences', () => {
     expect(outcome(emergency)).toEqual({ kind: 'admit', funding: 'free', capability: null });
