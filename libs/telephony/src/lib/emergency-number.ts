@@ -1,8 +1,10 @@
 import { SHORT_CODE } from '@comms-credits/contracts';
-import { RegionCode, ShortNumberInfo } from 'google-libphonenumber';
+import { PhoneNumberUtil, RegionCode, ShortNumberInfo } from 'google-libphonenumber';
 import { CountryCode, isIsoCountry } from './country-code';
 
 const shortNumbers = ShortNumberInfo.getInstance();
+/** Every region the library has metadata for, alphabetical (all of them are {@link CountryCode}s). */
+const regions: readonly CountryCode[] = Object.freeze([...PhoneNumberUtil.getInstance().getSupportedRegions()].filter(isIsoCountry).sort());
 
 /**
  * Whether `dialled` is an emergency number of the caller's usage location (911 in the US,
@@ -25,4 +27,16 @@ export function isEmergencyNumber(dialled: string, usageLocation: CountryCode): 
   if (!SHORT_CODE.test(dialled) || !isIsoCountry(usageLocation)) return false;
   // Both libraries follow the same metadata; a code libphonenumber-js supports is a region here.
   return shortNumbers.isEmergencyNumber(dialled, usageLocation as RegionCode);
+}
+
+/**
+ * The countries where `dialled` is an emergency number, in alphabetical order; none when it is
+ * not one anywhere (or not a short code at all). For an emergency short code whose caller's
+ * usage location is not known yet: domain.md accepts it if it is an emergency number in the
+ * tenant's countries or, failing that, in any country, and this is the "any country" list.
+ * The same exact match as {@link isEmergencyNumber}, country by country (about 0.5 ms a call).
+ */
+export function emergencyCountriesOf(dialled: string): readonly CountryCode[] {
+  if (!SHORT_CODE.test(dialled)) return [];
+  return regions.filter((region) => shortNumbers.isEmergencyNumber(dialled, region as RegionCode));
 }

@@ -1,4 +1,4 @@
-import { isEmergencyNumber } from './emergency-number';
+import { emergencyCountriesOf, isEmergencyNumber } from './emergency-number';
 
 /** What Google's libphonenumber short-number metadata says today; asserted as it is. */
 describe('isEmergencyNumber', () => {
@@ -41,5 +41,27 @@ describe('isEmergencyNumber', () => {
     ['911', 'us'],
   ])('%p is not an emergency number in %p', (dialled, country) => {
     expect(isEmergencyNumber(dialled, country)).toBe(false);
+  });
+});
+
+/** For a caller whose usage location is not known yet (domain.md, "Emergency calls always go through"). */
+describe('emergencyCountriesOf', () => {
+  it('lists every country where the code is an emergency number, in alphabetical order', () => {
+    const countries = emergencyCountriesOf('112');
+    expect(countries).toEqual(expect.arrayContaining(['DE', 'FR', 'GB', 'US']));
+    expect(countries).not.toContain('EG');
+    expect([...countries].sort()).toEqual(countries);
+    expect(emergencyCountriesOf('911')).toEqual(expect.arrayContaining(['US', 'CA']));
+    expect(emergencyCountriesOf('000')).toContain('AU');
+  });
+
+  it('agrees with isEmergencyNumber country by country', () => {
+    for (const country of emergencyCountriesOf('999')) expect(isEmergencyNumber('999', country)).toBe(true);
+    expect(isEmergencyNumber('999', 'US')).toBe(false);
+    expect(emergencyCountriesOf('999')).not.toContain('US');
+  });
+
+  it.each(['12345', '9111', '+1911', '9-1-1', '', '911abc'])('knows no country where %p is an emergency number', (dialled) => {
+    expect(emergencyCountriesOf(dialled)).toEqual([]);
   });
 });
