@@ -1,13 +1,21 @@
 import { CURRENCIES, Currency, UTC_INSTANT } from '@comms-credits/contracts';
+import { isIsoCountry } from '@comms-credits/telephony';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsDefined, IsIn, IsISO31661Alpha2, IsInt, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
 
 /** A non-negative decimal string with up to 6 decimals (`"0.0349"`): rates are finer than cents. */
 const RATE_AMOUNT = /^\d{1,6}(\.\d{1,6})?$/;
 
+/**
+ * A region telephony knows (libphonenumber's list): the ISO 3166-1 alpha-2 codes with a calling
+ * code, plus AC, TA and XK, which ISO does not assign but the card must price.
+ */
+export const IsTelephonyRegion = () =>
+  ValidateBy({ name: 'isTelephonyRegion', validator: { validate: isIsoCountry, defaultMessage: () => 'country must be a region with an E.164 calling code (libphonenumber)' } });
+
 export class RateEntrySchema {
   @Matches(/^[A-Z]{2}$/, { message: 'country must be an upper-case ISO 3166-1 alpha-2 code' })
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 country code' })
+  @IsTelephonyRegion()
   country!: string;
 
   @Matches(RATE_AMOUNT, { message: 'perMinute must be a decimal string such as "0.0349"' })
