@@ -64,17 +64,17 @@ describe('the five services on the real broker', () => {
     await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'c-2', durationSeconds: 61 })]);
 
     // Each of the five consumer groups dead-letters each bad message once.
-    const badJson = await startedDlt.waitFor((m) => m.headers[DeadLetterHeaders.ErrorCode] === 'MALFORMED_JSON', 5);
+    const badJson = await startedDlt.waitFor((m) => m.headers[DeadLetterHeaders.Reason] === 'INVALID_JSON', 5);
     expect(badJson[0]!.value).toBe('{"this is": not json');
-    expect(badJson[0]!.headers[DeadLetterHeaders.SourceTopic]).toBe(`${system.prefix}${Topics.CallStarted}`);
+    expect(badJson[0]!.headers[DeadLetterHeaders.OriginalTopic]).toBe(`${system.prefix}${Topics.CallStarted}`);
     expect(new Set(badJson.map((m) => m.headers[DeadLetterHeaders.Consumer]))).toEqual(
       new Set(serviceNames.map((n) => `${system.prefix}${n}`)),
     );
 
-    const noCallId = await startedDlt.waitFor((m) => m.headers[DeadLetterHeaders.ErrorCode] === 'SCHEMA_VIOLATION', 5);
+    const noCallId = await startedDlt.waitFor((m) => m.headers[DeadLetterHeaders.Reason] === 'SCHEMA_INVALID', 5);
     expect(noCallId[0]!.headers[DeadLetterHeaders.Error]).toContain('callId');
 
-    const negative = await endedDlt.waitFor((m) => m.headers[DeadLetterHeaders.ErrorCode] === 'SCHEMA_VIOLATION', 5);
+    const negative = await endedDlt.waitFor((m) => m.headers[DeadLetterHeaders.Reason] === 'SCHEMA_INVALID', 5);
     expect(negative[0]!.headers[DeadLetterHeaders.Error]).toContain('durationSeconds');
     expect(negative[0]!.json).toMatchObject({ callId: 'c-2', durationSeconds: -1 });
 

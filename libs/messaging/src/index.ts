@@ -6,3 +6,5 @@ export * from './lib/batch-consumer';
 export * from './lib/inbox-applier';
 export * from './lib/outbox-relay';
 export * from './lib/nest/kafka-batch.transport';
+export * from './lib/message-guard';
+export * from './lib/supervision';

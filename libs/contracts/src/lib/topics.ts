@@ -27,14 +27,21 @@ export const ALL_TOPICS: readonly string[] = Object.values(Topics).flatMap((topi
   deadLetterTopicOf(topic),
 ]);
 
-/** Headers written on a dead-lettered message (values are strings). */
+/**
+ * Headers written on a dead-lettered message (values are strings; design.md "Operability").
+ * The original key, value and headers are kept as they were.
+ */
 export const DeadLetterHeaders = {
-  Error: 'x-dlt-error',
-  ErrorCode: 'x-dlt-error-code',
-  Consumer: 'x-dlt-consumer',
-  SourceTopic: 'x-dlt-source-topic',
-  SourcePartition: 'x-dlt-source-partition',
-  SourceOffset: 'x-dlt-source-offset',
-  Attempts: 'x-dlt-attempts',
-  FailedAt: 'x-dlt-failed-at',
+  /** A stable code: MESSAGE_TOO_LARGE, NESTING_TOO_DEEP, INVALID_UTF8, INVALID_JSON, SCHEMA_INVALID, UNKNOWN_VERSION, PROCESSING_FAILED. */
+  Reason: 'dlt-reason',
+  /** What went wrong, for a person. */
+  Error: 'dlt-error',
+  /** The broker's topic name (with any namespace prefix), partition and offset it was read at. */
+  OriginalTopic: 'dlt-original-topic',
+  OriginalPartition: 'dlt-original-partition',
+  OriginalOffset: 'dlt-original-offset',
+  /** The consumer group that gave up on it. */
+  Consumer: 'dlt-consumer',
+  Attempts: 'dlt-attempts',
+  FailedAt: 'dlt-failed-at',
 } as const;

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { DeadLetterHeaders, Envelope, SchemaRegistry, deadLetterTopicOf } from '@comms-credits/contracts';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { errorCode, errorMessage, isTransientError } from './errors';
+import { errorMessage, isTransientError, isVersionConflict } from './errors';
+import { DEFAULT_MESSAGE_LIMITS, DeadLetterReason, MessageLimits, guardMessage } from './message-guard';
 import { MessagePublisher, OutgoingMessage } from './publisher';
+import { ComponentState, Supervised } from './supervision';
 
 /** A message that passed its schema: where it came from and the decoded event. */
 export interface ConsumedMessage<E extends Envelope = Envelope> {
@@ -20,6 +22,19 @@ export interface ConsumedMessage<E extends Envelope = Envelope> {
  */
 export type BatchApplier = (messages: ConsumedMessage[]) => Promise<void>;
 
+/** What a consumer reports as it goes (metrics); every method is optional and must not throw. */
+export interface ConsumerObserver {
+  /** Messages of a chunk applied (or skipped as repeats) and committed. */
+  processed?(topic: string, count: number): void;
+  deadLettered?(topic: string, reason: DeadLetterReason): void;
+  /** One chunk, from decoding to the offset commit. */
+  chunkApplied?(topic: string, seconds: number): void;
+  /** After each commit: how far the partition's end is ahead of the next offset to read. */
+  lag?(topic: string, partition: number, lag: number): void;
+  /** Arrival of a valid message, before it is applied (e.g. to time CallStarted → decision). */
+  received?(message: ConsumedMessage): void;
+}
+
 export interface BatchConsumerOptions {
   /** Explicit consumer group id (no hidden suffixes). */
   groupId: string;
@@ -30,6 +45,11 @@ export interface BatchConsumerOptions {
   deadLetters: MessagePublisher;
   /** Attempts per message before it is dead-lettered (a non-transient failure). */
   maxAttempts?: number;
+  /**
+   * Attempts when another writer moved a stream first (default 10, with jittered back-off):
+   * deciding again usually succeeds, but a stream that always conflicts is a bug, not load.
+   */
+  maxConflictAttempts?: number;
   /** Most messages applied in one transaction; a fetched batch is cut into chunks of this size. */
   maxChunkSize?: number;
   retryBackoffMs?: number;
@@ -39,8 +59,15 @@ export interface BatchConsumerOptions {
    * writes another.
    */
   partitionsConsumedConcurrently?: number;
-  /** How long the group waits for a silent member before giving its partitions away (default 30 s). */
+  /**
+   * How long the group waits for a silent member (one SIGKILLed, or cut off) before giving its
+   * partitions away: default 10 s, the whole cost of a dead instance for admission. Heartbeats
+   * go every `heartbeatIntervalMs` (default 1 s) and between chunks.
+   */
   sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** How long a rebalance waits for members to finish their chunk and rejoin (default 20 s). */
+  rebalanceTimeoutMs?: number;
   /** Start from the earliest offset when the group has none (default true). */
   fromBeginning?: boolean;
   /**
@@ -48,59 +75,95 @@ export interface BatchConsumerOptions {
    * consumed messages are the contract's names; only the subscription carries the prefix.
    */
   topicPrefix?: string;
+  /** Size and shape limits checked before anything parses a message (see guardMessage). */
+  limits?: Partial<MessageLimits>;
+  observer?: ConsumerObserver;
+  /**
+   * Restarts of a crashed consumer allowed within `restartWindowMs` (default 5 in 5 minutes);
+   * past that `onGiveUp` is called (the platform exits the process so that its supervisor
+   * starts a fresh one).
+   */
+  maxRestarts?: number;
+  restartWindowMs?: number;
+  onGiveUp?: (error: unknown) => void;
 }
 
 interface DeadLetter {
   message: KafkaMessage;
-  code: string;
+  reason: DeadLetterReason;
   error: string;
   attempts: number;
 }
+
+/** Longest `dlt-error` header: the reason must be readable, not a second copy of the payload. */
+const MAX_ERROR_HEADER = 2_000;
 
 /**
  * The consuming half of "exactly-once effects over at-least-once Kafka":
  * - kafkajs `eachBatch`, a chunk applied in one database transaction with its inbox rows;
  * - offsets committed only after that transaction commits (a crash in between redelivers,
  *   and the inbox turns the repeat into a no-op);
- * - a message that fails validation goes straight to `<topic>.dlt`; one that fails processing
- *   is retried (the chunk, then the message alone) and then dead-lettered, so a poison message
- *   never blocks its partition; infrastructure failures are retried without dead-lettering;
- * - `stop()` lets the running chunk finish and commit, then disconnects.
+ * - a message that fails its limits or schema goes straight to `<topic>.dlt`; one that fails
+ *   processing is retried (the chunk, then the message alone) and then dead-lettered, so a
+ *   poison message never blocks its partition; infrastructure failures are retried without
+ *   dead-lettering and without committing past the message;
+ * - a crashed kafkajs consumer is restarted with back-off (its state is readiness);
+ * - `stop()` lets the running chunk finish and commit, then leaves the group.
  */
-export class KafkaBatchConsumer {
+export class KafkaBatchConsumer implements Supervised {
+  readonly name: string;
   private readonly logger: Logger;
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly maxAttempts: number;
+  private readonly maxConflictAttempts: number;
   private readonly maxChunkSize: number;
   private readonly retryBackoffMs: number;
+  private readonly limits: MessageLimits;
   private running = false;
   private readonly prefix: string;
+  private current: ComponentState = { up: false, detail: 'not started' };
+  private restarts: number[] = [];
+  private restartTimer?: NodeJS.Timeout;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: BatchConsumerOptions,
   ) {
-    this.logger = new Logger(`consumer:${options.groupId}`);
+    this.name = `consumer:${options.groupId}`;
+    this.logger = new Logger(this.name);
     this.maxAttempts = options.maxAttempts ?? 3;
+    this.maxConflictAttempts = options.maxConflictAttempts ?? 10;
     this.maxChunkSize = options.maxChunkSize ?? 500;
     this.retryBackoffMs = options.retryBackoffMs ?? 100;
+    this.limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
     this.prefix = options.topicPrefix ?? '';
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
+    this.consumer = this.createConsumer();
+  }
+
+  private createConsumer(): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 20_000,
       maxWaitTimeInMs: 100,
     });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (this.running) this.current = { up: true };
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
+    return consumer;
   }
 
   async start(): Promise<void> {
+    this.running = true;
+    this.current = { up: false, detail: 'joining the group' };
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: Object.keys(this.options.topics).map((topic) => this.prefix + topic),
       fromBeginning: this.options.fromBeginning ?? true,
     });
-    this.running = true;
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -112,7 +175,14 @@ export class KafkaBatchConsumer {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    clearTimeout(this.restartTimer);
+    this.current = { up: false, detail: 'stopped' };
     await this.consumer.disconnect();
+  }
+
+  /** Readiness: up once the group is joined, down while crashed or restarting. */
+  state(): ComponentState {
+    return this.current;
   }
 
   /** Resolves once the group has joined and been assigned partitions. */
@@ -125,33 +195,76 @@ export class KafkaBatchConsumer {
     });
   }
 
+  /**
+   * kafkajs restarts a consumer itself after a retriable error (restart=true) and rejoins;
+   * after any other it has disconnected for good. Then a fresh consumer is started with
+   * back-off; too many restarts in the window mean this process cannot recover.
+   */
+  private onCrash(consumer: Consumer, error: unknown, restart: boolean): void {
+    if (!this.running || consumer !== this.consumer) return;
+    this.current = { up: false, detail: `crashed: ${errorMessage(error)}` };
+    this.logger.error({ msg: 'consumer crashed', error: errorMessage(error), restartedByKafkajs: restart });
+    if (restart) return;
+    this.scheduleRestart(error);
+  }
+
+  private scheduleRestart(error: unknown): void {
+    const now = Date.now();
+    const window = this.options.restartWindowMs ?? 300_000;
+    this.restarts = this.restarts.filter((at) => now - at < window);
+    if (this.restarts.length >= (this.options.maxRestarts ?? 5)) {
+      this.current = { up: false, detail: `gave up after ${this.restarts.length} restarts: ${errorMessage(error)}` };
+      this.logger.error({ msg: 'consumer cannot recover, giving up', restarts: this.restarts.length, error: errorMessage(error) });
+      this.options.onGiveUp?.(error);
+      return;
+    }
+    this.restarts.push(now);
+    const backoff = Math.min(this.retryBackoffMs * 10 * 2 ** (this.restarts.length - 1), 30_000);
+    this.restartTimer = setTimeout(() => void this.restart(), backoff);
+  }
+
+  private async restart(): Promise<void> {
+    if (!this.running) return;
+    this.logger.warn({ msg: 'restarting the consumer', restart: this.restarts.length });
+    await this.consumer.disconnect().catch(() => undefined);
+    this.consumer = this.createConsumer();
+    try {
+      await this.start();
+    } catch (error) {
+      // run() rejected (broker unreachable, subscription refused): count it and try again.
+      this.current = { up: false, detail: `restart failed: ${errorMessage(error)}` };
+      this.logger.error({ msg: 'consumer restart failed', error: errorMessage(error) });
+      if (this.running) this.scheduleRestart(error);
+    }
+  }
+
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     const topic = batch.topic.slice(this.prefix.length);
     const registry = this.options.topics[topic];
     for (let start = 0; start < batch.messages.length; start += this.maxChunkSize) {
       if (!isRunning() || isStale()) return;
+      const started = process.hrtime.bigint();
       const chunk = batch.messages.slice(start, start + this.maxChunkSize);
       const good: { message: KafkaMessage; consumed: ConsumedMessage }[] = [];
       const dead: DeadLetter[] = [];
       for (const message of chunk) {
-        const decoded = registry
-          ? registry.decode(message.value)
-          : ({ ok: false, code: 'NO_SCHEMA', message: `no schema for topic ${topic}` } as const);
-        if (decoded.ok) {
-          good.push({
-            message,
-            consumed: {
-              topic,
-              partition: batch.partition,
-              offset: message.offset,
-              key: message.key?.toString() ?? null,
-              headers: stringHeaders(message.headers),
-              event: decoded.event,
-            },
-          });
-        } else if (decoded.code !== 'IGNORED_EVENT_TYPE') {
-          dead.push({ message, code: decoded.code, error: decoded.message, attempts: 0 });
+        // Never throws: a message that is too big, too deep, not UTF-8, not JSON or not the
+        // schema is a dead letter with its reason, decided before anything recursive runs.
+        const guarded = guardMessage(message.value, registry, this.limits);
+        if (guarded.ok) {
+          const consumed: ConsumedMessage = {
+            topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            headers: stringHeaders(message.headers),
+            event: guarded.event,
+          };
+          good.push({ message, consumed });
+          this.observe((o) => o.received?.(consumed));
+        } else if (!guarded.ignored) {
+          dead.push({ message, reason: guarded.reason, error: guarded.error, attempts: 0 });
         }
       }
 
@@ -161,6 +274,13 @@ export class KafkaBatchConsumer {
       const last = chunk[chunk.length - 1]!.offset;
       resolveOffset(last);
       await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next(last) }]);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.observe((o) => {
+        o.processed?.(topic, chunk.length - dead.length);
+        for (const { reason } of dead) o.deadLettered?.(topic, reason);
+        o.chunkApplied?.(topic, seconds);
+        o.lag?.(topic, batch.partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next(last)))));
+      });
       await heartbeat();
     }
   }
@@ -173,23 +293,30 @@ export class KafkaBatchConsumer {
     if (good.length === 0) return [];
     const whole = await this.attempt(() => this.options.apply(good.map((g) => g.consumed)), heartbeat);
     if (whole === undefined) return [];
-    if (good.length === 1) {
-      return [{ message: good[0]!.message, code: errorCode(whole), error: errorMessage(whole), attempts: this.maxAttempts }];
-    }
+    if (good.length === 1) return [this.failed(good[0]!.message, whole)];
     // Find the poison: each message alone, in order.
     const dead: DeadLetter[] = [];
     for (const { message, consumed } of good) {
       const error = await this.attempt(() => this.options.apply([consumed]), heartbeat);
-      if (error !== undefined) {
-        dead.push({ message, code: errorCode(error), error: errorMessage(error), attempts: this.maxAttempts });
-      }
+      if (error !== undefined) dead.push(this.failed(message, error));
     }
     return dead;
   }
 
-  /** Up to `maxAttempts` tries; undefined on success, else the last error. Transient errors are retried forever. */
-  private async attempt(work: () => Promise<void>, heartbeat: () => Promise<void>): Promise<unknown> {
+  private failed(message: KafkaMessage, error: AttemptError): DeadLetter {
+    return { message, reason: 'PROCESSING_FAILED', error: errorMessage(error.error), attempts: error.attempts };
+  }
+
+  /**
+   * Bounded tries; undefined on success, else the last error. A transient error (the database
+   * or the broker unreachable) is retried for as long as it lasts, and never dead-letters a
+   * valid event: nothing is committed past it. A version conflict is retried up to
+   * `maxConflictAttempts` (it is expected under concurrency, so logged at debug), anything
+   * else up to `maxAttempts`.
+   */
+  private async attempt(work: () => Promise<void>, heartbeat: () => Promise<void>): Promise<AttemptError | undefined> {
     let failures = 0;
+    let conflicts = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         await work();
@@ -197,13 +324,23 @@ export class KafkaBatchConsumer {
       } catch (error) {
         // Shutting down: leave the chunk uncommitted for the next owner, never dead-letter it.
         if (!this.running) throw error;
-        if (isTransientError(error)) {          this.logger.warn({ msg: 'transient failure, retrying', error: errorMessage(error), attempt });
+        if (isTransientError(error)) {
+          this.logger.warn({ msg: 'transient failure, retrying', error: errorMessage(error), attempt });
           await delay(Math.min(this.retryBackoffMs * 2 ** Math.min(attempt, 8), 10_000));
           await heartbeat();
           continue;
         }
+        if (isVersionConflict(error)) {
+          conflicts++;
+          if (conflicts >= this.maxConflictAttempts) return { error, attempts: attempt };
+          this.logger.debug({ msg: 'version conflict, deciding again', error: errorMessage(error), attempt: conflicts });
+          // Jitter: two writers that conflicted once should not retry in lockstep.
+          await delay(Math.random() * this.retryBackoffMs * Math.min(conflicts, 5));
+          await heartbeat();
+          continue;
+        }
         failures++;
-        if (failures >= this.maxAttempts) return error;
+        if (failures >= this.maxAttempts) return { error, attempts: attempt };
         await delay(this.retryBackoffMs * failures);
         await heartbeat();
       }
@@ -212,27 +349,57 @@ export class KafkaBatchConsumer {
 
   private async deadLetter(topic: string, partition: number, dead: DeadLetter[]): Promise<void> {
     const failedAt = new Date().toISOString();
-    const messages: OutgoingMessage[] = dead.map(({ message, code, error, attempts }) => {
-      this.logger.error({ msg: 'dead-lettering message', topic: this.prefix + topic, partition, offset: message.offset, code, error });
-      return {
-        topic: deadLetterTopicOf(topic),
-        key: message.key?.toString() ?? '',
-        value: message.value ?? Buffer.alloc(0),
-        headers: {
-          ...stringHeaders(message.headers),
-          [DeadLetterHeaders.Error]: error,
-          [DeadLetterHeaders.ErrorCode]: code,
-          [DeadLetterHeaders.Consumer]: this.options.groupId,
-          [DeadLetterHeaders.SourceTopic]: this.prefix + topic,
-          [DeadLetterHeaders.SourcePartition]: String(partition),
-          [DeadLetterHeaders.SourceOffset]: message.offset,
-          [DeadLetterHeaders.Attempts]: String(attempts),
-          [DeadLetterHeaders.FailedAt]: failedAt,
-        },
-      };
+    const toMessage = ({ message, reason, error, attempts }: DeadLetter, keepOriginal: boolean): OutgoingMessage => ({
+      topic: deadLetterTopicOf(topic),
+      key: message.key?.toString() ?? '',
+      // A value the broker would refuse again is cut to the limit rather than block the partition.
+      value: keepOriginal ? (message.value ?? Buffer.alloc(0)) : (message.value ?? Buffer.alloc(0)).subarray(0, this.limits.maxBytes),
+      headers: {
+        ...(keepOriginal ? stringHeaders(message.headers) : {}),
+        [DeadLetterHeaders.Reason]: reason,
+        [DeadLetterHeaders.Error]: error.length > MAX_ERROR_HEADER ? `${error.slice(0, MAX_ERROR_HEADER)}…` : error,
+        [DeadLetterHeaders.OriginalTopic]: this.prefix + topic,
+        [DeadLetterHeaders.OriginalPartition]: String(partition),
+        [DeadLetterHeaders.OriginalOffset]: message.offset,
+        [DeadLetterHeaders.Consumer]: this.options.groupId,
+        [DeadLetterHeaders.Attempts]: String(attempts),
+        [DeadLetterHeaders.FailedAt]: failedAt,
+      },
     });
-    await this.options.deadLetters.publish(messages);
+    for (const letter of dead) {
+      this.logger.error({
+        msg: 'dead-lettering message',
+        topic: this.prefix + topic,
+        partition,
+        offset: letter.message.offset,
+        reason: letter.reason,
+        error: letter.error.slice(0, MAX_ERROR_HEADER),
+      });
+    }
+    try {
+      await this.options.deadLetters.publish(dead.map((d) => toMessage(d, true)));
+    } catch (error) {
+      if (isTransientError(error) || !this.running) throw error;
+      // Refused for what it carries (too large with its headers, a header the broker rejects):
+      // the reason and where to find the original still go out, so the partition moves on.
+      this.logger.error({ msg: 'dead letter refused, sending it without original headers', error: errorMessage(error) });
+      await this.options.deadLetters.publish(dead.map((d) => toMessage(d, false)));
+    }
   }
+
+  private observe(report: (observer: ConsumerObserver) => void): void {
+    if (!this.options.observer) return;
+    try {
+      report(this.options.observer);
+    } catch (error) {
+      this.logger.warn({ msg: 'observer failed', error: errorMessage(error) });
+    }
+  }
+}
+
+interface AttemptError {
+  error: unknown;
+  attempts: number;
 }
 
 function next(offset: string): string {

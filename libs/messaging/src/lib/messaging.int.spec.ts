@@ -6,6 +6,7 @@ import { KafkaBatchConsumer } from './batch-consumer';
 import { inboxApplier } from './inbox-applier';
 import { createKafka } from './kafka-client';
 import { KafkaPublisher } from './publisher';
+import { hostileCallEnded } from './test-support/hostile-messages';
 import { startWorker } from './test-support/worker-process';
 
 class Effects1764000000901 {
@@ -160,10 +161,13 @@ describe('exactly-once effects over at-least-once Kafka', () => {
       const [dead] = await dlt.waitFor(() => true);
       expect(dead!.json).toMatchObject({ callId: 'poison' });
       expect(dead!.headers).toMatchObject({
+        [DeadLetterHeaders.Reason]: 'PROCESSING_FAILED',
         [DeadLetterHeaders.Error]: 'Error: cannot settle call poison',
         [DeadLetterHeaders.Attempts]: '3',
         [DeadLetterHeaders.Consumer]: groupId,
-        [DeadLetterHeaders.SourceTopic]: `${prefix}${topic}`,
+        [DeadLetterHeaders.OriginalTopic]: `${prefix}${topic}`,
+        [DeadLetterHeaders.OriginalPartition]: expect.stringMatching(/^\d+$/),
+        [DeadLetterHeaders.OriginalOffset]: expect.stringMatching(/^\d+$/),
       });
       await kafka.waitUntilCaughtUp(groupId, topic);
       const rows = await db.dataSource.query(`SELECT call_id FROM effects ORDER BY id`);
@@ -171,6 +175,58 @@ describe('exactly-once effects over at-least-once Kafka', () => {
       // The poison message was tried alone exactly three times.
       expect(seen.filter((id) => id === 'poison').length).toBeGreaterThanOrEqual(3);
       await eventually(async () => expect(dlt.messages).toHaveLength(1));
+    } finally {
+      await stop();
+    }
+  });
+
+  it('dead-letters every kind of hostile message with its reason and goes on with the next valid one', async () => {
+    const dlt = await kafka.collect(`${topic}.dlt`);
+    const groupId = `${prefix}hostile`;
+    const { consumer, stop } = inProcessConsumer(groupId);
+    const hostile = hostileCallEnded('contoso');
+    // One key, so all of them and the valid message after them share one partition, in order.
+    for (const { value } of hostile) await kafka.publishRaw(topic, [{ key: 'contoso', value }]);
+    await kafka.publish(topic, [callEnded({ tenantId: 'contoso', callId: 'after-hostile', durationSeconds: 7 })]);
+    await consumer.start();
+    try {
+      await kafka.waitUntilCaughtUp(groupId, topic);
+      const rows = await db.dataSource.query(`SELECT call_id, amount FROM effects`);
+      expect(rows).toEqual([{ call_id: 'after-hostile', amount: 7 }]);
+      const dead = await dlt.waitFor(() => true, hostile.length);
+      expect(dead).toHaveLength(hostile.length);
+      // In partition order: each one dead-lettered once, with the reason of its kind.
+      expect(dead.map((m) => m.headers[DeadLetterHeaders.Reason])).toEqual(hostile.map((h) => h.reason));
+      const offsets = dead.map((m) => Number(m.headers[DeadLetterHeaders.OriginalOffset]));
+      expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+      for (const message of dead) {
+        expect(message.key).toBe('contoso');
+        expect(message.headers).toMatchObject({
+          [DeadLetterHeaders.Error]: expect.any(String),
+          [DeadLetterHeaders.OriginalTopic]: `${prefix}${topic}`,
+          [DeadLetterHeaders.OriginalPartition]: expect.stringMatching(/^\d+$/),
+          [DeadLetterHeaders.Consumer]: groupId,
+        });
+      }
+      // The reported message arrives as it was sent, for replay after a fix.
+      expect(dead[0]!.value).toBe(hostile[0]!.value!.toString());
+      expect(consumer.state()).toEqual({ up: true });
+    } finally {
+      await stop();
+    }
+  });
+
+  it('keeps consuming after the reported message: 30 KB nested 5,000 levels deep', async () => {
+    const groupId = `${prefix}deep`;
+    const { consumer, stop } = inProcessConsumer(groupId);
+    const deep = hostileCallEnded('contoso').find((m) => m.kind === 'nested 5,000 levels deep')!;
+    expect(deep.value!.length).toBeGreaterThan(30_000);
+    await kafka.publishRaw(topic, [{ key: 'contoso', value: deep.value }]);
+    await kafka.publish(topic, [callEnded({ tenantId: 'contoso', callId: 'after-deep', durationSeconds: 3 })]);
+    await consumer.start();
+    try {
+      await kafka.waitUntilCaughtUp(groupId, topic, 20_000);
+      expect(await db.dataSource.query(`SELECT call_id FROM effects`)).toEqual([{ call_id: 'after-deep' }]);
     } finally {
       await stop();
     }

@@ -55,6 +55,7 @@ export async function startService(definition: ServiceDefinition, settings: Reco
         deadLetters: app.get(KafkaPublisher),
         schemas: definition.consumes,
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        limits: { maxBytes: config.KAFKA_MAX_MESSAGE_BYTES },
       }),
     },
     { inheritAppConfig: false },

@@ -62,6 +62,16 @@ export class ServiceConfig {
   @Max(5)
   KAFKA_REPLICATION_FACTOR = 1;
 
+  /**
+   * Largest consumed message value, in bytes (default 64 KiB): anything larger is dead-lettered
+   * as MESSAGE_TOO_LARGE before it is parsed.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_024)
+  @Max(10_485_760)
+  KAFKA_MAX_MESSAGE_BYTES = 65_536;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }

@@ -39,6 +39,13 @@ export class TestKafka {
     });
   }
 
+  /** Publishes messages exactly as given: any bytes, a null value (a tombstone), headers. */
+  async publishRaw(topic: string, messages: { key: string | null; value: Buffer | string | null; headers?: Record<string, string> }[]): Promise<void> {
+    this.producer ??= this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    await this.producer.connect();
+    await this.producer.send({ topic: this.prefix + topic, acks: -1, messages });
+  }
+
   /** Starts collecting a topic from its beginning; resolves once the consumer has joined. */
   async collect(topic: string): Promise<Collector> {
     const consumer = this.kafka.consumer({ groupId: `test-collector-${randomUUID()}`, maxWaitTimeInMs: 50 });

@@ -3,9 +3,11 @@ import { SchemaRegistry } from '@comms-credits/contracts';
 import { SqlClient, Transactions } from '@comms-credits/event-store';
 import { Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { ConsumedMessage, KafkaBatchConsumer } from '../batch-consumer';
+import { BatchConsumerOptions, ConsumedMessage, ConsumerObserver, KafkaBatchConsumer } from '../batch-consumer';
 import { inboxApplier } from '../inbox-applier';
+import { MessageLimits } from '../message-guard';
 import { MessagePublisher } from '../publisher';
+import { Supervision } from '../supervision';
 
 /** What a handler gets besides the event: the transaction to write in, and where it came from. */
 export class KafkaBatchContext extends BaseRpcContext<[SqlClient, ConsumedMessage]> {
@@ -41,6 +43,15 @@ export interface KafkaBatchTransportOptions {
   maxChunkSize?: number;
   /** Namespace of the topics (see KafkaPublisher); handlers still name the contract's topics. */
   topicPrefix?: string;
+  limits?: Partial<MessageLimits>;
+  observer?: ConsumerObserver;
+  /** Where readiness finds the consumer. */
+  supervision?: Supervision;
+  /** Group membership timings and restart policy (see BatchConsumerOptions). */
+  consumer?: Pick<
+    BatchConsumerOptions,
+    'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'rebalanceTimeoutMs' | 'maxRestarts' | 'restartWindowMs' | 'onGiveUp' | 'retryBackoffMs'
+  >;
 }
 
 /**
@@ -71,8 +82,12 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         deadLetters: this.options.deadLetters,
         maxAttempts: this.options.maxAttempts,
         maxChunkSize: this.options.maxChunkSize,
+        limits: this.options.limits,
+        observer: this.options.observer,
+        ...this.options.consumer,
         apply: inboxApplier(this.options.transactions, this.options.groupId, (sql, fresh) => this.dispatch(sql, fresh)),
       });
+      this.options.supervision?.register(this.consumer);
       const joined = this.consumer.onceJoined();
       await this.consumer.start();
       await joined;
