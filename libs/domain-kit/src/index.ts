@@ -1,2 +1,3 @@
 export * from './lib/result';
 export * from './lib/decider';
+export * from './lib/decider-spec';

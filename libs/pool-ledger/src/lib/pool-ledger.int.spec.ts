@@ -1,6 +1,7 @@
 import { Topics } from '@comms-credits/contracts';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
 import { Collector, TestKafka, callEnded, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
+import { ReservationSweeper } from './application/reservation-sweeper';
 import { poolLedgerService } from './pool-ledger.service';
 
 describe('pool-ledger service', () => {
@@ -8,12 +9,15 @@ describe('pool-ledger service', () => {
   let kafka: TestKafka;
   let decisions: Collector;
   let poolEvents: Collector;
+  let deadLetters: Collector;
 
   beforeAll(async () => {
-    system = await startTestSystem([poolLedgerService]);
+    // A call may run an hour: the article's 5 × 60 minutes fill a 300-minute pool exactly.
+    system = await startTestSystem([poolLedgerService], { POOL_MAX_GRANT_MINUTES: 60, POOL_SWEEP_MS: 600_000 });
     kafka = new TestKafka(undefined, system.prefix);
     decisions = await kafka.collect(Topics.CallDecisions);
     poolEvents = await kafka.collect(Topics.PoolLedgerEvents);
+    deadLetters = await kafka.collect(`${Topics.CallEnded}.dlt`);
   });
   afterAll(async () => {
     await kafka?.close();
@@ -30,13 +34,17 @@ describe('pool-ledger service', () => {
       ...overrides,
     });
   const pool = async (tenantId: string, month = '2026-11') =>
-    (await http<{ capacityMinutes: number; usedMinutes: number; availableMinutes: number }>('GET', `${system.url('pool-ledger')}/tenants/${tenantId}/pool?month=${month}`)).body;
+    (await http<{ capacityMinutes: number; usedMinutes: number; reservedMinutes: number; availableMinutes: number }>('GET', `${system.url('pool-ledger')}/tenants/${tenantId}/pool?month=${month}`)).body;
   const poolReaches = (tenantId: string, expected: Partial<Awaited<ReturnType<typeof pool>>>, month = '2026-11') =>
     eventually(async () => expect(await pool(tenantId, month)).toMatchObject(expected));
   const decisionOf = async (tenantId: string, callId: string) =>
     (await decisions.waitFor((m) => m.json?.['tenantId'] === tenantId && m.json?.['callId'] === callId))[0]!.json!;
   const handOverOf = async (tenantId: string, callId: string, type = 'CallHandedToWallet') =>
     (await poolEvents.waitFor((m) => m.json?.['tenantId'] === tenantId && m.json?.['callId'] === callId && m.json?.['type'] === type))[0]!.json!;
+
+  const eventsOf = (tenantId: string, callId: string, type: string) =>
+    poolEvents.messages.filter((m) => m.json?.['tenantId'] === tenantId && m.json?.['callId'] === callId && m.json?.['type'] === type);
+  const sweeper = () => system.services['pool-ledger']!.app.get(ReservationSweeper);
 
   it('the article: 5 E5 seats give 300 minutes; 5 people dialled in for 60 minutes use them all; the next dial-out goes to the wallet stage', async () => {
     const tenant = uniqueTenant('article');
@@ -45,9 +53,10 @@ describe('pool-ledger service', () => {
 
     const legs = ['p1', 'p2', 'p3', 'p4', 'p5'];
     await kafka.publish(Topics.LicensingEvents, legs.map((id) => entitled(tenant, id)));
-    for (const id of legs) expect(await decisionOf(tenant, id)).toMatchObject({ type: 'CallAdmitted', funding: 'pool', maxDurationSeconds: 18_000, decidedBy: 'pool-ledger' });
+    for (const id of legs) expect(await decisionOf(tenant, id)).toMatchObject({ type: 'CallAdmitted', funding: 'pool', maxDurationSeconds: 3600, decidedBy: 'pool-ledger' });
+    await poolReaches(tenant, { usedMinutes: 0, reservedMinutes: 300, availableMinutes: 0 });
     await kafka.publish(Topics.CallEnded, legs.map((id) => callEnded({ tenantId: tenant, callId: id, durationSeconds: 3600 })));
-    await poolReaches(tenant, { capacityMinutes: 300, usedMinutes: 300, availableMinutes: 0 });
+    await poolReaches(tenant, { capacityMinutes: 300, usedMinutes: 300, reservedMinutes: 0, availableMinutes: 0 });
 
     const thresholds = await poolEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'PoolUsageThresholdReached', 2);
     expect(thresholds.map((m) => m.json!['thresholdPercent']).sort()).toEqual([100, 80]);
@@ -58,47 +67,106 @@ describe('pool-ledger service', () => {
     expect(calls.body.filter((c) => c.poolMinutes === 60)).toHaveLength(5);
   });
 
-  it('covers what it can of a call that outlasts the pool and hands exactly the rest to the wallet, whatever the order and repeats', async () => {
-    const tenant = uniqueTenant('overflow');
+  it('reported: two dial-outs starting while 60 minutes remain are not both granted them; the second waits for minutes a settlement releases', async () => {
+    const tenant = uniqueTenant('overlap');
     await kafka.publish(Topics.LicensingEvents, [seats(tenant, 'AUDIO_CONFERENCING', 1)]);
     await poolReaches(tenant, { capacityMinutes: 60 });
-    // The end arrives before the admission, and twice.
-    const end = callEnded({ tenantId: tenant, callId: 'long', durationSeconds: 4201 }); // 71 minutes
-    await kafka.publish(Topics.CallEnded, [end, end]);
-    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'long')]);
-    expect(await decisionOf(tenant, 'long')).toMatchObject({ funding: 'pool', maxDurationSeconds: 3600 });
-    expect(await handOverOf(tenant, 'long', 'PoolOverflowHandedToWallet')).toMatchObject({
-      poolMinutes: 60,
-      uncoveredMinutes: 11,
-      durationSeconds: 4201,
-      month: '2026-11',
-      creditsLicensed: true,
-    });
-    await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'long', durationSeconds: 4201 })]);
-    await poolReaches(tenant, { usedMinutes: 60, availableMinutes: 0 });
-    // A later marker proves the repeat was processed without a second settlement.
-    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'marker', { poolEligible: false })]);
-    await handOverOf(tenant, 'marker');
-    expect(poolEvents.messages.filter((m) => m.json?.['callId'] === 'long' && m.json?.['type'] === 'PoolOverflowHandedToWallet')).toHaveLength(1);
+    // Neither organizer may bill credits: before the fix both got 3600 s, and the second's minutes were given away.
+    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'first', { creditsLicensed: false }), entitled(tenant, 'second', { creditsLicensed: false })]);
+    expect(await decisionOf(tenant, 'first')).toMatchObject({ funding: 'pool', maxDurationSeconds: 3600 });
+    expect(await handOverOf(tenant, 'second')).toMatchObject({ reason: 'POOL_EXHAUSTED', creditsLicensed: false });
+    expect(decisions.messages.filter((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'second')).toEqual([]);
+
+    // The first ends after 20 minutes: its other 40 are released for the next call.
+    await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'first', durationSeconds: 1190 })]);
+    await poolReaches(tenant, { usedMinutes: 20, reservedMinutes: 0, availableMinutes: 40 });
+    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'third', { creditsLicensed: false })]);
+    expect(await decisionOf(tenant, 'third')).toMatchObject({ funding: 'pool', maxDurationSeconds: 2400 });
   });
 
-  it('never lets used minutes exceed capacity when many calls end on the last minutes', async () => {
+  it('a call the pool covers only in part continues on credits for a credits-licensed organizer (the wallet decides the split)', async () => {
+    const tenant = uniqueTenant('continue');
+    await kafka.publish(Topics.LicensingEvents, [seats(tenant, 'AUDIO_CONFERENCING', 1)]);
+    await poolReaches(tenant, { capacityMinutes: 60 });
+    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'warm-up')]);
+    await decisionOf(tenant, 'warm-up');
+    await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'warm-up', durationSeconds: 25 * 60 })]);
+    await poolReaches(tenant, { usedMinutes: 25, availableMinutes: 35 });
+
+    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'long')]);
+    expect(await handOverOf(tenant, 'long')).toMatchObject({ reason: 'POOL_CONTINUATION', poolSeconds: 35 * 60, maxCreditSeconds: 25 * 60, creditsLicensed: true });
+    await poolReaches(tenant, { usedMinutes: 25, reservedMinutes: 35, availableMinutes: 0 });
+    // It runs 50 minutes: the pool debits its 35, the wallet charges the other 15 from its own hold.
+    await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'long', durationSeconds: 50 * 60 })]);
+    await poolReaches(tenant, { usedMinutes: 60, reservedMinutes: 0, availableMinutes: 0 });
+    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'marker', { poolEligible: false })]);
+    await handOverOf(tenant, 'marker');
+    expect(eventsOf(tenant, 'long', 'PoolOverflowHandedToWallet')).toEqual([]);
+    expect(eventsOf(tenant, 'long', 'CallDurationExceededGrant')).toEqual([]);
+  });
+
+  it('reported: milliseconds sent as seconds never settle beyond the grant; an absurd duration is dead-lettered with its reason', async () => {
+    const tenant = uniqueTenant('millis');
+    await kafka.publish(Topics.LicensingEvents, [seats(tenant, 'OFFICE_365_E5', 10)]);
+    await poolReaches(tenant, { capacityMinutes: 600 });
+    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'granted-hour'), entitled(tenant, 'absurd')]);
+    expect(await decisionOf(tenant, 'granted-hour')).toMatchObject({ funding: 'pool', maxDurationSeconds: 3600 });
+    await decisionOf(tenant, 'absurd');
+
+    // 100 hours: plausible as a number, far beyond the grant. Settled at the grant, the excess recorded.
+    await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'granted-hour', durationSeconds: 360_000 })]);
+    expect(await handOverOf(tenant, 'granted-hour', 'CallDurationExceededGrant')).toMatchObject({ durationSeconds: 360_000, grantedSeconds: 3600, excessSeconds: 356_400 });
+    await poolReaches(tenant, { usedMinutes: 60 });
+    expect(eventsOf(tenant, 'granted-hour', 'PoolOverflowHandedToWallet')).toEqual([]);
+
+    // 3,600,000 s is over 41 days: bad input, dead-lettered, and the pool still holds the call's reservation.
+    await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'absurd', durationSeconds: 3_600_000 })]);
+    const [dead] = await deadLetters.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'absurd');
+    expect(dead!.headers['dlt-error']).toMatch(/durationSeconds over 604800/);
+    await poolReaches(tenant, { usedMinutes: 60, reservedMinutes: 60, availableMinutes: 480 });
+  });
+
+  it('a reservation whose end never comes is released when due and marked; a late end still settles, handing what the pool lost to the wallet', async () => {
+    const tenant = uniqueTenant('lost-end');
+    await kafka.publish(Topics.LicensingEvents, [seats(tenant, 'OFFICE_365_E5', 1)]);
+    await poolReaches(tenant, { capacityMinutes: 60 });
+    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'lost')]);
+    await decisionOf(tenant, 'lost');
+    await poolReaches(tenant, { reservedMinutes: 60, availableMinutes: 0 });
+
+    // Nothing is due yet; at the grant + 15 minutes, it is.
+    const lost = { tenantId: tenant, callId: 'lost' };
+    expect(await sweeper().sweep(new Date().toISOString())).not.toContainEqual(lost);
+    expect(await sweeper().sweep(new Date(Date.now() + (60 + 15) * 60_000 + 5_000).toISOString())).toContainEqual(lost);
+    expect(await handOverOf(tenant, 'lost', 'PoolSettlementMissing')).toMatchObject({ reservedMinutes: 60, month: '2026-11' });
+    await poolReaches(tenant, { usedMinutes: 0, reservedMinutes: 0, availableMinutes: 60 });
+
+    // Its minutes went to another call meanwhile; the late end is still settled, nothing written off.
+    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'next')]);
+    await decisionOf(tenant, 'next');
+    await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'lost', durationSeconds: 600 })]);
+    expect(await handOverOf(tenant, 'lost', 'PoolOverflowHandedToWallet')).toMatchObject({ poolMinutes: 0, uncoveredMinutes: 10, creditsLicensed: true });
+    await poolReaches(tenant, { usedMinutes: 0, reservedMinutes: 60 });
+  });
+
+  it('many calls on the last minutes: reserved and used never exceed capacity; the pool covers exactly the minutes of the calls it admitted', async () => {
     const tenant = uniqueTenant('crowd');
     await kafka.publish(Topics.LicensingEvents, [seats(tenant, 'OFFICE_365_E5', 1)]);
     await poolReaches(tenant, { capacityMinutes: 60 });
+    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'c-warm')]);
+    await decisionOf(tenant, 'c-warm');
+    await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'c-warm', durationSeconds: 30 * 60 })]);
+    await poolReaches(tenant, { usedMinutes: 30, availableMinutes: 30 });
+
     const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
-    await kafka.publish(Topics.LicensingEvents, ids.map((id) => entitled(tenant, id)));
+    await kafka.publish(Topics.LicensingEvents, ids.map((id) => entitled(tenant, id, { creditsLicensed: false })));
+    const admitted = await decisions.waitFor((m) => m.json?.['tenantId'] === tenant && ids.includes(String(m.json?.['callId'])), 1);
+    const handed = await poolEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'CallHandedToWallet' && ids.includes(String(m.json?.['callId'])), 19);
+    expect(admitted).toHaveLength(1);
+    expect(admitted[0]!.json).toMatchObject({ funding: 'pool', maxDurationSeconds: 1800 });
+    expect(handed.every((m) => m.json!['reason'] === 'POOL_EXHAUSTED')).toBe(true);
     await kafka.publish(Topics.CallEnded, ids.map((id) => callEnded({ tenantId: tenant, callId: id, durationSeconds: 300 })));
-    const overflows = await poolEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'PoolOverflowHandedToWallet', 8);
-    await poolReaches(tenant, { usedMinutes: 60, availableMinutes: 0 });
-    // 20 × 5 minutes = 100: the pool covers 60, the wallet gets exactly the other 40.
-    await eventually(async () => {
-      const handed = poolEvents.messages
-        .filter((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'PoolOverflowHandedToWallet')
-        .reduce((sum, m) => sum + Number(m.json!['uncoveredMinutes']), 0);
-      expect(handed).toBe(40);
-    });
-    expect(overflows.length).toBeGreaterThanOrEqual(8);
+    await poolReaches(tenant, { usedMinutes: 35, reservedMinutes: 0, availableMinutes: 25 });
   });
 
   it('settles a call in the month it started, restores the pool in a new month, and follows seat changes live', async () => {

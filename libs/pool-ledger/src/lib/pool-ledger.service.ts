@@ -4,13 +4,15 @@ import { EventStore1764000000000 } from '@comms-credits/event-store';
 import { routeByType } from '@comms-credits/messaging';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { PoolReadModels1764000000400 } from './migrations/1764000000400-pool-read-models';
+import { PoolReservations1764000000410 } from './migrations/1764000000410-pool-reservations';
+import { PoolLedgerConfig } from './pool-ledger.config';
 import { PoolLedgerModule } from './pool-ledger.module';
 import { poolCallsProjection, poolCapacityProjection, poolMonthsProjection } from './projections/pool.projections';
 
 const telephony = telephonySchemas();
-/** Hand-overs to the wallet and usage notifications; the pool's admissions. */
+/** Hand-overs to the wallet, usage notifications and settlement anomalies; the pool's admissions. */
 export const routePoolLedgerEvent = routeByType({
-  [Topics.PoolLedgerEvents]: ['CallHandedToWallet', 'PoolOverflowHandedToWallet', 'PoolUsageThresholdReached'],
+  [Topics.PoolLedgerEvents]: ['CallHandedToWallet', 'PoolOverflowHandedToWallet', 'PoolUsageThresholdReached', 'PoolSettlementMissing', 'CallDurationExceededGrant'],
   [Topics.CallDecisions]: ['CallAdmitted'],
 });
 
@@ -20,8 +22,9 @@ export const poolLedgerService: ServiceDefinition = {
   title: 'comms-credits: Pool ledger',
   description: "The tenant's monthly pool of dial-out minutes; admission stage 3 and settlement of pool-funded calls.",
   defaultPort: 3003,
+  configSchema: PoolLedgerConfig,
   module: PoolLedgerModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100, PoolReadModels1764000000400],
+  migrations: [EventStore1764000000000, CallLog1764000000100, PoolReadModels1764000000400, PoolReservations1764000000410],
   projections: [callLogProjection, poolCapacityProjection, poolMonthsProjection, poolCallsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,

@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { callStreamId } from '@comms-credits/call-log';
 import { CallEntitledV1, monthOf } from '@comms-credits/contracts';
 import { DomainError, Result, fold } from '@comms-credits/domain-kit';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
-import { EntitledCall, PoolCallEvent, needsSettlement, poolCallDecider, wholeMinutes } from '../domain/pool-call.decider';
+import { EntitledCall, PoolCallEvent, PoolCallState, PoolGrantPolicy, poolCallDecider, settlementOf, wantedMinutes } from '../domain/pool-call.decider';
 import { PoolMonthEvent, poolMonthDecider } from '../domain/pool-month.decider';
-import { capacityMinutesOf, usedMinutesOf } from './pool.queries';
+import { capacityMinutesOf } from './pool.queries';
+
+export const POOL_GRANT_POLICY = Symbol('POOL_GRANT_POLICY');
 
 export interface CallKey {
   tenantId: string;
@@ -15,47 +17,75 @@ export interface CallKey {
 }
 
 const callTarget = (tenantId: string, callId: string) => ({ streamId: callStreamId(tenantId, callId), streamType: 'call', tenantId });
-const monthTarget = (tenantId: string, month: string) => ({ streamId: `pool:${tenantId}:${month}`, streamType: 'pool-month', tenantId });
+export const monthTarget = (tenantId: string, month: string) => ({ streamId: `pool:${tenantId}:${month}`, streamType: 'pool-month', tenantId });
 
 /**
- * Admission stage 3 and settlement, inside the consumed chunk's transaction. A chunk's calls
- * are read, decided and appended together; months are serialized by their stream version.
+ * Admission stage 3, settlement and expiry, inside the caller's transaction. A chunk's calls are
+ * read, decided and appended together. Every minute the pool grants is first reserved on the
+ * month's stream, whose version serializes every admission, debit and expiry of that month, so
+ * concurrent calls (in one chunk, across partitions or instances) never share a minute.
  */
 @Injectable()
 export class PoolFunding {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    @Inject(POOL_GRANT_POLICY) private readonly policy: PoolGrantPolicy,
+  ) {}
 
-  /** Funds entitled calls from the pool while minutes remain, or hands them to the wallet. */
-  async admit(sql: SqlClient, entitled: CallEntitledV1[]): Promise<void> {
-    const months = entitled.map((e) => ({ tenantId: e.tenantId, month: monthOf(e.startedAt) }));
-    const capacity = await capacityMinutesOf(sql, months.map((m) => m.tenantId));
-    const used = await usedMinutesOf(sql, months);
+  /** Reserves pool minutes for entitled calls and decides them; settles any whose end came first. */
+  async admit(sql: SqlClient, entitled: CallEntitledV1[], now = new Date().toISOString()): Promise<void> {
+    const states = await this.callStates(sql, entitled);
+    const undecided = entitled.filter((e) => !states.get(callStreamId(e.tenantId, e.callId))!.decided);
+    const reserved = await this.reserve(sql, undecided.map((e) => ({ tenantId: e.tenantId, call: entitledCall(e) })));
     await decideAndAppendBatch(
       sql,
       this.store,
       poolCallDecider,
-      entitled.map((e, i) => {
-        const { tenantId, month } = months[i]!;
-        const available = Math.max((capacity.get(tenantId) ?? 0) - (used.get(`${tenantId}/${month}`) ?? 0), 0);
-        return {
-          target: callTarget(e.tenantId, e.callId),
-          command: { type: 'Admit' as const, call: entitledCall(e), availableMinutes: available },
-          options: { metadata: { correlationId: e.callId, causationId: e.eventId } },
-        };
-      }),
+      undecided.map((e) => ({
+        target: callTarget(e.tenantId, e.callId),
+        command: { type: 'Admit' as const, call: entitledCall(e), reservedMinutes: reserved.get(callStreamId(e.tenantId, e.callId)) ?? 0, policy: this.policy, now },
+        options: { metadata: { correlationId: e.callId, causationId: e.eventId } },
+      })),
     );
     await this.settle(sql, entitled.map((e) => ({ tenantId: e.tenantId, callId: e.callId, causationId: e.eventId })));
   }
 
+  /** Reserves, per call in order, up to the minutes it wants of what its month has unreserved. */
+  private async reserve(sql: SqlClient, calls: { tenantId: string; call: EntitledCall }[]): Promise<Map<string, number>> {
+    const wanting = calls.filter(({ call }) => wantedMinutes(call, this.policy) > 0);
+    const capacity = await capacityMinutesOf(sql, wanting.map((c) => c.tenantId));
+    const results = await decideAndAppendBatch(
+      sql,
+      this.store,
+      poolMonthDecider,
+      wanting.map(({ tenantId, call }) => {
+        const month = monthOf(call.startedAt);
+        return {
+          target: monthTarget(tenantId, month),
+          command: { type: 'Reserve' as const, month, callId: call.callId, wantedMinutes: wantedMinutes(call, this.policy), capacityMinutes: capacity.get(tenantId) ?? 0 },
+          options: { metadata: { correlationId: call.callId } },
+        };
+      }),
+    );
+    return new Map(
+      wanting.map(({ tenantId, call }, i) => {
+        const result = results[i]!;
+        const event = result.ok ? result.value.find((e) => e.type === 'PoolMinutesReserved') : undefined;
+        return [callStreamId(tenantId, call.callId), event?.type === 'PoolMinutesReserved' ? event.data.minutes : 0];
+      }),
+    );
+  }
+
   /**
    * Settles the pool-funded calls among `calls` whose end is known and that are not settled
-   * yet: the month is debited what it can cover, the rest is handed to the wallet.
+   * yet: the month debits the call's share up to its reservation, the rest goes to the wallet.
    */
   async settle(sql: SqlClient, calls: CallKey[]): Promise<void> {
-    const streams = await this.store.readStreams(sql, [...new Set(calls.map((c) => callStreamId(c.tenantId, c.callId)))]);
-    const due = uniqueBy(calls, (c) => callStreamId(c.tenantId, c.callId)).flatMap((c) => {
-      const state = fold(poolCallDecider.evolve, poolCallDecider.initialState(), streams.get(callStreamId(c.tenantId, c.callId))!.events as unknown as PoolCallEvent[]);
-      return needsSettlement(state) ? [{ ...c, month: state.funded!.month, minutes: wholeMinutes(state.endedSeconds!) }] : [];
+    const unique = uniqueBy(calls, (c) => callStreamId(c.tenantId, c.callId));
+    const states = await this.callStates(sql, unique);
+    const due = unique.flatMap((c) => {
+      const settlement = settlementOf(states.get(callStreamId(c.tenantId, c.callId))!);
+      return settlement ? [{ ...c, ...settlement }] : [];
     });
     if (due.length === 0) return;
 
@@ -74,14 +104,42 @@ export class PoolFunding {
       sql,
       this.store,
       poolCallDecider,
-      due.map((c, i) => {
+      due.flatMap((c, i) => {
         const debited = debitedOf(debits[i]!);
-        return {
-          target: callTarget(c.tenantId, c.callId),
-          command: { type: 'Settle' as const, debit: { month: c.month, minutes: c.minutes, poolMinutes: debited.poolMinutes, uncoveredMinutes: debited.uncoveredMinutes } },
-          options: { metadata: { correlationId: c.callId, causationId: c.causationId } },
-        };
+        // Already debited by an earlier attempt that did not settle the call: nothing to add.
+        if (!debited) return [];
+        return [
+          {
+            target: callTarget(c.tenantId, c.callId),
+            command: { type: 'Settle' as const, debit: { month: c.month, minutes: c.minutes, poolMinutes: debited.poolMinutes, uncoveredMinutes: debited.uncoveredMinutes } },
+            options: { metadata: { correlationId: c.callId, causationId: c.causationId } },
+          },
+        ];
       }),
+    );
+  }
+
+  /** Releases the reservations of calls whose end did not come in time, and marks them. */
+  async expire(sql: SqlClient, calls: { tenantId: string; callId: string; month: string }[]): Promise<void> {
+    await decideAndAppendBatch(
+      sql,
+      this.store,
+      poolMonthDecider,
+      calls.map((c) => ({ target: monthTarget(c.tenantId, c.month), command: { type: 'ExpireReservation' as const, month: c.month, callId: c.callId }, options: { metadata: { correlationId: c.callId } } })),
+    );
+    await decideAndAppendBatch(
+      sql,
+      this.store,
+      poolCallDecider,
+      calls.map((c) => ({ target: callTarget(c.tenantId, c.callId), command: { type: 'MarkSettlementMissing' as const }, options: { metadata: { correlationId: c.callId } } })),
+    );
+  }
+
+  private async callStates(sql: SqlClient, calls: { tenantId: string; callId: string }[]): Promise<Map<string, PoolCallState>> {
+    const ids = [...new Set(calls.map((c) => callStreamId(c.tenantId, c.callId)))];
+    const streams = await this.store.readStreams(sql, ids);
+    return new Map(
+      ids.map((id) => [id, fold(poolCallDecider.evolve, poolCallDecider.initialState(), streams.get(id)!.events as unknown as PoolCallEvent[])]),
     );
   }
 }
@@ -89,8 +147,7 @@ export class PoolFunding {
 function debitedOf(result: Result<PoolMonthEvent[], DomainError>) {
   if (!result.ok) throw new Error(`pool debit refused: ${result.error.message}`);
   const debited = result.value.find((e) => e.type === 'PoolMinutesDebited');
-  if (!debited || debited.type !== 'PoolMinutesDebited') throw new Error('pool debit produced no PoolMinutesDebited');
-  return debited.data;
+  return debited?.type === 'PoolMinutesDebited' ? debited.data : undefined;
 }
 
 function entitledCall(e: CallEntitledV1): EntitledCall {

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient, Transactions } from '@comms-credits/event-store';
-import { MINUTES_PER_LICENCE } from '../domain/capacity.decider';
+import { Sku } from '@comms-credits/contracts';
+import { CapacityState, capacityMinutes } from '../domain/capacity.decider';
 
 export interface PoolView {
   month: string;
   capacityMinutes: number;
   usedMinutes: number;
+  /** Held for calls in progress: granted, not yet settled. */
+  reservedMinutes: number;
+  /** What admission can still grant: capacity − used − reserved. */
   availableMinutes: number;
 }
 
@@ -21,26 +25,44 @@ export interface PoolCallView {
   handedOnMinutes: number | null;
 }
 
-const CAPACITY_SQL = `
-  SELECT t.tenant_id,
-         ${MINUTES_PER_LICENCE} * (COALESCE((SELECT sum(seats) FROM rm_pool_seats s WHERE s.tenant_id = t.tenant_id), 0)
-                                 + (SELECT count(*) FROM rm_pool_select_users u WHERE u.tenant_id = t.tenant_id))::int AS capacity
-    FROM unnest($1::text[]) AS t(tenant_id)`;
-
-/** Capacity in minutes per tenant (the same for every month: it follows the seats live). */
+/**
+ * Capacity in minutes per tenant (the same for every month: it follows the seats live). The
+ * read model holds the capacity decider's state; the rule itself is `capacityMinutes`.
+ */
 export async function capacityMinutesOf(sql: SqlClient, tenantIds: string[]): Promise<Map<string, number>> {
-  const { rows } = await sql.query<{ tenant_id: string; capacity: number }>(CAPACITY_SQL, [[...new Set(tenantIds)]]);
-  return new Map(rows.map((r) => [r.tenant_id, Number(r.capacity)]));
+  const tenants = [...new Set(tenantIds)];
+  if (tenants.length === 0) return new Map();
+  const states = new Map<string, CapacityState>(tenants.map((t) => [t, { seats: {}, selectDialOutUsers: [] }]));
+  const seats = await sql.query<{ tenant_id: string; sku: Sku; seats: number }>(`SELECT tenant_id, sku, seats FROM rm_pool_seats WHERE tenant_id = ANY($1::text[])`, [tenants]);
+  for (const row of seats.rows) {
+    const state = states.get(row.tenant_id)!;
+    states.set(row.tenant_id, { ...state, seats: { ...state.seats, [row.sku]: row.seats } });
+  }
+  const users = await sql.query<{ tenant_id: string; user_id: string }>(`SELECT tenant_id, user_id FROM rm_pool_select_users WHERE tenant_id = ANY($1::text[])`, [tenants]);
+  for (const row of users.rows) {
+    const state = states.get(row.tenant_id)!;
+    states.set(row.tenant_id, { ...state, selectDialOutUsers: [...state.selectDialOutUsers, row.user_id] });
+  }
+  return new Map([...states].map(([tenant, state]) => [tenant, capacityMinutes(state)]));
 }
 
-/** Minutes used per `tenant/month`. */
-export async function usedMinutesOf(sql: SqlClient, keys: { tenantId: string; month: string }[]): Promise<Map<string, number>> {
-  const { rows } = await sql.query<{ tenant_id: string; month: string; used_minutes: number }>(
-    `SELECT m.tenant_id, m.month, m.used_minutes FROM rm_pool_months m
+/** Minutes used and reserved per `tenant/month`. */
+export async function monthUsageOf(sql: SqlClient, keys: { tenantId: string; month: string }[]): Promise<Map<string, { used: number; reserved: number }>> {
+  const { rows } = await sql.query<{ tenant_id: string; month: string; used_minutes: number; reserved_minutes: number }>(
+    `SELECT m.tenant_id, m.month, m.used_minutes, m.reserved_minutes FROM rm_pool_months m
        JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, month) USING (tenant_id, month)`,
     [keys.map((k) => k.tenantId), keys.map((k) => k.month)],
   );
-  return new Map(rows.map((r) => [`${r.tenant_id}/${r.month}`, r.used_minutes]));
+  return new Map(rows.map((r) => [`${r.tenant_id}/${r.month}`, { used: r.used_minutes, reserved: r.reserved_minutes }]));
+}
+
+/** Pool reservations whose call's end is overdue (oldest first). */
+export async function overdueReservations(sql: SqlClient, now: string, limit: number): Promise<{ tenantId: string; callId: string; month: string }[]> {
+  const { rows } = await sql.query<{ tenant_id: string; call_id: string; month: string }>(
+    `SELECT tenant_id, call_id, month FROM rm_pool_reservations WHERE due_by <= $1 ORDER BY due_by LIMIT $2`,
+    [now, limit],
+  );
+  return rows.map((r) => ({ tenantId: r.tenant_id, callId: r.call_id, month: r.month }));
 }
 
 @Injectable()
@@ -50,8 +72,8 @@ export class PoolQueries {
   async pool(tenantId: string, month: string): Promise<PoolView> {
     return this.transactions.run(async (sql) => {
       const capacityMinutes = (await capacityMinutesOf(sql, [tenantId])).get(tenantId) ?? 0;
-      const usedMinutes = (await usedMinutesOf(sql, [{ tenantId, month }])).get(`${tenantId}/${month}`) ?? 0;
-      return { month, capacityMinutes, usedMinutes, availableMinutes: Math.max(capacityMinutes - usedMinutes, 0) };
+      const { used, reserved } = (await monthUsageOf(sql, [{ tenantId, month }])).get(`${tenantId}/${month}`) ?? { used: 0, reserved: 0 };
+      return { month, capacityMinutes, usedMinutes: used, reservedMinutes: reserved, availableMinutes: Math.max(capacityMinutes - used - reserved, 0) };
     });
   }
 

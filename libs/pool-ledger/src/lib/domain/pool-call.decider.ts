@@ -1,4 +1,4 @@
-import { Capability, monthOf } from '@comms-credits/contracts';
+import { Capability, HandOverReason, monthOf } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
 
 /** Calls are billed in whole minutes: 61 s is 2 minutes (domain.md: 60/60 increments). */
@@ -24,37 +24,73 @@ export interface EntitledCall {
   capability: Capability;
 }
 
+/** How the pool funds a call it admitted: the reservation, and how long the call may run. */
+export interface PoolFundingTerms {
+  callId: string;
+  month: string;
+  userId: string;
+  destinationCountry: string;
+  creditsLicensed: boolean;
+  /** What the pool alone grants: its reserved minutes × 60. */
+  maxDurationSeconds: number;
+  /** Minutes reserved in the month for this call (absent on calls admitted before reservations). */
+  reservedMinutes?: number;
+  /** The call may continue on credits beyond the pool's part, up to this many seconds more. */
+  continuationSeconds?: number;
+  /** When the reservation is released if the call's end has not come (grant + grace after admission). */
+  dueBy?: string;
+}
+
+type HandedToWallet = Omit<EntitledCall, 'poolEligible'> & { reason: HandOverReason; poolSeconds?: number; maxCreditSeconds?: number };
+
 /**
  * Stage 3 on the call's stream (`call:<tenant>:<callId>`, shared with the call-log slice, whose
- * `CallEndObserved` tells the duration). The pool decides once per call; a pool-funded call is
- * settled once, when both its admission and its end are known, in whatever order they came.
+ * `CallEndObserved` tells the duration). The pool decides once per call, on minutes the month
+ * has already reserved for it; a pool-funded call is settled once, when both its admission and
+ * its end are known, in whatever order they came, and never for more than it was granted.
  */
 export type PoolCallEvent =
   | DomainEvent<'CallAdmitted', { callId: string; funding: 'pool'; maxDurationSeconds: number; decidedBy: 'pool-ledger' }>
-  | DomainEvent<'CallFundedFromPool', { callId: string; month: string; userId: string; destinationCountry: string; creditsLicensed: boolean; maxDurationSeconds: number }>
-  | DomainEvent<'CallHandedToWallet', Omit<EntitledCall, 'poolEligible'> & { reason: 'NOT_POOL_ELIGIBLE' | 'POOL_EXHAUSTED' }>
-  | DomainEvent<'PoolCallSettled', { callId: string; month: string; durationSeconds: number; minutes: number; poolMinutes: number; uncoveredMinutes: number }>
+  | DomainEvent<'CallFundedFromPool', PoolFundingTerms>
+  | DomainEvent<'CallHandedToWallet', HandedToWallet>
+  | DomainEvent<
+      'PoolCallSettled',
+      { callId: string; month: string; durationSeconds: number; billableSeconds?: number; minutes: number; poolMinutes: number; uncoveredMinutes: number }
+    >
+  /** Telephony reported more than the call was granted: settled at the grant, the excess never charged. */
+  | DomainEvent<'CallDurationExceededGrant', { callId: string; durationSeconds: number; grantedSeconds: number; excessSeconds: number }>
   | DomainEvent<
       'PoolOverflowHandedToWallet',
       { callId: string; userId: string; destinationCountry: string; month: string; durationSeconds: number; poolMinutes: number; uncoveredMinutes: number; creditsLicensed: boolean }
     >
+  /** The call's end did not come by its due time: its reservation was released. A late end still settles it. */
+  | DomainEvent<'PoolSettlementMissing', { callId: string; month: string; reservedMinutes: number; dueBy: string }>
   | DomainEvent<'CallEndObserved', { callId: string; durationSeconds: number }>;
 
 export type PoolCallCommand =
-  | { type: 'Admit'; call: EntitledCall; availableMinutes: number }
-  | { type: 'Settle'; debit: { month: string; minutes: number; poolMinutes: number; uncoveredMinutes: number } };
+  /** Decide on a call for which the month reserved `reservedMinutes` (0: none left). */
+  | { type: 'Admit'; call: EntitledCall; reservedMinutes: number; policy: PoolGrantPolicy; now: string }
+  | { type: 'Settle'; debit: { month: string; minutes: number; poolMinutes: number; uncoveredMinutes: number } }
+  | { type: 'MarkSettlementMissing' };
 
-type FundedFromPool = Extract<PoolCallEvent, { type: 'CallFundedFromPool' }>['data'];
+/** How long the pool lets a call run, and how long it waits for the call's end after that. */
+export interface PoolGrantPolicy {
+  /** The most minutes one call is granted (`POOL_MAX_GRANT_MINUTES`): what the pool reserves for a call that may run that long. */
+  maxGrantMinutes: number;
+  /** `SETTLEMENT_GRACE_MINUTES`: a reservation is released this long after its grant ran out. */
+  graceMinutes: number;
+}
 
 export interface PoolCallState {
   decided: boolean;
-  funded?: FundedFromPool;
+  funded?: PoolFundingTerms;
   endedSeconds?: number;
   settled: boolean;
+  settlementMissing: boolean;
 }
 
 export const poolCallDecider: Decider<PoolCallCommand, PoolCallEvent, PoolCallState> = {
-  initialState: () => ({ decided: false, settled: false }),
+  initialState: () => ({ decided: false, settled: false, settlementMissing: false }),
   evolve: (state, event) => {
     switch (event.type) {
       case 'CallAdmitted':
@@ -66,42 +102,113 @@ export const poolCallDecider: Decider<PoolCallCommand, PoolCallEvent, PoolCallSt
         return { ...state, endedSeconds: event.data.durationSeconds };
       case 'PoolCallSettled':
         return { ...state, settled: true };
+      case 'PoolSettlementMissing':
+        return { ...state, settlementMissing: true };
       default:
         return state;
     }
   },
-  decide: (command, state) => (command.type === 'Admit' ? admit(command, state) : settle(command, state)),
+  decide: (command, state) => {
+    switch (command.type) {
+      case 'Admit':
+        return ok(admit(command, state));
+      case 'Settle':
+        return ok(settle(command, state));
+      case 'MarkSettlementMissing':
+        return ok(markMissing(state));
+    }
+  },
 };
 
-function admit({ call, availableMinutes }: Extract<PoolCallCommand, { type: 'Admit' }>, state: PoolCallState) {
-  if (state.decided) return ok([]);
+/** The minutes the pool would reserve for a call: as many as it may run, if the pool is eligible. */
+export const wantedMinutes = (call: EntitledCall, policy: PoolGrantPolicy): number => (call.poolEligible ? policy.maxGrantMinutes : 0);
+
+/**
+ * - not pool-eligible, or nothing reserved: handed to the wallet, which funds it from credits
+ *   from the start (or rejects it);
+ * - reserved for as long as the call may run: admitted from the pool;
+ * - reserved for less: a credits-licensed organizer's call is handed to the wallet to continue
+ *   on credits (the wallet publishes the decision, with its split); anyone else's call is
+ *   admitted for the reserved minutes only.
+ */
+function admit({ call, reservedMinutes, policy, now }: Extract<PoolCallCommand, { type: 'Admit' }>, state: PoolCallState): PoolCallEvent[] {
+  if (state.decided) return [];
   const { poolEligible, ...facts } = call;
-  if (!poolEligible || availableMinutes <= 0) {
-    const reason = poolEligible ? 'POOL_EXHAUSTED' : 'NOT_POOL_ELIGIBLE';
-    return ok<PoolCallEvent[]>([{ type: 'CallHandedToWallet', data: { ...facts, reason } }]);
+  if (!poolEligible || reservedMinutes <= 0) {
+    return [{ type: 'CallHandedToWallet', data: { ...facts, reason: poolEligible ? 'POOL_EXHAUSTED' : 'NOT_POOL_ELIGIBLE' } }];
   }
-  // The pool grants at most the minutes it has left; telephony ends the call there.
-  const maxDurationSeconds = availableMinutes * 60;
+  const poolSeconds = reservedMinutes * 60;
+  const continues = reservedMinutes < policy.maxGrantMinutes && call.creditsLicensed;
+  const continuationSeconds = continues ? (policy.maxGrantMinutes - reservedMinutes) * 60 : 0;
+  const dueBy = new Date(Date.parse(now) + (poolSeconds + continuationSeconds + policy.graceMinutes * 60) * 1000).toISOString();
   const { callId, userId, destinationCountry, creditsLicensed } = call;
-  return ok<PoolCallEvent[]>([
-    { type: 'CallAdmitted', data: { callId, funding: 'pool', maxDurationSeconds, decidedBy: 'pool-ledger' } },
-    { type: 'CallFundedFromPool', data: { callId, month: monthOf(call.startedAt), userId, destinationCountry, creditsLicensed, maxDurationSeconds } },
-  ]);
+  const funded: PoolCallEvent = {
+    type: 'CallFundedFromPool',
+    data: {
+      callId,
+      month: monthOf(call.startedAt),
+      userId,
+      destinationCountry,
+      creditsLicensed,
+      maxDurationSeconds: poolSeconds,
+      reservedMinutes,
+      ...(continues ? { continuationSeconds } : {}),
+      dueBy,
+    },
+  };
+  if (continues) {
+    return [funded, { type: 'CallHandedToWallet', data: { ...facts, reason: 'POOL_CONTINUATION', poolSeconds, maxCreditSeconds: continuationSeconds } }];
+  }
+  return [{ type: 'CallAdmitted', data: { callId, funding: 'pool', maxDurationSeconds: poolSeconds, decidedBy: 'pool-ledger' } }, funded];
 }
 
-function settle({ debit }: Extract<PoolCallCommand, { type: 'Settle' }>, state: PoolCallState) {
-  if (!needsSettlement(state)) return ok([]);
+/** What settling a call asks of its month: its pool share in whole minutes, at most the grant. */
+export interface PoolSettlement {
+  month: string;
+  /** The reported duration, capped at the grant. */
+  billableSeconds: number;
+  /** The call's minutes the pool owes: whole minutes of the billable seconds, at most its reservation. */
+  minutes: number;
+}
+
+/** Admitted from the pool, ended, not yet settled: what to debit. */
+export function settlementOf(state: PoolCallState): PoolSettlement | undefined {
+  if (!needsSettlement(state)) return undefined;
+  const funded = state.funded!;
+  const billableSeconds = Math.min(state.endedSeconds!, grantedSecondsOf(funded));
+  const reserved = funded.reservedMinutes ?? wholeMinutes(funded.maxDurationSeconds);
+  return { month: funded.month, billableSeconds, minutes: Math.min(wholeMinutes(billableSeconds), reserved) };
+}
+
+/** The longest the call may have run: the pool's part, plus the most a continuation could add. */
+const grantedSecondsOf = (funded: PoolFundingTerms) => funded.maxDurationSeconds + (funded.continuationSeconds ?? 0);
+
+function settle({ debit }: Extract<PoolCallCommand, { type: 'Settle' }>, state: PoolCallState): PoolCallEvent[] {
+  if (!needsSettlement(state)) return [];
   const funded = state.funded!;
   const durationSeconds = state.endedSeconds!;
+  const grantedSeconds = grantedSecondsOf(funded);
   const { callId } = funded;
-  const settled: PoolCallEvent = {
-    type: 'PoolCallSettled',
-    data: { callId, month: debit.month, durationSeconds, minutes: debit.minutes, poolMinutes: debit.poolMinutes, uncoveredMinutes: debit.uncoveredMinutes },
-  };
-  if (debit.uncoveredMinutes === 0) return ok([settled]);
-  return ok<PoolCallEvent[]>([
-    settled,
+  const events: PoolCallEvent[] = [
     {
+      type: 'PoolCallSettled',
+      data: {
+        callId,
+        month: debit.month,
+        durationSeconds,
+        billableSeconds: Math.min(durationSeconds, grantedSeconds),
+        minutes: debit.minutes,
+        poolMinutes: debit.poolMinutes,
+        uncoveredMinutes: debit.uncoveredMinutes,
+      },
+    },
+  ];
+  // A continuation's excess is the wallet's to record: it knows the credit part of the grant.
+  if (durationSeconds > grantedSeconds && funded.continuationSeconds === undefined) {
+    events.push({ type: 'CallDurationExceededGrant', data: { callId, durationSeconds, grantedSeconds, excessSeconds: durationSeconds - grantedSeconds } });
+  }
+  if (debit.uncoveredMinutes > 0) {
+    events.push({
       type: 'PoolOverflowHandedToWallet',
       data: {
         callId,
@@ -113,8 +220,20 @@ function settle({ debit }: Extract<PoolCallCommand, { type: 'Settle' }>, state: 
         uncoveredMinutes: debit.uncoveredMinutes,
         creditsLicensed: funded.creditsLicensed,
       },
+    });
+  }
+  return events;
+}
+
+function markMissing(state: PoolCallState): PoolCallEvent[] {
+  const funded = state.funded;
+  if (!funded || state.settled || state.endedSeconds !== undefined || state.settlementMissing) return [];
+  return [
+    {
+      type: 'PoolSettlementMissing',
+      data: { callId: funded.callId, month: funded.month, reservedMinutes: funded.reservedMinutes ?? 0, dueBy: funded.dueBy ?? '' },
     },
-  ]);
+  ];
 }
 
 /** Admitted from the pool, ended, not yet settled. */

@@ -1,7 +1,7 @@
-import { fold } from '@comms-credits/domain-kit';
+import { deciderSpec, fold } from '@comms-credits/domain-kit';
 import { CapacityEvent, capacityDecider, capacityMinutes } from './capacity.decider';
-import { EntitledCall, PoolCallEvent, needsSettlement, poolCallDecider, wholeMinutes } from './pool-call.decider';
-import { PoolMonthEvent, poolMonthDecider } from './pool-month.decider';
+import { EntitledCall, PoolCallEvent, PoolGrantPolicy, needsSettlement, poolCallDecider, settlementOf, wholeMinutes } from './pool-call.decider';
+import { PoolMonthCommand, PoolMonthEvent, poolMonthDecider, unreservedMinutesOf } from './pool-month.decider';
 
 describe('pool capacity', () => {
   const given = (events: CapacityEvent[]) => fold(capacityDecider.evolve, capacityDecider.initialState(), events);
@@ -30,48 +30,67 @@ describe('pool capacity', () => {
 });
 
 describe('pool month', () => {
-  const given = (events: PoolMonthEvent[]) => fold(poolMonthDecider.evolve, poolMonthDecider.initialState(), events);
-  const debit = (minutes: number, capacityMinutes: number, events: PoolMonthEvent[] = []) =>
-    poolMonthDecider.decide({ type: 'Debit', month: '2026-11', callId: 'c', minutes, capacityMinutes }, given(events));
+  const month = deciderSpec(poolMonthDecider);
+  const reserve = (callId: string, wantedMinutes: number, capacityMinutes = 300): PoolMonthCommand => ({ type: 'Reserve', month: '2026-11', callId, wantedMinutes, capacityMinutes });
+  const debit = (callId: string, minutes: number, capacityMinutes = 300): PoolMonthCommand => ({ type: 'Debit', month: '2026-11', callId, minutes, capacityMinutes });
+  const reservedBy = (outcome: { events: PoolMonthEvent[] }) => outcome.events.find((e) => e.type === 'PoolMinutesReserved')?.data.minutes ?? 0;
+  const debited = (outcome: { events: PoolMonthEvent[] }) => outcome.events.find((e) => e.type === 'PoolMinutesDebited')!.data;
 
   it('the article: 5 participants × 60 minutes use a 300-minute pool entirely', () => {
-    let events: PoolMonthEvent[] = [];
-    for (let i = 0; i < 5; i++) {
-      const result = debit(60, 300, events);
-      if (!result.ok) throw new Error('refused');
-      events = [...events, ...result.value];
+    let step = month.given().when(reserve('p1', 60));
+    for (const id of ['p2', 'p3', 'p4', 'p5']) step = step.and.when(reserve(id, 60));
+    for (const id of ['p1', 'p2', 'p3', 'p4', 'p5']) {
+      step = step.and.when(debit(id, 60));
+      expect(debited(step)).toMatchObject({ poolMinutes: 60, uncoveredMinutes: 0, releasedMinutes: 0 });
     }
-    expect(given(events).usedMinutes).toBe(300);
-    expect(events.filter((e) => e.type === 'PoolMinutesDebited').every((e) => e.data.uncoveredMinutes === 0)).toBe(true);
+    expect(step.state.usedMinutes).toBe(300);
+    expect(unreservedMinutesOf(step.state, 300)).toBe(0);
   });
 
-  it('covers what it can when a call needs more minutes than remain, and never goes below zero', () => {
-    const used: PoolMonthEvent[] = [
-      { type: 'PoolMinutesDebited', data: { month: '2026-11', callId: 'a', minutes: 290, poolMinutes: 290, uncoveredMinutes: 0, usedMinutes: 290, capacityMinutes: 300 } },
-    ];
-    const partly = debit(25, 300, used);
-    expect(partly.ok && partly.value[0]).toMatchObject({ data: { poolMinutes: 10, uncoveredMinutes: 15, usedMinutes: 300 } });
-    const full = [...used, ...(partly.ok ? partly.value : [])];
-    expect(debit(5, 300, full)).toMatchObject({ ok: true, value: [{ data: { poolMinutes: 0, uncoveredMinutes: 5, usedMinutes: 300 } }] });
+  it('reserves at most the unreserved minutes: concurrent calls never share a minute (the reported leak: two calls on 60 minutes)', () => {
+    const first = month.given().when(reserve('a', 60, 60));
+    expect(reservedBy(first)).toBe(60);
+    const second = first.and.when(reserve('b', 60, 60));
+    expect(second.events).toEqual([]);
+    expect(unreservedMinutesOf(second.state, 60)).toBe(0);
+  });
+
+  it('grants a partial reservation when fewer minutes remain than a call wants, and reserves once per call', () => {
+    const partial = month.given().when(reserve('a', 250)).and.when(reserve('b', 120));
+    expect(reservedBy(partial)).toBe(50);
+    expect(partial.and.when(reserve('b', 120)).events).toEqual([]);
+  });
+
+  it('debits the call minutes up to its reservation and releases the rest at settlement', () => {
+    const settled = month.given().when(reserve('a', 120)).and.when(reserve('b', 120)).and.when(debit('a', 7));
+    expect(debited(settled)).toMatchObject({ poolMinutes: 7, uncoveredMinutes: 0, releasedMinutes: 113, usedMinutes: 7, reservedMinutes: 120 });
+    expect(unreservedMinutesOf(settled.state, 300)).toBe(300 - 7 - 120);
+    expect(settled.and.when(debit('a', 7)).events).toEqual([]);
+  });
+
+  it('an expired reservation is released; a late end then takes only what is unreserved, the rest is uncovered', () => {
+    const expired = month.given().when(reserve('a', 60, 60)).and.when({ type: 'ExpireReservation', month: '2026-11', callId: 'a' });
+    expect(expired.events).toMatchObject([{ type: 'PoolReservationExpired', data: { callId: 'a', minutes: 60, reservedMinutes: 0 } }]);
+    const taken = expired.and.when(reserve('b', 45, 60));
+    const late = taken.and.when(debit('a', 30, 60));
+    expect(debited(late)).toMatchObject({ poolMinutes: 15, uncoveredMinutes: 15, usedMinutes: 15 });
+    expect(expired.and.when({ type: 'ExpireReservation', month: '2026-11', callId: 'a' }).events).toEqual([]);
   });
 
   it('notifies at 80 % and at 100 %, once each per month', () => {
-    const at80 = debit(240, 300);
-    expect(at80.ok && at80.value.map((e) => e.type)).toEqual(['PoolMinutesDebited', 'PoolUsageThresholdReached']);
-    expect(at80.ok && at80.value[1]!.data).toMatchObject({ thresholdPercent: 80, usedMinutes: 240 });
-    const after80 = at80.ok ? at80.value : [];
-    const more = debit(10, 300, after80);
-    expect(more.ok && more.value.map((e) => e.type)).toEqual(['PoolMinutesDebited']);
-    const at100 = debit(100, 300, after80);
-    expect(at100.ok && at100.value.map((e) => (e.type === 'PoolUsageThresholdReached' ? e.data.thresholdPercent : e.type))).toEqual(['PoolMinutesDebited', 100]);
+    const at80 = month.given().when(reserve('a', 240)).and.when(debit('a', 240));
+    expect(at80.events.map((e) => e.type)).toEqual(['PoolMinutesDebited', 'PoolUsageThresholdReached']);
+    expect(at80.events[1]!.data).toMatchObject({ thresholdPercent: 80, usedMinutes: 240 });
+    const more = at80.and.when(reserve('b', 10)).and.when(debit('b', 10));
+    expect(more.events.map((e) => e.type)).toEqual(['PoolMinutesDebited']);
+    const at100 = more.and.when(reserve('c', 100)).and.when(debit('c', 100));
+    expect(at100.events.map((e) => (e.type === 'PoolUsageThresholdReached' ? e.data.thresholdPercent : e.type))).toEqual(['PoolMinutesDebited', 100]);
   });
 
   it('capacity lowered below usage mid-month: nothing is given back, nothing more is covered', () => {
-    const used: PoolMonthEvent[] = [
-      { type: 'PoolMinutesDebited', data: { month: '2026-11', callId: 'a', minutes: 200, poolMinutes: 200, uncoveredMinutes: 0, usedMinutes: 200, capacityMinutes: 300 } },
-    ];
-    const result = debit(10, 120, used);
-    expect(result.ok && result.value[0]).toMatchObject({ data: { poolMinutes: 0, uncoveredMinutes: 10, usedMinutes: 200 } });
+    const lowered = month.given().when(reserve('a', 200)).and.when(debit('a', 200)).and.when(reserve('b', 50)).and.when(debit('b', 10, 120));
+    expect(debited(lowered)).toMatchObject({ poolMinutes: 0, uncoveredMinutes: 10, usedMinutes: 200 });
+    expect(lowered.and.when(reserve('c', 10, 120)).events).toEqual([]);
   });
 });
 
@@ -92,45 +111,70 @@ describe('a call in the pool', () => {
     creditsLicensed: false,
     capability: 'MCOMEETADD',
   };
-  const given = (events: PoolCallEvent[]) => fold(poolCallDecider.evolve, poolCallDecider.initialState(), events);
-  const admitted = (available: number) => {
-    const result = poolCallDecider.decide({ type: 'Admit', call, availableMinutes: available }, given([]));
-    return result.ok ? result.value : [];
-  };
+  const policy: PoolGrantPolicy = { maxGrantMinutes: 120, graceMinutes: 15 };
+  const now = '2026-11-30T23:59:01.000Z';
+  const pool = deciderSpec(poolCallDecider);
+  const admit = (reservedMinutes: number, overrides: Partial<EntitledCall> = {}) =>
+    pool.given().when({ type: 'Admit', call: { ...call, ...overrides }, reservedMinutes, policy, now });
+  const ended = (durationSeconds: number): PoolCallEvent => ({ type: 'CallEndObserved', data: { callId: 'c-1', durationSeconds } });
 
   it('rounds a call up to whole minutes', () => {
     expect([0, 1, 60, 61, 3600].map(wholeMinutes)).toEqual([0, 1, 1, 2, 60]);
   });
 
-  it('is admitted from the pool for at most the minutes left, in the month it started', () => {
-    expect(admitted(45)).toEqual([
-      { type: 'CallAdmitted', data: { callId: 'c-1', funding: 'pool', maxDurationSeconds: 2700, decidedBy: 'pool-ledger' } },
-      expect.objectContaining({ type: 'CallFundedFromPool', data: expect.objectContaining({ month: '2026-11' }) }),
+  it('is admitted from the pool for the minutes reserved when they cover as long as a call may run, in the month it started', () => {
+    expect(admit(120).events).toEqual([
+      { type: 'CallAdmitted', data: { callId: 'c-1', funding: 'pool', maxDurationSeconds: 7200, decidedBy: 'pool-ledger' } },
+      expect.objectContaining({ type: 'CallFundedFromPool', data: expect.objectContaining({ month: '2026-11', reservedMinutes: 120, dueBy: '2026-12-01T02:14:01.000Z' }) }),
     ]);
   });
 
-  it('is handed to the wallet when the pool is empty or the call is not pool-eligible', () => {
-    expect(admitted(0)).toMatchObject([{ type: 'CallHandedToWallet', data: { reason: 'POOL_EXHAUSTED', capability: 'MCOMEETADD' } }]);
-    const notEligible = poolCallDecider.decide({ type: 'Admit', call: { ...call, poolEligible: false }, availableMinutes: 100 }, given([]));
-    expect(notEligible).toMatchObject({ ok: true, value: [{ type: 'CallHandedToWallet', data: { reason: 'NOT_POOL_ELIGIBLE' } }] });
+  it('without the credits licence, a partial reservation is all the call gets', () => {
+    expect(admit(45).events[0]).toEqual({ type: 'CallAdmitted', data: { callId: 'c-1', funding: 'pool', maxDurationSeconds: 2700, decidedBy: 'pool-ledger' } });
+  });
+
+  it('with the credits licence, a partial reservation is handed to the wallet to continue on credits', () => {
+    const outcome = admit(45, { creditsLicensed: true });
+    expect(outcome.events.map((e) => e.type)).toEqual(['CallFundedFromPool', 'CallHandedToWallet']);
+    expect(outcome.events[1]!.data).toMatchObject({ reason: 'POOL_CONTINUATION', poolSeconds: 2700, maxCreditSeconds: 75 * 60, capability: 'MCOMEETADD' });
+    expect(outcome.events[0]!.data).toMatchObject({ continuationSeconds: 75 * 60, dueBy: '2026-12-01T02:14:01.000Z' });
+  });
+
+  it('is handed to the wallet when nothing is reserved or the call is not pool-eligible', () => {
+    expect(admit(0).events).toMatchObject([{ type: 'CallHandedToWallet', data: { reason: 'POOL_EXHAUSTED', capability: 'MCOMEETADD' } }]);
+    expect(admit(100, { poolEligible: false }).events).toMatchObject([{ type: 'CallHandedToWallet', data: { reason: 'NOT_POOL_ELIGIBLE' } }]);
   });
 
   it('decides once, and is settled once when admission and end are both known, in either order', () => {
-    const ended: PoolCallEvent = { type: 'CallEndObserved', data: { callId: 'c-1', durationSeconds: 61 } };
-    expect(poolCallDecider.decide({ type: 'Admit', call, availableMinutes: 10 }, given(admitted(10)))).toEqual({ ok: true, value: [] });
-    expect(needsSettlement(given([ended]))).toBe(false);
-    expect(needsSettlement(given([ended, ...admitted(10)]))).toBe(true);
-    const debit = { month: '2026-11', minutes: 2, poolMinutes: 1, uncoveredMinutes: 1 };
-    const settled = poolCallDecider.decide({ type: 'Settle', debit }, given([...admitted(10), ended]));
-    expect(settled).toMatchObject({
-      ok: true,
-      value: [
-        { type: 'PoolCallSettled', data: { callId: 'c-1', durationSeconds: 61, minutes: 2, poolMinutes: 1, uncoveredMinutes: 1 } },
-        { type: 'PoolOverflowHandedToWallet', data: { callId: 'c-1', uncoveredMinutes: 1, destinationCountry: 'FR', month: '2026-11' } },
-      ],
-    });
-    const again = given([...admitted(10), ended, ...(settled.ok ? settled.value : [])]);
-    expect(needsSettlement(again)).toBe(false);
-    expect(poolCallDecider.decide({ type: 'Settle', debit }, again)).toEqual({ ok: true, value: [] });
+    const admitted = admit(10).history;
+    expect(pool.given(admitted).when({ type: 'Admit', call, reservedMinutes: 10, policy, now }).events).toEqual([]);
+    expect(needsSettlement(fold(poolCallDecider.evolve, poolCallDecider.initialState(), [ended(61)]))).toBe(false);
+    const endedFirst = pool.given([ended(61), ...admitted]).when({ type: 'Settle', debit: { month: '2026-11', minutes: 2, poolMinutes: 2, uncoveredMinutes: 0 } });
+    expect(endedFirst.events).toEqual([
+      { type: 'PoolCallSettled', data: { callId: 'c-1', month: '2026-11', durationSeconds: 61, billableSeconds: 61, minutes: 2, poolMinutes: 2, uncoveredMinutes: 0 } },
+    ]);
+    expect(endedFirst.and.when({ type: 'Settle', debit: { month: '2026-11', minutes: 2, poolMinutes: 2, uncoveredMinutes: 0 } }).events).toEqual([]);
+  });
+
+  it('is never settled beyond its grant: milliseconds sent as seconds are settled at the grant, the excess is an anomaly', () => {
+    const state = pool.given([...admit(60).history, ended(3_600_000 / 10)]).when({ type: 'MarkSettlementMissing' }).state;
+    expect(settlementOf(state)).toEqual({ month: '2026-11', billableSeconds: 3600, minutes: 60 });
+    const settled = pool.given([...admit(60).history, ended(360_000)]).when({ type: 'Settle', debit: { month: '2026-11', minutes: 60, poolMinutes: 60, uncoveredMinutes: 0 } });
+    expect(settled.events).toContainEqual({ type: 'CallDurationExceededGrant', data: { callId: 'c-1', durationSeconds: 360_000, grantedSeconds: 3600, excessSeconds: 356_400 } });
+  });
+
+  it('a continuation call: the pool settles its reserved share only; the credit part is the wallet’s', () => {
+    const history = [...admit(45, { creditsLicensed: true }).history, ended(50 * 60 + 1)];
+    expect(settlementOf(pool.given(history).when({ type: 'MarkSettlementMissing' }).state)).toEqual({ month: '2026-11', billableSeconds: 3001, minutes: 45 });
+    const settled = pool.given(history).when({ type: 'Settle', debit: { month: '2026-11', minutes: 45, poolMinutes: 45, uncoveredMinutes: 0 } });
+    expect(settled.events.map((e) => e.type)).toEqual(['PoolCallSettled']);
+  });
+
+  it('a call whose end never came is marked once; its late end still settles it, handing what the pool no longer covers to the wallet', () => {
+    const missing = pool.given(admit(30).history).when({ type: 'MarkSettlementMissing' });
+    expect(missing.events).toEqual([{ type: 'PoolSettlementMissing', data: { callId: 'c-1', month: '2026-11', reservedMinutes: 30, dueBy: '2026-12-01T00:44:01.000Z' } }]);
+    expect(missing.and.when({ type: 'MarkSettlementMissing' }).events).toEqual([]);
+    const late = pool.given([...missing.history, ended(20 * 60)]).when({ type: 'Settle', debit: { month: '2026-11', minutes: 20, poolMinutes: 5, uncoveredMinutes: 15 } });
+    expect(late.events[1]).toMatchObject({ type: 'PoolOverflowHandedToWallet', data: { callId: 'c-1', uncoveredMinutes: 15, poolMinutes: 5, destinationCountry: 'FR' } });
   });
 });

@@ -15,7 +15,8 @@ export class PoolResponse {
   @ApiProperty({ example: '2026-11' }) month!: string;
   @ApiProperty({ example: 600 }) capacityMinutes!: number;
   @ApiProperty({ example: 300 }) usedMinutes!: number;
-  @ApiProperty({ example: 300 }) availableMinutes!: number;
+  @ApiProperty({ example: 120, description: 'reserved for calls in progress (granted, not yet settled)' }) reservedMinutes!: number;
+  @ApiProperty({ example: 180, description: 'what admission can still grant: capacity − used − reserved' }) availableMinutes!: number;
 }
 
 export class PoolCallResponse {
