@@ -29,6 +29,9 @@ module.exports = {
         sourceMaps: 'inline',
       },
     ],
+    // jose (JWT) ships ES modules only: transpile it to CommonJS like our own code.
+    '^.+/node_modules/jose/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.run/'],
 };
