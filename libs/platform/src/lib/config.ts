@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min, validateSync } from 'class-validator';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsUrl, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -74,7 +74,59 @@ export class ServiceConfig {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  // --- access (design.md "Access"; docs/security.md) ---------------------------------------
+
+  /**
+   * JWKS of the identity provider (Entra ID, Keycloak, …) that signs the bearer tokens. One of
+   * AUTH_JWKS_URL and AUTH_JWKS_FILE is required: a service never runs without access control.
+   */
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'AUTH_JWKS_URL must be an http(s) URL' })
+  AUTH_JWKS_URL?: string;
+
+  /** A JWKS file instead (local development: `.run/auth/jwks.json`; tests). */
+  @IsOptional()
+  @Matches(/^[^\0]{1,4096}$/, { message: 'AUTH_JWKS_FILE must be a file path' })
+  AUTH_JWKS_FILE?: string;
+
+  /** The `iss` every token must carry. Required with AUTH_JWKS_URL; with a file, `comms-credits-dev`. */
+  @IsOptional()
+  @Matches(/^\S{1,1000}$/, { message: 'AUTH_ISSUER must be a non-empty string without spaces' })
+  AUTH_ISSUER?: string;
+
+  /** The `aud` every token must carry. Required with AUTH_JWKS_URL; with a file, `comms-credits`. */
+  @IsOptional()
+  @Matches(/^\S{1,1000}$/, { message: 'AUTH_AUDIENCE must be a non-empty string without spaces' })
+  AUTH_AUDIENCE?: string;
+
+  // --- Kafka security (every kafkajs client of the service) ------------------------------
+
+  /** TLS to the brokers. */
+  @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
+  @IsBoolean({ message: 'KAFKA_SSL must be true or false' })
+  KAFKA_SSL = false;
+
+  /** PEM file of the CA that signed the brokers' certificates (default: the system's CAs). */
+  @IsOptional()
+  @Matches(/^[^\0]{1,4096}$/, { message: 'KAFKA_SSL_CA_FILE must be a file path' })
+  KAFKA_SSL_CA_FILE?: string;
+
+  @IsOptional()
+  @IsIn(['scram-sha-256', 'scram-sha-512', 'plain'], { message: 'KAFKA_SASL_MECHANISM must be scram-sha-256, scram-sha-512 or plain' })
+  KAFKA_SASL_MECHANISM?: 'scram-sha-256' | 'scram-sha-512' | 'plain';
+
+  @ValidateIf((o: ServiceConfig) => o.KAFKA_SASL_MECHANISM !== undefined || o.KAFKA_SASL_USERNAME !== undefined)
+  @Matches(/^\S{1,255}$/, { message: 'KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM' })
+  KAFKA_SASL_USERNAME?: string;
+
+  @ValidateIf((o: ServiceConfig) => o.KAFKA_SASL_MECHANISM !== undefined)
+  @Matches(/^.{1,1024}$/, { message: 'KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM' })
+  KAFKA_SASL_PASSWORD?: string;
 }
+
+/** Setting names whose values are secrets: never echoed in a configuration error. */
+const SECRET_SETTINGS = new Set(['KAFKA_SASL_PASSWORD']);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -92,10 +144,25 @@ export function loadConfig<T extends ServiceConfig>(
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       const value = (source as Record<string, unknown>)[e.property];
-      const shown = value === undefined || value === '' ? 'missing' : `got ${JSON.stringify(value)}`;
+      const shown = value === undefined || value === '' ? 'missing' : `got ${JSON.stringify(redactSetting(e.property, value))}`;
       return `  ${e.property} (${shown}): ${Object.values(e.constraints ?? {}).join('; ')}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return config;
+}
+
+/**
+ * A setting's value as it may be shown: secrets hidden, the password of a URL
+ * (`postgres://user:secret@host/db`) replaced by `***`.
+ */
+export function redactSetting(name: string, value: unknown): unknown {
+  if (SECRET_SETTINGS.has(name)) return '***';
+  if (typeof value !== 'string') return value;
+  return redactUrlPassword(value);
+}
+
+/** `scheme://user:password@host…` → `scheme://user:***@host…`, even when the rest does not parse. */
+export function redactUrlPassword(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)\S*@/gi, '$1***@');
 }
