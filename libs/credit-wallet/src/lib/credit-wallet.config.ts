@@ -10,6 +10,17 @@ export class CreditWalletConfig extends ServiceConfig {
   @IsString()
   WALLET_RATE_CARD?: string;
 
+  /**
+   * How long a cached rate book may price calls before it is read again. Also the least notice a
+   * published version must give (effectiveFrom later than now + this), so every instance has
+   * reloaded its book before the version takes effect.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  WALLET_RATES_REFRESH_MS = 30_000;
+
   /** Hold cap: the most minutes one call is granted (and held for). */
   @Type(() => Number)
   @IsInt()

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CallLogModule } from '@comms-credits/call-log';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
+import { RateBooks } from './application/rate-books';
+import { RateCardCommands } from './application/rate-cards.commands';
 import { RechargeWorker } from './application/recharge.worker';
 import { WALLET_POLICY, WalletLedger } from './application/wallet.ledger';
 import { WalletCommands } from './application/wallet.commands';
@@ -18,7 +20,9 @@ import { loadRateCard } from './rates/rate-card.loader';
   imports: [CallLogModule],
   controllers: [WalletController, RatesController, WalletFundingConsumer],
   providers: [
-    // A bad rate card stops the service at start-up, with every problem named.
+    // The configured card (bundled, or WALLET_RATE_CARD): the rate book's first version, published at the
+    // first start; its currency is the wallets'. A bad card stops the service at start-up, with every
+    // problem named. Calls are priced by the version in force when they started (RateBooks).
     { provide: RateTable, inject: [SERVICE_CONFIG], useFactory: (config: CreditWalletConfig) => new RateTable(loadRateCard(config.WALLET_RATE_CARD)) },
     { provide: WALLET_POLICY, inject: [SERVICE_CONFIG], useFactory: walletPolicyOf },
     {
@@ -26,6 +30,8 @@ import { loadRateCard } from './rates/rate-card.loader';
       inject: [SERVICE_CONFIG],
       useFactory: (config: CreditWalletConfig) => new SandboxPaymentGateway({ delayMs: config.WALLET_SANDBOX_DELAY_MS }),
     },
+    RateBooks,
+    RateCardCommands,
     WalletLedger,
     WalletCommands,
     WalletQueries,

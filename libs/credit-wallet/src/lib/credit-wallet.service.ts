@@ -5,6 +5,8 @@ import { ServiceDefinition } from '@comms-credits/platform';
 import { CreditWalletConfig } from './credit-wallet.config';
 import { CreditWalletModule } from './credit-wallet.module';
 import { CreditWallet1764000000500 } from './migrations/1764000000500-credit-wallet';
+import { RateCards1764000000580 } from './migrations/1764000000580-rate-cards';
+import { rateCardProjection } from './projections/rate-card.projection';
 import { walletProjection } from './projections/wallet.projection';
 
 const telephony = telephonySchemas();
@@ -42,8 +44,8 @@ export const creditWalletService: ServiceDefinition = {
   defaultPort: 3004,
   configSchema: CreditWalletConfig,
   module: CreditWalletModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100, CreditWallet1764000000500],
-  projections: [callLogProjection, walletProjection],
+  migrations: [EventStore1764000000000, CallLog1764000000100, CreditWallet1764000000500, RateCards1764000000580],
+  projections: [callLogProjection, walletProjection, rateCardProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,

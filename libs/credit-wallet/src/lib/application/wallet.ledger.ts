@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Decider, DomainError, Result } from '@comms-credits/domain-kit';
+import { DomainError, Result } from '@comms-credits/domain-kit';
 import { EventMetadata, EventStore, NewEvent, SqlClient } from '@comms-credits/event-store';
-import { RateTable } from '../domain/rate-card';
-import { WalletCommand, WalletPolicy, WalletState, walletDecider } from '../domain/wallet.decider';
+import { WalletCommand, WalletPolicy, walletDecider } from '../domain/wallet.decider';
 import { WalletEvent } from '../domain/wallet.events';
+import { pricingInstants } from './pricing-instants';
+import { RateBooks } from './rate-books';
 import { lockWallets, walletStream } from './wallet.repository';
 
 export const WALLET_POLICY = Symbol('WALLET_POLICY');
@@ -12,6 +13,8 @@ export interface WalletCommandItem {
   tenantId: string;
   command: WalletCommand;
   metadata?: EventMetadata;
+  /** When the command's call started, if its message says: the rate card in force then prices it. */
+  callStartedAt?: string;
 }
 
 /**
@@ -22,25 +25,25 @@ export interface WalletCommandItem {
  */
 @Injectable()
 export class WalletLedger {
-  private readonly decider: Decider<WalletCommand, WalletEvent, WalletState>;
-
   constructor(
     private readonly store: EventStore,
-    rates: RateTable,
-    @Inject(WALLET_POLICY) policy: WalletPolicy,
-  ) {
-    this.decider = walletDecider(rates, policy);
-  }
+    private readonly rateBooks: RateBooks,
+    @Inject(WALLET_POLICY) private readonly policy: WalletPolicy,
+  ) {}
 
   async execute(sql: SqlClient, items: WalletCommandItem[]): Promise<Result<WalletEvent[], DomainError>[]> {
     if (items.length === 0) return [];
+    const book = await this.rateBooks.current(sql);
+    const instants = await pricingInstants(sql, items);
     const wallets = await lockWallets(sql, items);
     const pending = new Map<string, NewEvent[]>();
-    const results = items.map(({ tenantId, command, metadata }) => {
+    const results = items.map(({ tenantId, command, metadata }, i) => {
       const wallet = wallets.get(tenantId)!;
-      const decision = this.decider.decide(command, wallet.state);
+      // Decided with the rate card in force when the command's call started (domain.md, "Rates").
+      const decider = walletDecider(book.inForceAt(instants[i]!), this.policy);
+      const decision = decider.decide(command, wallet.state);
       if (decision.ok && decision.value.length > 0) {
-        wallet.state = decision.value.reduce(this.decider.evolve, wallet.state);
+        wallet.state = decision.value.reduce(decider.evolve, wallet.state);
         const events = pending.get(tenantId) ?? [];
         events.push(...decision.value.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown>, metadata })));
         pending.set(tenantId, events);

@@ -57,8 +57,9 @@ export class WalletFundingConsumer {
 
 const now = () => new Date().toISOString();
 
-function item(event: Envelope & { callId: string }, command: WalletCommand): WalletCommandItem {
-  return { tenantId: event.tenantId, command, metadata: { correlationId: event.callId, causationId: event.eventId } };
+/** A command about a call; the call's start, where the event has it, picks its rate card. */
+function item(event: Envelope & { callId: string; startedAt?: string }, command: WalletCommand): WalletCommandItem {
+  return { tenantId: event.tenantId, command, metadata: { correlationId: event.callId, causationId: event.eventId }, callStartedAt: event.startedAt };
 }
 
 function fundHandOver(e: CallHandedToWalletV1): WalletCommandItem {

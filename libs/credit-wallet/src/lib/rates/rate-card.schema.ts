@@ -3,6 +3,9 @@ import { isIsoCountry } from '@comms-credits/telephony';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
 
+/** A rate card's version: the month it was made for, and a revision if there are several (`2026-11.2`). */
+export const RATE_CARD_VERSION = /^\d{4}-\d{2}(\.\d{1,3})?$/;
+
 /** A non-negative decimal string with up to 6 decimals (`"0.0349"`): rates are finer than cents. */
 const RATE_AMOUNT = /^\d{1,6}(\.\d{1,6})?$/;
 
@@ -32,7 +35,7 @@ export class IncrementSchema {
 
 /** The shape of a rate card file (`rates/rate-card.<version>.json`), checked at start-up. */
 export class RateCardSchema {
-  @Matches(/^\d{4}-\d{2}(\.\d{1,3})?$/, { message: 'version must look like 2026-11 (or 2026-11.2)' })
+  @Matches(RATE_CARD_VERSION, { message: 'version must look like 2026-11 (or 2026-11.2)' })
   version!: string;
 
   @IsIn(CURRENCIES)
