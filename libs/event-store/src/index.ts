@@ -11,4 +11,7 @@ export * from './lib/event-store';
 export * from './lib/transactions';
 export * from './lib/command-handler';
 export * from './lib/rebuild';
+export * from './lib/actor-context';
+export * from './lib/audit';
 export * from './lib/migrations/1764000000000-event-store';
+export * from './lib/migrations/1764000000010-audit-index';

@@ -5,3 +5,4 @@ export * from './lib/service-definition';
 export * from './lib/platform.module';
 export * from './lib/bootstrap';
 export * from './lib/if-match';
+export * from './lib/auth';

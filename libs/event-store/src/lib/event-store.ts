@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { currentActor } from './actor-context';
 import { StreamAppend, appendToStreams } from './append-to-stream';
-import { RecordedEvent } from './events';
+import { EventMetadata, RecordedEvent } from './events';
 import { Projection } from './projection';
 import { readStream, readStreams } from './read-stream';
 import { SqlClient } from './sql';
@@ -15,10 +16,22 @@ export class EventStore {
   readStream = readStream;
   readStreams = readStreams;
 
+  /**
+   * Appends and projects. Events appended on behalf of a person (a request, see `runAsActor`)
+   * record them as `metadata.actor` unless the caller set one.
+   */
   async append(sql: SqlClient, appends: StreamAppend[]): Promise<RecordedEvent[]> {
+    const actor = currentActor();
+    const withActor = (metadata: EventMetadata | undefined): EventMetadata | undefined =>
+      actor && metadata?.['actor'] === undefined ? { ...metadata, actor: { sub: actor.sub, roles: [...actor.roles] } } : metadata;
     const prepared = appends.map((a) => ({
       ...a,
-      events: a.events.map((e) => ({ ...e, eventId: e.eventId ?? randomUUID(), occurredAt: e.occurredAt ?? new Date() })),
+      events: a.events.map((e) => ({
+        ...e,
+        metadata: withActor(e.metadata),
+        eventId: e.eventId ?? randomUUID(),
+        occurredAt: e.occurredAt ?? new Date(),
+      })),
     }));
     const results = await appendToStreams(sql, prepared);
     const recorded: RecordedEvent[] = [];
