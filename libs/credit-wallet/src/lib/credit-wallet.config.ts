@@ -1,6 +1,6 @@
 import { ServiceConfig } from '@comms-credits/platform';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 import { WalletPolicy } from './domain/wallet.decider';
 
 /** The wallet's settings (on top of every service's); docs/credit-wallet.md says what each does. */
@@ -27,6 +27,13 @@ export class CreditWalletConfig extends ServiceConfig {
   @Min(1)
   @Max(1440)
   WALLET_MAX_HOLD_MINUTES = 120;
+
+  /** A hold whose CallEnded has not come by grant + this many minutes is released, the call marked missing its settlement. */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1440)
+  WALLET_SETTLEMENT_GRACE_MINUTES = 15;
 
   /** The payment gateway adapter. Only the sandbox ships; a provider's adapter adds its name here. */
   @IsIn(['sandbox'])
@@ -69,6 +76,7 @@ export class CreditWalletConfig extends ServiceConfig {
 export function walletPolicyOf(config: CreditWalletConfig): WalletPolicy {
   return {
     maxHoldMinutes: config.WALLET_MAX_HOLD_MINUTES,
+    settlementGraceMinutes: config.WALLET_SETTLEMENT_GRACE_MINUTES,
     recharge: {
       backoffBaseMs: config.WALLET_RECHARGE_BACKOFF_BASE_MS,
       backoffMaxMs: config.WALLET_RECHARGE_BACKOFF_MAX_MS,

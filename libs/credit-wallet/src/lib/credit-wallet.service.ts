@@ -6,6 +6,8 @@ import { CreditWalletConfig } from './credit-wallet.config';
 import { CreditWalletModule } from './credit-wallet.module';
 import { CreditWallet1764000000500 } from './migrations/1764000000500-credit-wallet';
 import { RateCards1764000000580 } from './migrations/1764000000580-rate-cards';
+import { WalletSnapshots1764000000520 } from './migrations/1764000000520-wallet-snapshots';
+import { walletSnapshotProjection } from './projections/wallet-snapshot.projection';
 import { rateCardProjection } from './projections/rate-card.projection';
 import { walletProjection } from './projections/wallet.projection';
 
@@ -25,7 +27,12 @@ const PUBLISHED = new Set([
   'AutoRechargeSucceeded',
   'AutoRechargeFailed',
   'AutoRechargeAlert',
+  'AutoRechargeCapReached',
   'BalanceReachedZero',
+  'OwedSettled',
+  'SettlementExceededGrant',
+  'CallSettlementMissing',
+  'CallSettledLate',
 ]);
 const DECISIONS = new Set(['CallAdmitted', 'CallRejected']);
 
@@ -44,8 +51,8 @@ export const creditWalletService: ServiceDefinition = {
   defaultPort: 3004,
   configSchema: CreditWalletConfig,
   module: CreditWalletModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100, CreditWallet1764000000500, RateCards1764000000580],
-  projections: [callLogProjection, walletProjection, rateCardProjection],
+  migrations: [EventStore1764000000000, CallLog1764000000100, CreditWallet1764000000500, WalletSnapshots1764000000520, RateCards1764000000580],
+  projections: [callLogProjection, walletSnapshotProjection, walletProjection, rateCardProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,

@@ -24,7 +24,7 @@ interface PendingRecharge {
  * then records the answer as events in a transaction of its own. A crash between the two
  * leaves the recharge pending; it is asked again with the same key, and the gateway answers
  * with the first outcome: the money is neither lost nor charged twice. The same loop expires
- * due lots and retries recharges whose back-off has run out (a `Tick` of those wallets).
+ * due lots and due holds, and retries recharges whose back-off has run out (a `Tick` of those wallets).
  */
 @Injectable()
 export class RechargeWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -74,16 +74,15 @@ export class RechargeWorker implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  /** Wallets where time has done something: a lot reached its expiry, or a back-off ran out. */
+  /**
+   * Wallets where time has done something: a lot reached its expiry, a hold passed grant +
+   * grace without its CallEnded, or a back-off ran out (`nextDueAt`, the decider's own answer,
+   * stored with the snapshot). Oldest due first.
+   */
   private async tickDueWallets(): Promise<void> {
     const now = new Date().toISOString();
     const due = await this.transactions.query<{ tenant_id: string }>(
-      `SELECT tenant_id FROM rm_wallets
-        WHERE recharge_failures > 0 AND recharge_retry_at <= $1 AND recharge_enabled AND recharge_pending_id IS NULL
-          AND balance_minor < recharge_trigger_minor
-       UNION
-       SELECT tenant_id FROM rm_wallet_lots WHERE remaining_minor > 0 AND expires_at <= $1
-       LIMIT 100`,
+      `SELECT tenant_id FROM wallet_snapshots WHERE next_due_at <= $1 ORDER BY next_due_at LIMIT 100`,
       [now],
     );
     for (const { tenant_id } of due) await this.execute(tenant_id, { type: 'Tick', now });

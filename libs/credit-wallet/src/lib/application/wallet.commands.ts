@@ -29,12 +29,13 @@ export class WalletCommands {
     return this.run(tenantId, { type: 'SetPaymentMethod', token, now: new Date().toISOString() });
   }
 
-  configureAutoRecharge(tenantId: string, settings: { enabled: boolean; triggerAmount?: Money; rechargeAmount?: Money }) {
+  configureAutoRecharge(tenantId: string, settings: { enabled: boolean; triggerAmount?: Money; rechargeAmount?: Money; maxRechargesPerMonth?: number | null }) {
     return this.run(tenantId, {
       type: 'ConfigureAutoRecharge',
       enabled: settings.enabled,
       triggerAmount: settings.triggerAmount ?? null,
       rechargeAmount: settings.rechargeAmount ?? null,
+      maxRechargesPerMonth: settings.maxRechargesPerMonth,
       now: new Date().toISOString(),
     });
   }

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Currency, Money } from '@comms-credits/contracts';
 import { Transactions } from '@comms-credits/event-store';
-import { Minor, maxOf, money } from '../domain/money';
+import { rechargesInMonth } from '../domain/auto-recharge';
+import { balanceOf } from '../domain/lots';
+import { Minor, money } from '../domain/money';
+import { tokenHint } from '../domain/payment-token';
+import { availableOf, heldOf } from '../domain/wallet.decider';
+import { WalletSnapshot, decodeWallet } from '../domain/wallet.snapshot';
 import { RateTable } from '../domain/rate-card';
 import { LotDraw } from '../domain/wallet.events';
 
@@ -14,6 +19,9 @@ export interface AutoRechargeView {
   pending: boolean;
   consecutiveFailures: number;
   retryAt: string | null;
+  /** At most this many recharges a month (UTC), or null. */
+  maxRechargesPerMonth: number | null;
+  rechargesThisMonth: number;
 }
 
 export interface WalletView {
@@ -22,6 +30,9 @@ export interface WalletView {
   billingSetUp: boolean;
   balance: Money;
   held: Money;
+  /** Charges the lots could not cover: paid first by the next funds. */
+  owed: Money;
+  /** balance − held − owed, never below zero: what calls may still spend. */
   available: Money;
   autoRecharge: AutoRechargeView;
 }
@@ -63,20 +74,6 @@ export interface TransactionPage {
   nextCursor: string | null;
 }
 
-interface WalletRow {
-  currency: Currency | null;
-  billing_set_up: boolean;
-  balance_minor: string;
-  held_minor: string;
-  payment_token_hint: string | null;
-  recharge_enabled: boolean;
-  recharge_trigger_minor: string | null;
-  recharge_amount_minor: string | null;
-  recharge_pending_id: string | null;
-  recharge_failures: number;
-  recharge_retry_at: Date | null;
-}
-
 interface LotRow {
   lot_id: string;
   currency: Currency;
@@ -97,28 +94,35 @@ export class WalletQueries {
     private readonly rates: RateTable,
   ) {}
 
-  /** A tenant that never funded its wallet has an empty one, in the rate card's currency. */
+  /**
+   * The wallet as its decider holds it (the tenant's snapshot): every figure is the domain's
+   * own function of that state. A tenant that never funded its wallet has an empty one, in the
+   * rate card's currency.
+   */
   async wallet(tenantId: string): Promise<WalletView> {
-    const [row] = await this.transactions.query<WalletRow>(`SELECT * FROM rm_wallets WHERE tenant_id = $1`, [tenantId]);
-    const currency = row?.currency ?? this.rates.currency;
-    const m = (minor: string | null) => (minor === null ? null : money(BigInt(minor), currency));
-    const balance: Minor = BigInt(row?.balance_minor ?? 0);
-    const held: Minor = BigInt(row?.held_minor ?? 0);
+    const [row] = await this.transactions.query<{ state: WalletSnapshot | null }>(`SELECT state FROM wallet_snapshots WHERE tenant_id = $1`, [tenantId]);
+    const state = decodeWallet(tenantId, row?.state ?? null);
+    const currency = state.currency ?? this.rates.currency;
+    const m = (minor: Minor | null) => (minor === null ? null : money(minor, currency));
+    const recharge = state.autoRecharge;
     return {
       tenantId,
       currency,
-      billingSetUp: row?.billing_set_up ?? false,
-      balance: money(balance, currency),
-      held: money(held, currency),
-      available: money(maxOf(balance - held, 0n), currency),
+      billingSetUp: state.billingSetUp,
+      balance: money(balanceOf(state.lots), currency),
+      held: money(heldOf(state), currency),
+      owed: money(state.owed, currency),
+      available: money(availableOf(state), currency),
       autoRecharge: {
-        enabled: row?.recharge_enabled ?? false,
-        triggerAmount: m(row?.recharge_trigger_minor ?? null),
-        rechargeAmount: m(row?.recharge_amount_minor ?? null),
-        paymentMethod: row?.payment_token_hint ? { tokenHint: row.payment_token_hint } : null,
-        pending: Boolean(row?.recharge_pending_id),
-        consecutiveFailures: row?.recharge_failures ?? 0,
-        retryAt: row?.recharge_retry_at?.toISOString() ?? null,
+        enabled: recharge.enabled,
+        triggerAmount: m(recharge.trigger),
+        rechargeAmount: m(recharge.amount),
+        paymentMethod: recharge.token ? { tokenHint: tokenHint(recharge.token) } : null,
+        pending: recharge.pending !== null,
+        consecutiveFailures: recharge.failures,
+        retryAt: recharge.retryAt,
+        maxRechargesPerMonth: recharge.maxPerMonth,
+        rechargesThisMonth: rechargesInMonth(recharge, new Date().toISOString()),
       },
     };
   }

@@ -1,9 +1,8 @@
 import { Currency } from '@comms-credits/contracts';
 import { callStreamId } from '@comms-credits/call-log';
 import { SqlClient } from '@comms-credits/event-store';
-import { AutoRechargeState } from '../domain/auto-recharge';
-import { AppliedRate } from '../domain/rate-card';
-import { CallEnd, FundingRecord, WalletCall, WalletCommand, WalletState, emptyWallet } from '../domain/wallet.decider';
+import { CallEnd, FundingRecord, WalletCommand, WalletState } from '../domain/wallet.decider';
+import { CallSnapshot, WalletSnapshot, decodeCall, decodeWallet } from '../domain/wallet.snapshot';
 
 export const walletStream = (tenantId: string) => ({ streamId: `wallet:${tenantId}`, streamType: 'wallet', tenantId });
 
@@ -13,68 +12,25 @@ export interface LockedWallet {
   version: number;
 }
 
-interface WalletRow {
-  tenant_id: string;
-  version: string;
-  currency: Currency | null;
-  billing_set_up: boolean;
-  held_minor: string;
-  payment_token: string | null;
-  recharge_enabled: boolean;
-  recharge_trigger_minor: string | null;
-  recharge_amount_minor: string | null;
-  recharge_pending_id: string | null;
-  recharge_pending_minor: string | null;
-  recharges_requested: number;
-  recharge_failures: number;
-  recharge_retry_at: Date | null;
-}
-
-const bigOrNull = (value: string | null) => (value === null ? null : BigInt(value));
-
 /**
- * Locks the wallets of the given commands' tenants (creating empty rows as needed, in tenant
- * order so two transactions never wait on each other crosswise) and loads what the commands
- * decide on: open lots, held money, recharge state, and the calls, fundings and call ends they
- * name. Everything is read after the lock, so it includes every commit before it.
+ * Locks the wallets of the given commands' tenants (creating empty snapshot rows as needed, in
+ * tenant order so two transactions never wait on each other crosswise) and loads what the
+ * commands decide on: each tenant's snapshot (the decider's state, as `evolveWallet` left it),
+ * and the calls, fundings and call ends they name. Everything is read after the lock, so it
+ * includes every commit before it. No money rule is computed here.
  */
 export async function lockWallets(sql: SqlClient, items: { tenantId: string; command: WalletCommand }[]): Promise<Map<string, LockedWallet>> {
   const tenants = [...new Set(items.map((i) => i.tenantId))].sort();
-  await sql.query(`INSERT INTO rm_wallets (tenant_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [tenants]);
-  const { rows } = await sql.query<WalletRow>(`SELECT * FROM rm_wallets WHERE tenant_id = ANY($1::text[]) ORDER BY tenant_id FOR UPDATE`, [tenants]);
-  const wallets = new Map(rows.map((row) => [row.tenant_id, { state: walletOf(row), version: Number(row.version) }]));
-  await loadLots(sql, tenants, wallets);
+  await sql.query(`INSERT INTO wallet_snapshots (tenant_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [tenants]);
+  const { rows } = await sql.query<{ tenant_id: string; version: string; state: WalletSnapshot | null }>(
+    `SELECT tenant_id, version, state FROM wallet_snapshots WHERE tenant_id = ANY($1::text[]) ORDER BY tenant_id FOR UPDATE`,
+    [tenants],
+  );
+  const wallets = new Map(rows.map((row) => [row.tenant_id, { state: decodeWallet(row.tenant_id, row.state), version: Number(row.version) }]));
   await loadCalls(sql, items, wallets);
   await loadFundings(sql, items, wallets);
   await loadCallEnds(sql, items, wallets);
   return wallets;
-}
-
-function walletOf(row: WalletRow): WalletState {
-  const autoRecharge: AutoRechargeState = {
-    enabled: row.recharge_enabled,
-    trigger: bigOrNull(row.recharge_trigger_minor),
-    amount: bigOrNull(row.recharge_amount_minor),
-    token: row.payment_token,
-    pending: row.recharge_pending_id ? { rechargeId: row.recharge_pending_id, amount: BigInt(row.recharge_pending_minor!) } : null,
-    failures: row.recharge_failures,
-    retryAt: row.recharge_retry_at?.toISOString() ?? null,
-    requested: row.recharges_requested,
-  };
-  return { ...emptyWallet(row.tenant_id), currency: row.currency, billingSetUp: row.billing_set_up, held: BigInt(row.held_minor), autoRecharge };
-}
-
-async function loadLots(sql: SqlClient, tenants: string[], wallets: Map<string, LockedWallet>): Promise<void> {
-  const { rows } = await sql.query<{ tenant_id: string; lot_id: string; remaining_minor: string; purchased_at: Date; expires_at: Date }>(
-    `SELECT tenant_id, lot_id, remaining_minor, purchased_at, expires_at FROM rm_wallet_lots
-      WHERE tenant_id = ANY($1::text[]) AND remaining_minor > 0 ORDER BY tenant_id, seq`,
-    [tenants],
-  );
-  for (const row of rows) {
-    const wallet = wallets.get(row.tenant_id)!;
-    const lot = { lotId: row.lot_id, remaining: BigInt(row.remaining_minor), purchasedAt: row.purchased_at.toISOString(), expiresAt: row.expires_at.toISOString() };
-    wallet.state = { ...wallet.state, lots: [...wallet.state.lots, lot] };
-  }
 }
 
 function callIdOf(command: WalletCommand): string | undefined {
@@ -95,23 +51,14 @@ function keysOf(items: { tenantId: string; command: WalletCommand }[], key: (com
 async function loadCalls(sql: SqlClient, items: { tenantId: string; command: WalletCommand }[], wallets: Map<string, LockedWallet>): Promise<void> {
   const { tenants, keys, empty } = keysOf(items, callIdOf);
   if (empty) return;
-  const { rows } = await sql.query<{
-    tenant_id: string;
-    call_id: string;
-    status: WalletCall['status'];
-    funding: WalletCall['funding'];
-    hold_minor: string;
-    max_duration_seconds: number | null;
-    rate: AppliedRate | null;
-  }>(
-    `SELECT c.tenant_id, c.call_id, c.status, c.funding, c.hold_minor, c.max_duration_seconds, c.rate
-       FROM rm_wallet_calls c JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, call_id) USING (tenant_id, call_id)`,
+  const { rows } = await sql.query<{ tenant_id: string; call_id: string; state: CallSnapshot }>(
+    `SELECT c.tenant_id, c.call_id, c.state
+       FROM wallet_call_snapshots c JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, call_id) USING (tenant_id, call_id)`,
     [tenants, keys],
   );
   for (const row of rows) {
     const wallet = wallets.get(row.tenant_id)!;
-    const call: WalletCall = { status: row.status, funding: row.funding, hold: BigInt(row.hold_minor), maxDurationSeconds: row.max_duration_seconds, rate: row.rate };
-    wallet.state = { ...wallet.state, calls: { ...wallet.state.calls, [row.call_id]: call } };
+    wallet.state = { ...wallet.state, calls: { ...wallet.state.calls, [row.call_id]: decodeCall(row.state) } };
   }
 }
 

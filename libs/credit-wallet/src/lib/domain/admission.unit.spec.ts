@@ -13,7 +13,7 @@ const handOver = (change: Partial<HandOver> = {}): HandOver => ({
   ...change,
 });
 const tollFree = (numberCountry = 'US'): FundingRequest => ({ source: 'toll-free', callId: 't-1', numberCountry });
-const funded = (available: bigint) => ({ billingSetUp: true, available });
+const funded = (available: bigint, owed = 0n) => ({ billingSetUp: true, available, owed });
 const decide = (request: FundingRequest, funds = funded(2000n), cap = 120) => decideFunding(request, funds, testRates, cap);
 
 describe('admission stage 4', () => {
@@ -35,13 +35,13 @@ describe('admission stage 4', () => {
   it('rejects a POOL_EXHAUSTED hand-over it cannot fund with POOL_EXHAUSTED_NO_CREDITS, saying what is missing', () => {
     const exhausted = handOver({ reason: 'POOL_EXHAUSTED' });
     expect(decide({ ...exhausted, creditsLicensed: false })).toMatchObject({ reason: 'POOL_EXHAUSTED_NO_CREDITS', details: { missing: 'COMMUNICATIONS_CREDITS_LICENSE' } });
-    expect(decide(exhausted, { billingSetUp: false, available: 0n })).toMatchObject({ reason: 'POOL_EXHAUSTED_NO_CREDITS', details: { missing: 'BILLING' } });
+    expect(decide(exhausted, { billingSetUp: false, available: 0n, owed: 0n })).toMatchObject({ reason: 'POOL_EXHAUSTED_NO_CREDITS', details: { missing: 'BILLING' } });
     expect(decide(exhausted, funded(0n))).toMatchObject({ reason: 'POOL_EXHAUSTED_NO_CREDITS', details: { missing: 'FUNDS' } });
     expect(decide(exhausted)).toMatchObject({ kind: 'admit' });
   });
 
   it('rejects without billing set up, or without money for the first minute and connection fee: INSUFFICIENT_CREDITS', () => {
-    expect(decide(handOver(), { billingSetUp: false, available: 0n })).toMatchObject({ reason: 'INSUFFICIENT_CREDITS', details: { missing: 'BILLING' } });
+    expect(decide(handOver(), { billingSetUp: false, available: 0n, owed: 0n })).toMatchObject({ reason: 'INSUFFICIENT_CREDITS', details: { missing: 'BILLING' } });
     // the first minute to FR costs 0.0349 + 0.0125 = 0.0474 → 0.05
     expect(decide(handOver(), funded(4n))).toMatchObject({
       reason: 'INSUFFICIENT_CREDITS',
@@ -66,6 +66,35 @@ describe('admission stage 4', () => {
   });
 
   it('never refuses an emergency call for money', () => {
-    expect(decide(handOver({ emergency: true, creditsLicensed: false }), { billingSetUp: false, available: 0n })).toEqual({ kind: 'admit-free' });
+    expect(decide(handOver({ emergency: true, creditsLicensed: false }), { billingSetUp: false, available: 0n, owed: 0n })).toEqual({ kind: 'admit-free' });
+  });
+
+  describe('a pool call that continues on credits', () => {
+    const continuation = (change: Partial<Extract<FundingRequest, { source: 'pool-continuation' }>> = {}): FundingRequest => ({
+      source: 'pool-continuation',
+      callId: 'c-1',
+      userId: 'alice',
+      creditsLicensed: true,
+      destinationCountry: 'FR',
+      poolSeconds: 1800,
+      maxCreditSeconds: 5400,
+      ...change,
+    });
+
+    it('holds for min(affordable minutes at the per-minute rate without fee, maxCreditSeconds / 60)', () => {
+      expect(decide(continuation(), funded(2000n))).toMatchObject({ kind: 'continue', creditMinutes: 90, hold: 314n });
+      // 1.00 at 0.0349/min without fee: 28 minutes = 0.9772 → 0.98; 29 = 1.0121 → 1.01
+      expect(decide(continuation(), funded(100n))).toMatchObject({ kind: 'continue', creditMinutes: 28, hold: 98n });
+      expect(decide(continuation({ maxCreditSeconds: 150 }), funded(2000n))).toMatchObject({ creditMinutes: 2 });
+    });
+
+    it('keeps the call on the pool part when it cannot hold, and says why (never a rejection)', () => {
+      expect(decide(continuation({ creditsLicensed: false }))).toEqual({ kind: 'pool-only', cause: 'COMMUNICATIONS_CREDITS_LICENSE' });
+      expect(decide(continuation({ destinationCountry: 'AQ' }))).toEqual({ kind: 'pool-only', cause: 'RATE' });
+      expect(decide(continuation(), { billingSetUp: false, available: 0n, owed: 0n })).toEqual({ kind: 'pool-only', cause: 'BILLING' });
+      expect(decide(continuation(), funded(0n, 5n))).toEqual({ kind: 'pool-only', cause: 'OWED' });
+      expect(decide(continuation(), funded(2n))).toEqual({ kind: 'pool-only', cause: 'FUNDS' });
+      expect(decide(continuation({ maxCreditSeconds: 59 }))).toEqual({ kind: 'pool-only', cause: 'FUNDS' });
+    });
   });
 });

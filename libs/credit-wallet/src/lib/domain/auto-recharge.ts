@@ -1,3 +1,4 @@
+import { monthOf } from '@comms-credits/contracts';
 import { Minor } from './money';
 
 /** How declines are handled (settings; see docs/credit-wallet.md). */
@@ -29,6 +30,13 @@ export interface AutoRechargeState {
   retryAt: string | null;
   /** Recharges requested so far: numbers the next recharge id. */
   requested: number;
+  /** At most this many successful recharges per calendar month (UTC), or null for no cap. */
+  maxPerMonth: number | null;
+  /** The month (`YYYY-MM`) `succeededInMonth` counts, and the successful recharges in it. */
+  countedMonth: string | null;
+  succeededInMonth: number;
+  /** The month whose cap was reached and alerted (`AutoRechargeCapReached` once per month). */
+  capAlertedMonth: string | null;
 }
 
 export const noAutoRecharge = (): AutoRechargeState => ({
@@ -40,10 +48,22 @@ export const noAutoRecharge = (): AutoRechargeState => ({
   failures: 0,
   retryAt: null,
   requested: 0,
+  maxPerMonth: null,
+  countedMonth: null,
+  succeededInMonth: 0,
+  capAlertedMonth: null,
 });
 
 /** Why a recharge is asked for now. */
-export type RechargeReason = 'crossed-trigger' | 'configured-below-trigger' | 'retry-after-decline';
+export type RechargeReason = 'crossed-trigger' | 'below-trigger' | 'configured-below-trigger' | 'retry-after-decline';
+
+/** What the command at hand did that may start a recharge (domain.md, "Auto-recharge"). */
+export interface RechargeCause {
+  /** Auto-recharge settings or the payment method changed. */
+  configured: boolean;
+  /** A charge, a hold or a lot expiry: money the wallet can spend went down. */
+  spent: boolean;
+}
 
 /** Exponential back-off after the n-th decline in a row: base × 2^(n−1), capped. */
 export function backoffMs(failures: number, policy: RechargePolicy): number {
@@ -52,32 +72,48 @@ export function backoffMs(failures: number, policy: RechargePolicy): number {
 }
 
 /** Set up, below the trigger, nothing in flight and not backing off: a recharge may start. */
-function mayRecharge(state: AutoRechargeState, balance: Minor, now: string): boolean {
+function mayRecharge(state: AutoRechargeState, available: Minor, now: string): boolean {
   if (!state.enabled || state.token === null || state.trigger === null || state.amount === null) return false;
-  if (state.pending !== null || balance >= state.trigger) return false;
+  if (state.pending !== null || available >= state.trigger) return false;
   return state.retryAt === null || Date.parse(state.retryAt) <= Date.parse(now);
 }
 
+/** Successful recharges in the month of `now` (UTC). */
+export function rechargesInMonth(state: AutoRechargeState, now: string): number {
+  return state.countedMonth === monthOf(now) ? state.succeededInMonth : 0;
+}
+
+/** The monthly cap is set and this month has had that many recharges. */
+export function capReached(state: AutoRechargeState, now: string): boolean {
+  return state.maxPerMonth !== null && rechargesInMonth(state, now) >= state.maxPerMonth;
+}
+
 /**
- * Whether a command that moved the balance from `before` to `after` starts a recharge. It
- * fires when the balance crosses below the trigger (once: a second charge below the trigger
- * finds the first recharge pending, or the balance already below), when auto-recharge is
- * (re)configured or given a new payment method while below it, and when the back-off after a
- * decline has run out. It never fires while a recharge is pending. A recharge that succeeds
- * but leaves the balance below the trigger does not fire again until the next crossing: a too
- * small recharge amount never loops on the card.
+ * Whether the command that moved the AVAILABLE balance (balance − held − owed) from `before`
+ * to `after` starts a recharge. It watches the available balance, not the balance (domain.md):
+ * whenever a charge, a hold, a lot expiry or a settings change leaves it below the trigger,
+ * with nothing pending and no back-off running, one recharge starts; a back-off that has run
+ * out retries. Nothing else starts one: in particular not the recharge's own success, so a
+ * recharge amount too small to lift the balance above the trigger recharges once per charge,
+ * never in a loop. The monthly cap (`capReached`) is checked by the caller.
  */
-export function rechargeReason(
-  state: AutoRechargeState,
-  before: Minor,
-  after: Minor,
-  now: string,
-  configured: boolean,
-): RechargeReason | null {
+export function rechargeReason(state: AutoRechargeState, before: Minor, after: Minor, now: string, cause: RechargeCause): RechargeReason | null {
   if (!mayRecharge(state, after, now)) return null;
-  if (configured) return 'configured-below-trigger';
+  if (cause.configured) return 'configured-below-trigger';
   if (state.failures > 0) return 'retry-after-decline';
-  return before >= state.trigger! ? 'crossed-trigger' : null;
+  if (!cause.spent) return null;
+  return before >= state.trigger! ? 'crossed-trigger' : 'below-trigger';
+}
+
+/**
+ * When time alone will make a recharge due: the end of a back-off, if a retry could start then
+ * (nothing pending, below the trigger, the month's cap not alerted).
+ */
+export function retryDueAt(state: AutoRechargeState, available: Minor): string | null {
+  if (state.failures === 0 || state.retryAt === null || state.pending !== null) return null;
+  if (!state.enabled || state.token === null || state.trigger === null || available >= state.trigger) return null;
+  if (state.capAlertedMonth !== null && state.capAlertedMonth === state.countedMonth) return null;
+  return state.retryAt;
 }
 
 /**

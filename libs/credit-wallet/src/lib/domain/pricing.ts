@@ -24,8 +24,9 @@ export function callCharge(rate: AppliedRate, durationSeconds: number): Minor {
 }
 
 /**
- * The charge for minutes the pool could not cover: `minutes` × rate, without connection fee
- * (the call was connected, and admitted, by the pool), rounded half-up once.
+ * The charge for minutes on top of a pool call (a continuation, or pool minutes the pool could
+ * not debit): `minutes` × rate, without connection fee (the call was connected, and admitted, by
+ * the pool), rounded half-up once.
  */
 export function overflowCharge(rate: AppliedRate, minutes: number): Minor {
   return roundToMinor(new Exact(rate.perMinute).times(minutes), rate.currency);
@@ -37,11 +38,31 @@ export function overflowCharge(rate: AppliedRate, minutes: number): Minor {
  * over the charge function itself finds it, whatever the increments and the rounding.
  */
 export function affordableMinutes(rate: AppliedRate, available: Minor, capMinutes: number): number {
+  return mostMinutes((minutes) => callCharge(rate, minutes * 60), available, capMinutes);
+}
+
+/** The same for a continuation on credits: per-minute rate only, no connection fee. */
+export function affordableContinuationMinutes(rate: AppliedRate, available: Minor, capMinutes: number): number {
+  return mostMinutes((minutes) => overflowCharge(rate, minutes), available, capMinutes);
+}
+
+/**
+ * The whole minutes of a pool call that continued on credits, billed to credits: the call's
+ * billed minutes (the duration, capped at the grant by the caller, rounded up by the
+ * increments to whole minutes) beyond the pool minutes the pool debits for it.
+ */
+export function continuationMinutes(billableSeconds: number, poolSeconds: number, increment: Increment): { total: number; pool: number; credits: number } {
+  const total = Math.ceil(billedSeconds(billableSeconds, increment) / 60);
+  const pool = Math.min(total, Math.floor(poolSeconds / 60));
+  return { total, pool, credits: total - pool };
+}
+
+function mostMinutes(price: (minutes: number) => Minor, available: Minor, capMinutes: number): number {
   let low = 0;
-  let high = capMinutes;
+  let high = Math.max(capMinutes, 0);
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
-    if (callCharge(rate, middle * 60) <= available) low = middle;
+    if (price(middle) <= available) low = middle;
     else high = middle - 1;
   }
   return low;

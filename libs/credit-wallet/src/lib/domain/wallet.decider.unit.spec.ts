@@ -1,6 +1,6 @@
 import { NOW, givenWallet, testPolicy, testRates } from '../test-support/wallet.fixtures';
 import { FundingRequest } from './admission';
-import { WalletCommand, WalletState, walletDecider } from './wallet.decider';
+import { WalletCommand, WalletState, heldOf, walletDecider } from './wallet.decider';
 import { WalletEvent } from './wallet.events';
 
 const decider = walletDecider(testRates, testPolicy);
@@ -123,7 +123,7 @@ describe('wallet decider: admission and settlement', () => {
       { type: 'WalletBalanceChanged', data: { balance: usd('4.94'), available: usd('4.94'), billingSetUp: true, cause: 'CallCharged' } },
     ]);
     expect(run(ended.state, end('c-1', 541)).events).toEqual([]);
-    expect(ended.state.held).toBe(0n);
+    expect(heldOf(ended.state)).toBe(0n);
   });
 
   it('bills 61 s as two minutes', () => {
@@ -133,7 +133,7 @@ describe('wallet decider: admission and settlement', () => {
   it('does not charge a 0-second call, and releases its hold', () => {
     const ended = run(funded, dialOut('c-1'), end('c-1', 0));
     expect(ended.events).toEqual([{ type: 'HoldReleased', data: expect.objectContaining({ charged: false }) }]);
-    expect(ended.state.held).toBe(0n);
+    expect(heldOf(ended.state)).toBe(0n);
   });
 
   it('settles at once when the end arrived before the hand-over', () => {
@@ -148,7 +148,9 @@ describe('wallet decider: admission and settlement', () => {
     const small = run(givenWallet([]), fund('0.15')).state;
     const admitted = run(small, dialOut('c-1'));
     expect(admitted.events[1]).toMatchObject({ data: { amount: usd('0.15'), grantedMinutes: 4 } });
-    expect(run(admitted.state, end('c-1', 600)).events[1]).toMatchObject({ data: { billedMinutes: '4', unbilledSeconds: 360, cost: usd('0.15'), shortfall: usd('0.00') } });
+    const settled = run(admitted.state, end('c-1', 600));
+    expect(types(settled.events)).toEqual(['SettlementExceededGrant', 'HoldReleased', 'CallCharged', 'WalletBalanceChanged', 'BalanceReachedZero']);
+    expect(settled.events[2]).toMatchObject({ data: { billedMinutes: '4', unbilledSeconds: 360, cost: usd('0.15'), shortfall: usd('0.00') } });
   });
 
   it('charges what the lots still cover when one expired during the call, and records the shortfall', () => {
@@ -244,7 +246,7 @@ describe('wallet decider: payment method and auto-recharge', () => {
   it('fires once when a charge takes the balance below the trigger, never with one pending', () => {
     expect(crossed.events.at(-1)).toEqual({
       type: 'AutoRechargeRequested',
-      data: { rechargeId, amount: usd('20.00'), triggerAmount: usd('5.00'), balance: usd('3.08'), reason: 'crossed-trigger', attempt: 1 },
+      data: { rechargeId, amount: usd('20.00'), triggerAmount: usd('5.00'), balance: usd('3.08'), available: usd('3.08'), reason: 'crossed-trigger', attempt: 1 },
     });
     expect(types(run(crossed.state, overflow('p-3', 1)).events)).toEqual(['CallCharged', 'WalletBalanceChanged']);
   });

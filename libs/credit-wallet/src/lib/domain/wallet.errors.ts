@@ -27,6 +27,10 @@ export const WalletErrors = {
     }),
   paymentMethodRequired: () =>
     new DomainError('WALLET.PAYMENT_METHOD_REQUIRED', 'auto-recharge needs a payment method: PUT /wallet/payment-method first', 'rule'),
+  invalidRechargeCap: () =>
+    new DomainError('WALLET.INVALID_RECHARGE_CAP', 'maxRechargesPerMonth must be a whole number of at least 1, or null for no cap', 'invalid', {
+      field: 'maxRechargesPerMonth',
+    }),
   rechargeAmountsRequired: () =>
     new DomainError('WALLET.AUTO_RECHARGE_AMOUNTS_REQUIRED', 'enabling auto-recharge needs triggerAmount and rechargeAmount', 'invalid', {
       field: 'triggerAmount',

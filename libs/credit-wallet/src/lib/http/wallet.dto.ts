@@ -72,6 +72,12 @@ export class AutoRechargeRequest {
   @ValidateNested()
   @Type(() => MoneyRequest)
   rechargeAmount?: MoneyRequest;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, description: 'at most this many recharges per calendar month (UTC); null for no cap; absent keeps the current cap' })
+  @IsOptional()
+  @IsInt({ message: 'maxRechargesPerMonth must be a whole number of at least 1, or null' })
+  @Min(1, { message: 'maxRechargesPerMonth must be a whole number of at least 1, or null' })
+  maxRechargesPerMonth?: number | null;
 }
 
 export class TransactionsQuery {
@@ -106,6 +112,8 @@ export class AutoRechargeResponse {
   @ApiProperty({ description: 'a recharge is being charged to the payment method' }) pending!: boolean;
   @ApiProperty() consecutiveFailures!: number;
   @ApiProperty({ nullable: true, description: 'no new attempt before this (back-off after a decline)' }) retryAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'at most this many recharges a month (UTC), or null' }) maxRechargesPerMonth!: number | null;
+  @ApiProperty({ description: 'successful recharges this month (UTC)' }) rechargesThisMonth!: number;
 }
 
 export class WalletResponse {
@@ -114,7 +122,8 @@ export class WalletResponse {
   @ApiProperty({ description: 'funded at least once' }) billingSetUp!: boolean;
   @ApiProperty({ type: MoneyResponse }) balance!: MoneyResponse;
   @ApiProperty({ type: MoneyResponse, description: 'held for calls in progress' }) held!: MoneyResponse;
-  @ApiProperty({ type: MoneyResponse, description: 'balance − held (never below zero)' }) available!: MoneyResponse;
+  @ApiProperty({ type: MoneyResponse, description: 'charges the lots could not cover: paid first by the next funds' }) owed!: MoneyResponse;
+  @ApiProperty({ type: MoneyResponse, description: 'balance − held − owed (never below zero): what calls may spend' }) available!: MoneyResponse;
   @ApiProperty({ type: AutoRechargeResponse }) autoRecharge!: AutoRechargeResponse;
 }
 

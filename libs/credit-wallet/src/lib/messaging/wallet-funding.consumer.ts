@@ -63,6 +63,22 @@ function item(event: Envelope & { callId: string; startedAt?: string }, command:
 }
 
 function fundHandOver(e: CallHandedToWalletV1): WalletCommandItem {
+  if (e.reason === 'POOL_CONTINUATION') {
+    return item(e, {
+      type: 'FundCall',
+      request: {
+        source: 'pool-continuation',
+        callId: e.callId,
+        userId: e.userId,
+        creditsLicensed: e.creditsLicensed,
+        destinationCountry: e.destinationCountry,
+        poolSeconds: e.poolSeconds!,
+        maxCreditSeconds: e.maxCreditSeconds!,
+      },
+      causationId: e.eventId,
+      now: now(),
+    });
+  }
   return item(e, {
     type: 'FundCall',
     request: {

@@ -7,19 +7,33 @@ const dataOf = <T extends WalletEventType>(event: RecordedEvent, _type: T) => ev
 const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 const text = (value: Minor | null) => (value === null ? null : value.toString());
 
-/** How a money event moves the balance and the held amount: the sign applied to its `amount`. */
-const EFFECTS: Partial<Record<WalletEventType, { balance: bigint; held: bigint }>> = {
-  FundsAdded: { balance: 1n, held: 0n },
-  LotExpired: { balance: -1n, held: 0n },
-  CallCharged: { balance: -1n, held: 0n },
-  HoldPlaced: { balance: 0n, held: 1n },
-  HoldReleased: { balance: 0n, held: -1n },
+/**
+ * How a money event shows in the ledger's `amount` (balance) and `held` columns: the sign
+ * applied to the money field it names. Only a report of the events' own figures: the rules
+ * that decide them live in the decider (`evolveWallet`).
+ */
+const EFFECTS: Partial<Record<WalletEventType, { field: 'amount' | 'heldAmount'; balance: bigint; held: bigint }>> = {
+  FundsAdded: { field: 'amount', balance: 1n, held: 0n },
+  OwedSettled: { field: 'amount', balance: -1n, held: 0n },
+  LotExpired: { field: 'amount', balance: -1n, held: 0n },
+  CallCharged: { field: 'amount', balance: -1n, held: 0n },
+  HoldPlaced: { field: 'amount', balance: 0n, held: 1n },
+  HoldReleased: { field: 'amount', balance: 0n, held: -1n },
+  CallSettlementMissing: { field: 'heldAmount', balance: 0n, held: -1n },
 };
-/** Events that are rows of the ledger (`GET /wallet/transactions`). */
-const LEDGER = new Set<string>([...Object.keys(EFFECTS), 'AutoRechargeRequested', 'AutoRechargeSucceeded', 'AutoRechargeFailed', 'OverflowUnbilled']);
-/** Settings and recharge state: rare, applied one statement each, in order. */
-const SETTINGS = new Set<string>(['PaymentMethodSet', 'AutoRechargeConfigured', 'AutoRechargeRequested', 'AutoRechargeSucceeded', 'AutoRechargeFailed']);
-const CALLS = new Set<string>(['CallAdmitted', 'CallRejected', 'HoldPlaced', 'HoldReleased', 'CallCharged', 'OverflowUnbilled']);
+/** Events that are rows of the ledger (`GET /wallet/transactions`): money, recharges, and the anomalies ops must see. */
+const LEDGER = new Set<string>([
+  ...Object.keys(EFFECTS),
+  'AutoRechargeRequested',
+  'AutoRechargeSucceeded',
+  'AutoRechargeFailed',
+  'AutoRechargeCapReached',
+  'OverflowUnbilled',
+  'SettlementExceededGrant',
+  'CallSettledLate',
+]);
+/** Events that take money from lots (their own lot, or the lots they list). */
+const DRAWS = new Set<string>(['CallCharged', 'LotExpired', 'OwedSettled']);
 
 export const WALLET_EVENT_TYPES: readonly WalletEventType[] = [
   'FundsAdded',
@@ -30,36 +44,38 @@ export const WALLET_EVENT_TYPES: readonly WalletEventType[] = [
   'HoldReleased',
   'CallCharged',
   'OverflowUnbilled',
+  'OwedSettled',
+  'SettlementExceededGrant',
+  'CallSettlementMissing',
+  'CallSettledLate',
   'PaymentMethodSet',
   'AutoRechargeConfigured',
   'AutoRechargeRequested',
   'AutoRechargeSucceeded',
   'AutoRechargeFailed',
   'AutoRechargeAlert',
+  'AutoRechargeCapReached',
   'BalanceReachedZero',
   'WalletBalanceChanged',
 ];
 
 /**
- * The wallet's read models, written in the append's transaction: what the next decision reads
- * (under the wallet row's lock), so it must never lag. A chunk is written in a constant number
- * of statements (lots, draws, calls, ledger, balances), plus one per rare settings event.
+ * The wallet's report read models, written in the append's transaction: the lots (`GET
+ * /wallet/lots`, and the Idempotency-Key lookup of funding requests) and the ledger (`GET
+ * /wallet/transactions`). The decision state is not here: it is the decider's own snapshot
+ * (wallet-snapshot.projection.ts). A chunk is written in three statements.
  */
 export const walletProjection: Projection = {
   name: 'credit-wallet',
   handles: WALLET_EVENT_TYPES,
-  tables: ['rm_wallets', 'rm_wallet_lots', 'rm_wallet_calls', 'rm_wallet_recharges', 'rm_wallet_transactions'],
+  tables: ['rm_wallet_lots', 'rm_wallet_transactions'],
   async apply(sql: SqlClient, all: RecordedEvent[]) {
     const events = all.filter((e) => e.streamType === 'wallet');
     if (events.length === 0) return;
     const rows = events.filter((e) => LEDGER.has(e.type)).map(ledgerRow);
-    await ensureWallets(sql, [...new Set(events.map((e) => e.tenantId))]);
     await insertLots(sql, events.filter((e) => e.type === 'FundsAdded'));
-    await drawLots(sql, rows.filter((r) => r.type === 'CallCharged' || r.type === 'LotExpired'));
-    await upsertCalls(sql, events.filter((e) => CALLS.has(e.type)));
+    await drawLots(sql, rows.filter((r) => DRAWS.has(r.type)));
     await insertLedger(sql, rows);
-    await moveBalances(sql, events, rows);
-    for (const event of events.filter((e) => SETTINGS.has(e.type))) await applySetting(sql, event);
   },
 };
 
@@ -89,17 +105,19 @@ function ledgerRow(event: RecordedEvent): LedgerRow {
     lots?: LotDraw[];
     balanceAfter?: Money;
     amount?: Money;
+    heldAmount?: Money;
     lotId?: string;
   };
-  const effect = EFFECTS[event.type as WalletEventType] ?? { balance: 0n, held: 0n };
-  const amount = details.amount ? minorOf(details.amount) : 0n;
-  const ownLot = details.lotId && details.amount && (event.type === 'FundsAdded' || event.type === 'LotExpired');
+  const effect = EFFECTS[event.type as WalletEventType] ?? { field: 'amount', balance: 0n, held: 0n };
+  const moved = details[effect.field];
+  const amount = moved ? minorOf(moved) : 0n;
+  const ownLot = details.lotId && details.amount && (event.type === 'FundsAdded' || event.type === 'LotExpired' || event.type === 'OwedSettled');
   return {
     tenantId: event.tenantId,
     seq: event.streamPosition,
     eventId: event.eventId,
     type: event.type,
-    currency: details.amount?.currency ?? null,
+    currency: moved?.currency ?? (details as { available?: Money }).available?.currency ?? null,
     amount: amount * effect.balance,
     held: amount * effect.held,
     balanceAfter: balanceAfter ? minorOf(balanceAfter) : null,
@@ -110,10 +128,6 @@ function ledgerRow(event: RecordedEvent): LedgerRow {
     details,
     occurredAt: event.occurredAt,
   };
-}
-
-async function ensureWallets(sql: SqlClient, tenants: string[]): Promise<void> {
-  await sql.query(`INSERT INTO rm_wallets (tenant_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [tenants]);
 }
 
 async function insertLots(sql: SqlClient, funded: RecordedEvent[]): Promise<void> {
@@ -163,84 +177,6 @@ async function drawLots(sql: SqlClient, rows: LedgerRow[]): Promise<void> {
   );
 }
 
-interface CallPatch {
-  tenantId: string;
-  callId: string;
-  status?: string;
-  funding?: string;
-  reason?: string;
-  hold?: Minor;
-  maxDurationSeconds?: number | null;
-  rate?: unknown;
-  charged?: Minor;
-  decidedAt?: Date;
-  settledAt?: Date;
-}
-
-/** What each call event says about its call. */
-function callPatch(event: RecordedEvent): Omit<CallPatch, 'tenantId' | 'callId'> {
-  const at = event.occurredAt;
-  switch (event.type) {
-    case 'CallAdmitted': {
-      const d = dataOf(event, 'CallAdmitted');
-      return { status: 'admitted', funding: d.funding, maxDurationSeconds: d.maxDurationSeconds, decidedAt: at };
-    }
-    case 'CallRejected':
-      return { status: 'rejected', reason: dataOf(event, 'CallRejected').reason, decidedAt: at };
-    case 'HoldPlaced': {
-      const d = dataOf(event, 'HoldPlaced');
-      return { hold: minorOf(d.amount), maxDurationSeconds: d.maxDurationSeconds, rate: d.rate };
-    }
-    case 'HoldReleased':
-      return { status: 'settled', settledAt: at };
-    case 'CallCharged': {
-      const d = dataOf(event, 'CallCharged');
-      const overflow = d.kind === 'pool-overflow' ? { status: 'overflow-charged', funding: 'credits', rate: d.rate, decidedAt: at, settledAt: at } : {};
-      return { charged: minorOf(d.amount), ...overflow };
-    }
-    default:
-      return { status: 'overflow-unbilled', reason: dataOf(event, 'OverflowUnbilled').reason, decidedAt: at, settledAt: at };
-  }
-}
-
-async function upsertCalls(sql: SqlClient, events: RecordedEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const patches = new Map<string, CallPatch>();
-  for (const event of events) {
-    const { callId } = event.data as { callId: string };
-    const key = `${event.tenantId}/${callId}`;
-    patches.set(key, { ...(patches.get(key) ?? { tenantId: event.tenantId, callId }), ...callPatch(event) });
-  }
-  const p = [...patches.values()];
-  await sql.query(
-    `INSERT INTO rm_wallet_calls AS c (tenant_id, call_id, status, funding, reason, hold_minor, max_duration_seconds, rate, charged_minor, decided_at, settled_at)
-     SELECT t, k, s, f, r, COALESCE(h, 0), m, rt, ch, da, sa
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::jsonb[], $9::bigint[],
-                   $10::timestamptz[], $11::timestamptz[]) AS p(t, k, s, f, r, h, m, rt, ch, da, sa)
-     ON CONFLICT (tenant_id, call_id) DO UPDATE SET
-       status = COALESCE(excluded.status, c.status), funding = COALESCE(excluded.funding, c.funding),
-       reason = COALESCE(excluded.reason, c.reason),
-       -- only a hold carries a rate with a hold amount (an overflow's hold is 0): keep the hold otherwise
-       hold_minor = CASE WHEN excluded.rate IS NULL THEN c.hold_minor ELSE excluded.hold_minor END,
-       max_duration_seconds = COALESCE(excluded.max_duration_seconds, c.max_duration_seconds), rate = COALESCE(excluded.rate, c.rate),
-       charged_minor = COALESCE(excluded.charged_minor, c.charged_minor), decided_at = COALESCE(excluded.decided_at, c.decided_at),
-       settled_at = COALESCE(excluded.settled_at, c.settled_at)`,
-    [
-      p.map((c) => c.tenantId),
-      p.map((c) => c.callId),
-      p.map((c) => c.status ?? null),
-      p.map((c) => c.funding ?? null),
-      p.map((c) => c.reason ?? null),
-      p.map((c) => text(c.hold ?? null)),
-      p.map((c) => c.maxDurationSeconds ?? null),
-      p.map((c) => jsonOrNull(c.rate)),
-      p.map((c) => text(c.charged ?? null)),
-      p.map((c) => c.decidedAt ?? null),
-      p.map((c) => c.settledAt ?? null),
-    ],
-  );
-}
-
 async function insertLedger(sql: SqlClient, rows: LedgerRow[]): Promise<void> {
   if (rows.length === 0) return;
   await sql.query(
@@ -264,105 +200,5 @@ async function insertLedger(sql: SqlClient, rows: LedgerRow[]): Promise<void> {
       rows.map((r) => JSON.stringify(r.details)),
       rows.map((r) => r.occurredAt),
     ],
-  );
-}
-
-/** Balance and held move by the chunk's net effect per tenant; the wallet's version follows its stream. */
-async function moveBalances(sql: SqlClient, events: RecordedEvent[], rows: LedgerRow[]): Promise<void> {
-  const wallets = new Map<string, { balance: Minor; held: Minor; version: number; currency: string | null }>();
-  for (const event of events) {
-    const wallet = wallets.get(event.tenantId) ?? { balance: 0n, held: 0n, version: 0, currency: null };
-    wallet.version = Math.max(wallet.version, event.streamPosition);
-    if (event.type === 'FundsAdded') wallet.currency ??= dataOf(event, 'FundsAdded').amount.currency;
-    wallets.set(event.tenantId, wallet);
-  }
-  for (const row of rows) {
-    const wallet = wallets.get(row.tenantId)!;
-    wallet.balance += row.amount;
-    wallet.held += row.held;
-  }
-  const tenants = [...wallets.keys()];
-  const w = [...wallets.values()];
-  await sql.query(
-    `UPDATE rm_wallets w SET balance_minor = w.balance_minor + d.balance, held_minor = w.held_minor + d.held,
-            version = GREATEST(w.version, d.version), currency = COALESCE(w.currency, d.currency),
-            billing_set_up = w.billing_set_up OR d.currency IS NOT NULL
-       FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[]) AS d(tenant_id, balance, held, version, currency)
-      WHERE w.tenant_id = d.tenant_id`,
-    [tenants, w.map((x) => x.balance.toString()), w.map((x) => x.held.toString()), w.map((x) => x.version), w.map((x) => x.currency)],
-  );
-}
-
-async function applySetting(sql: SqlClient, event: RecordedEvent): Promise<void> {
-  const tenant = event.tenantId;
-  switch (event.type) {
-    case 'PaymentMethodSet': {
-      const d = dataOf(event, 'PaymentMethodSet');
-      await sql.query(
-        `UPDATE rm_wallets SET payment_token = $2, payment_token_hint = $3, recharge_failures = 0, recharge_retry_at = NULL WHERE tenant_id = $1`,
-        [tenant, d.token, d.tokenHint],
-      );
-      return;
-    }
-    case 'AutoRechargeConfigured': {
-      const d = dataOf(event, 'AutoRechargeConfigured');
-      await sql.query(`UPDATE rm_wallets SET recharge_enabled = $2, recharge_trigger_minor = $3, recharge_amount_minor = $4 WHERE tenant_id = $1`, [
-        tenant,
-        d.enabled,
-        d.triggerAmount && minorOf(d.triggerAmount).toString(),
-        d.rechargeAmount && minorOf(d.rechargeAmount).toString(),
-      ]);
-      return;
-    }
-    case 'AutoRechargeRequested': {
-      const d = dataOf(event, 'AutoRechargeRequested');
-      const amount = minorOf(d.amount).toString();
-      // The recharge keeps the token it was asked with: a retry after a crash must send the same request.
-      await sql.query(
-        `INSERT INTO rm_wallet_recharges (recharge_id, tenant_id, currency, amount_minor, token, status, reason, attempt, requested_at)
-         SELECT $2, $1, $3, $4, payment_token, 'pending', $5, $6, $7 FROM rm_wallets WHERE tenant_id = $1`,
-        [tenant, d.rechargeId, d.amount.currency, amount, d.reason, d.attempt, event.occurredAt],
-      );
-      await sql.query(
-        `UPDATE rm_wallets SET recharge_pending_id = $2, recharge_pending_minor = $3, recharges_requested = recharges_requested + 1 WHERE tenant_id = $1`,
-        [tenant, d.rechargeId, amount],
-      );
-      return;
-    }
-    case 'AutoRechargeSucceeded': {
-      const d = dataOf(event, 'AutoRechargeSucceeded');
-      await completeRecharge(sql, tenant, d.rechargeId, event.occurredAt, { status: 'succeeded', paymentId: d.paymentId, code: null, failures: 0, retryAt: null });
-      return;
-    }
-    case 'AutoRechargeFailed': {
-      const d = dataOf(event, 'AutoRechargeFailed');
-      await completeRecharge(sql, tenant, d.rechargeId, event.occurredAt, {
-        status: d.outcome,
-        paymentId: null,
-        code: d.code,
-        failures: d.consecutiveFailures,
-        retryAt: d.retryAt,
-      });
-    }
-  }
-}
-
-async function completeRecharge(
-  sql: SqlClient,
-  tenant: string,
-  rechargeId: string,
-  at: Date,
-  outcome: { status: string; paymentId: string | null; code: string | null; failures: number; retryAt: string | null },
-): Promise<void> {
-  await sql.query(`UPDATE rm_wallet_recharges SET status = $2, payment_id = $3, failure_code = $4, completed_at = $5 WHERE recharge_id = $1`, [
-    rechargeId,
-    outcome.status,
-    outcome.paymentId,
-    outcome.code,
-    at,
-  ]);
-  await sql.query(
-    `UPDATE rm_wallets SET recharge_pending_id = NULL, recharge_pending_minor = NULL, recharge_failures = $2, recharge_retry_at = $3 WHERE tenant_id = $1`,
-    [tenant, outcome.failures, outcome.retryAt],
   );
 }

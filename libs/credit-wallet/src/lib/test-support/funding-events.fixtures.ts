@@ -60,11 +60,12 @@ export function walletApi(url: string) {
     fund: (tenant: string, amount: string, key: string, currency = 'USD') =>
       http('POST', `${url}/tenants/${tenant}/wallet/funds`, { amount, currency }, { 'idempotency-key': key }),
     setPaymentMethod: (tenant: string, token: string) => http('PUT', `${url}/tenants/${tenant}/wallet/payment-method`, { token }),
-    autoRecharge: (tenant: string, enabled: boolean, trigger?: string, recharge?: string) =>
+    autoRecharge: (tenant: string, enabled: boolean, trigger?: string, recharge?: string, maxRechargesPerMonth?: number | null) =>
       http('PUT', `${url}/tenants/${tenant}/wallet/auto-recharge`, {
         enabled,
         ...(trigger ? { triggerAmount: { amount: trigger, currency: 'USD' } } : {}),
         ...(recharge ? { rechargeAmount: { amount: recharge, currency: 'USD' } } : {}),
+        ...(maxRechargesPerMonth === undefined ? {} : { maxRechargesPerMonth }),
       }),
     wallet: async (tenant: string) => (await http<WalletBody>('GET', `${url}/tenants/${tenant}/wallet`)).body,
     transactions: async (tenant: string, query = '') => (await http<TransactionsBody>('GET', `${url}/tenants/${tenant}/wallet/transactions${query}`)).body,
@@ -81,8 +82,16 @@ export interface WalletBody {
   billingSetUp: boolean;
   balance: MoneyBody;
   held: MoneyBody;
+  owed: MoneyBody;
   available: MoneyBody;
-  autoRecharge: { enabled: boolean; pending: boolean; consecutiveFailures: number; retryAt: string | null };
+  autoRecharge: {
+    enabled: boolean;
+    pending: boolean;
+    consecutiveFailures: number;
+    retryAt: string | null;
+    maxRechargesPerMonth: number | null;
+    rechargesThisMonth: number;
+  };
 }
 
 export interface TransactionBody {
