@@ -22,3 +22,20 @@ export async function storeCheckpoint(sql: SqlClient, processor: string, checkpo
     [processor, checkpoint.transactionId, checkpoint.globalPosition],
   );
 }
+
+/**
+ * Moves a checkpoint forward only: a writer that read an older position (a relay that lost its
+ * leadership while publishing) can never take it back. Returns whether it moved.
+ */
+export async function advanceCheckpoint(sql: SqlClient, processor: string, checkpoint: GlobalCheckpoint): Promise<boolean> {
+  const { rowCount } = await sql.query(
+    `INSERT INTO es_checkpoints (processor, transaction_id, global_position)
+     VALUES ($1, $2::xid8, $3::bigint)
+     ON CONFLICT (processor) DO UPDATE
+       SET transaction_id = excluded.transaction_id, global_position = excluded.global_position, updated_at = now()
+       WHERE (es_checkpoints.transaction_id, es_checkpoints.global_position) < (excluded.transaction_id, excluded.global_position)
+     RETURNING processor`,
+    [processor, checkpoint.transactionId, checkpoint.globalPosition],
+  );
+  return rowCount > 0;
+}

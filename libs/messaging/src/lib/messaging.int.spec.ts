@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DeadLetterHeaders, Topics, telephonySchemas } from '@comms-credits/contracts';
-import { EventStore, EventStore1764000000000, Transactions } from '@comms-credits/event-store';
+import { BEGINNING, EventStore, EventStore1764000000000, Transactions, advanceCheckpoint, readCheckpoint } from '@comms-credits/event-store';
 import { TestDatabase, TestKafka, callEnded, createTestDatabase, eventually, requiredEnv } from '@comms-credits/testing';
 import { KafkaBatchConsumer } from './batch-consumer';
 import { inboxApplier } from './inbox-applier';
 import { createKafka } from './kafka-client';
-import { KafkaPublisher } from './publisher';
+import { OutboxRelay } from './outbox-relay';
+import { KafkaPublisher, MessagePublisher, OutgoingMessage } from './publisher';
 import { hostileCallEnded } from './test-support/hostile-messages';
 import { startWorker } from './test-support/worker-process';
 
@@ -229,6 +230,79 @@ describe('exactly-once effects over at-least-once Kafka', () => {
       expect(await db.dataSource.query(`SELECT call_id FROM effects`)).toEqual([{ call_id: 'after-deep' }]);
     } finally {
       await stop();
+    }
+  });
+
+  it('fences a relay that lost its lock session: a standby takes over and the checkpoint never moves back', async () => {
+    const store = new EventStore();
+    const transactions = new Transactions(db.dataSource);
+    const append = (from: number, count: number) =>
+      transactions.run((sql) =>
+        store.append(
+          sql,
+          Array.from({ length: count }, (_, i) => ({
+            streamId: `call:contoso:f${from + i}`,
+            streamType: 'call',
+            tenantId: 'contoso',
+            expectedVersion: 'no_stream' as const,
+            events: [{ type: 'CallEnded', data: { callId: `f${from + i}`, durationSeconds: 1 } }],
+          })),
+        ),
+      );
+    const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}relay` });
+    const publisher = new KafkaPublisher(client, prefix);
+    // The leader's publish of its second batch hangs until the test lets it go.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let leaderPublishes = 0;
+    const gated: MessagePublisher = {
+      async publish(messages: OutgoingMessage[]) {
+        leaderPublishes++;
+        if (leaderPublishes === 2) await gate;
+        await publisher.publish(messages);
+      },
+    };
+    const options = { route: () => topic, idlePollMs: 20, standbyPollMs: 50 };
+    // The deposed leader waits long before trying again, so the standby is the one to take over.
+    const leader = new OutboxRelay(db.dataSource, gated, { ...options, restartBackoffMs: 120_000 });
+    const standby = new OutboxRelay(db.dataSource, publisher, { ...options, restartBackoffMs: 50 });
+    try {
+      await append(0, 10);
+      leader.start();
+      await eventually(async () => expect(await kafka.messageCount(topic)).toBe(10));
+      expect(leader.isLeader()).toBe(true);
+      standby.start();
+      await eventually(() => expect(standby.state()).toEqual({ up: true, detail: 'standby' }));
+      const before = await transactions.run((sql) => readCheckpoint(sql, 'outbox'));
+
+      await append(10, 10);
+      await eventually(() => expect(leaderPublishes).toBe(2)); // read the batch, now stuck publishing it
+      // The leader's lock session dies (a network cut, a failover, an operator).
+      const [{ killed }] = await db.dataSource.query(
+        `SELECT count(pg_terminate_backend(pid))::int AS killed FROM pg_locks
+          WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      expect(killed).toBe(1);
+      await eventually(() => expect(standby.isLeader()).toBe(true));
+      await eventually(async () => expect(await kafka.messageCount(topic)).toBe(20));
+      const afterTakeover = await transactions.run((sql) => readCheckpoint(sql, 'outbox'));
+      expect(BigInt(afterTakeover.globalPosition)).toBeGreaterThan(BigInt(before.globalPosition));
+
+      release(); // the deposed leader's publish goes out (a harmless repeat)…
+      await eventually(() => expect(leader.state().up).toBe(false));
+      expect(leader.isLeader()).toBe(false);
+      await append(20, 5);
+      await eventually(async () => expect(await kafka.messageCount(topic)).toBe(35)); // 25 + the 10 repeated
+      expect(leaderPublishes).toBe(2); // …and it publishes nothing more
+      // …nor takes the checkpoint back: nobody can.
+      expect(await transactions.run((sql) => advanceCheckpoint(sql, 'outbox', BEGINNING))).toBe(false);
+      const final = await transactions.run((sql) => readCheckpoint(sql, 'outbox'));
+      expect(BigInt(final.globalPosition)).toBeGreaterThan(BigInt(afterTakeover.globalPosition));
+    } finally {
+      release();
+      await Promise.all([leader.stop(), standby.stop()]);
+      await publisher.disconnect();
     }
   });
 });

@@ -1,16 +1,19 @@
+import type { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
 import {
   GlobalCheckpoint,
   RecordedEvent,
+  SqlClient,
   Transactions,
+  advanceCheckpoint,
   readAll,
   readCheckpoint,
   sqlClientOf,
-  storeCheckpoint,
 } from '@comms-credits/event-store';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { errorMessage } from './errors';
 import { MessagePublisher, OutgoingMessage } from './publisher';
+import { ComponentState, Supervised } from './supervision';
 
 /** Decides where (if anywhere) a stored event is published. */
 export type EventRouter = (event: RecordedEvent) => string | null;
@@ -36,39 +39,66 @@ export interface OutboxRelayOptions {
   route: EventRouter;
   batchSize?: number;
   idlePollMs?: number;
+  /** How often a standby tries to take the lead (default 1 s). */
+  standbyPollMs?: number;
+  /** Back-off after a failed relay loop, doubled up to 30 s (default 1 s). */
+  restartBackoffMs?: number;
+  /** Called after each published batch: how long its oldest event waited since it was stored. */
+  onPublished?: (count: number, oldestAgeSeconds: number) => void;
+}
+
+/** Thrown when this relay's advisory-lock session is gone: another relay may be leading now. */
+export class LeadershipLostError extends Error {
+  override readonly name = 'LeadershipLostError';
 }
 
 /**
  * The event store is the outbox: the relay walks its global order from a checkpoint, publishes
  * the events `route` names a topic for (keyed by tenant, through the idempotent producer),
  * and only then moves the checkpoint. A crash between the two republishes a tail, which the
- * consumers' inboxes ignore; nothing is lost and no effect happens twice. One relay runs per
- * database at a time (a session advisory lock); others wait to take over.
+ * consumers' inboxes ignore; nothing is lost and no effect happens twice.
+ *
+ * One relay leads per database: it holds a session advisory lock, and a standby keeps trying
+ * to take it. Leadership is fenced by that session: the leader reads and advances the
+ * checkpoint on the very connection that holds the lock, and stops publishing as soon as that
+ * connection reports an error or ends (the lock went with it). The checkpoint only moves
+ * forward, so a deposed leader finishing a publish can never take it back. A failed loop (the
+ * database or the broker unreachable) starts over with back-off: standby first, then lead.
  */
-export class OutboxRelay {
+export class OutboxRelay implements Supervised {
+  readonly name: string;
   private readonly logger: Logger;
-  private readonly name: string;
   private readonly batchSize: number;
   private readonly idlePollMs: number;
   private stopping = false;
   private loop?: Promise<void>;
   private wake?: () => void;
   private lockRunner?: QueryRunner;
+  /** Set by the lock session's connection when it fails: publish nothing more on its behalf. */
+  private fenced = false;
+  private unfence?: () => void;
+  private role: 'starting' | 'standby' | 'leader' | 'failing' | 'stopped' = 'stopped';
+  private lastError?: string;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: MessagePublisher,
     private readonly options: OutboxRelayOptions,
   ) {
-    this.name = options.name ?? 'outbox';
+    this.name = `relay:${options.name ?? 'outbox'}`;
     this.batchSize = options.batchSize ?? 1_000;
     this.idlePollMs = options.idlePollMs ?? 50;
-    this.logger = new Logger(`relay:${this.name}`);
+    this.logger = new Logger(this.name);
+  }
+
+  private get checkpointName(): string {
+    return this.options.name ?? 'outbox';
   }
 
   start(): void {
     this.stopping = false;
-    this.loop ??= this.run().catch((error) => this.logger.error({ msg: 'relay stopped', error: errorMessage(error) }));
+    this.role = 'starting';
+    this.loop ??= this.supervise();
   }
 
   /** Wakes the relay now (e.g. after a commit) instead of at its next poll. */
@@ -81,71 +111,137 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     this.loop = undefined;
+    this.role = 'stopped';
+  }
+
+  /** Alive while its loop runs, as leader or standby; down while failing or stopped. */
+  state(): ComponentState {
+    if (this.role === 'leader' || this.role === 'standby') return { up: true, detail: this.role };
+    if (this.role === 'starting') return { up: true, detail: 'starting' };
+    return { up: false, detail: this.role === 'failing' ? `failing: ${this.lastError}` : this.role };
+  }
+
+  isLeader(): boolean {
+    return this.role === 'leader' && !this.fenced;
   }
 
   /** Publishes everything committed so far; for tests and shutdown. Returns how many were published. */
   async drain(): Promise<number> {
+    const transactions = new Transactions(this.dataSource);
     let total = 0;
     for (;;) {
-      const published = await this.relayOnce();
+      const published = await this.relayOnce((work) => transactions.run(work));
       total += published.count;
       if (!published.more) return total;
     }
   }
 
-  private async run(): Promise<void> {
-    await this.acquireLeadership();
-    try {
-      while (!this.stopping) {
-        try {
-          const { more } = await this.relayOnce();
-          if (!more) await this.idle(this.idlePollMs);
-        } catch (error) {
-          this.logger.warn({ msg: 'relay failed, retrying', error: errorMessage(error) });
-          await this.idle(1_000);
-        }
+  /** The relay loop, started over with back-off whenever it fails, until stopped. */
+  private async supervise(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        await this.lead();
+        failures = 0;
+      } catch (error) {
+        if (this.stopping) break;
+        failures++;
+        this.role = 'failing';
+        this.lastError = errorMessage(error);
+        const level = error instanceof LeadershipLostError ? 'warn' : 'error';
+        this.logger[level]({ msg: 'relay loop failed, starting over', error: this.lastError, failures });
+        await this.idle(Math.min((this.options.restartBackoffMs ?? 1_000) * 2 ** Math.min(failures - 1, 5), 30_000));
+      } finally {
+        await this.releaseLeadership();
       }
-    } finally {
-      await this.releaseLeadership();
     }
   }
 
-  private async relayOnce(): Promise<{ count: number; more: boolean }> {
-    const transactions = new Transactions(this.dataSource);
-    const after: GlobalCheckpoint = await transactions.run((sql) => readCheckpoint(sql, this.name));
-    const { events, last } = await transactions.run((sql) => readAll(sql, after, this.batchSize));
+  private async lead(): Promise<void> {
+    if (!(await this.acquireLeadership())) return;
+    this.role = 'leader';
+    this.logger.log({ msg: 'leading the outbox relay' });
+    const session = sqlClientOf(this.lockRunner!);
+    while (!this.stopping) {
+      // Reads and the checkpoint go through the lock's own session: if it is gone, so is the lead.
+      const { more } = await this.relayOnce((work) => work(session));
+      if (!more) await this.idle(this.idlePollMs);
+    }
+  }
+
+  private async relayOnce(run: <T>(work: (sql: SqlClient) => Promise<T>) => Promise<T>): Promise<{ count: number; more: boolean }> {
+    const after: GlobalCheckpoint = await run((sql) => readCheckpoint(sql, this.checkpointName));
+    const { events, last } = await run((sql) => readAll(sql, after, this.batchSize));
     if (events.length === 0) return { count: 0, more: false };
     const messages: OutgoingMessage[] = [];
     for (const event of events) {
       const topic = this.options.route(event);
       if (topic) messages.push(toMessage(topic, event));
     }
+    this.assertLeading();
     await this.publisher.publish(messages);
-    await transactions.run((sql) => storeCheckpoint(sql, this.name, last));
+    this.assertLeading();
+    await run((sql) => advanceCheckpoint(sql, this.checkpointName, last));
+    if (messages.length > 0) {
+      const oldest = Math.min(...events.map((e) => e.occurredAt.getTime()));
+      this.options.onPublished?.(messages.length, Math.max(0, (Date.now() - oldest) / 1_000));
+    }
     return { count: messages.length, more: events.length === this.batchSize };
   }
 
-  private async acquireLeadership(): Promise<void> {
+  private assertLeading(): void {
+    if (this.fenced) throw new LeadershipLostError('the advisory-lock session is gone: another relay may lead now');
+  }
+
+  /** True once the lock is held; false when stopping first. Keeps trying as a standby. */
+  private async acquireLeadership(): Promise<boolean> {
+    this.fenced = false;
     this.lockRunner = this.dataSource.createQueryRunner();
     await this.lockRunner.connect();
+    const connection = (this.lockRunner as unknown as { databaseConnection?: EventEmitter }).databaseConnection;
+    const fence = (why: string) => () => {
+      if (!this.fenced) this.logger.warn({ msg: 'lost the advisory-lock session, publishing stops', why });
+      this.fenced = true;
+    };
+    const onError = fence('connection error');
+    const onEnd = fence('connection ended');
+    connection?.on('error', onError);
+    connection?.on('end', onEnd);
+    // The pooled connection outlives this leadership: its later errors are not ours.
+    this.unfence = () => {
+      connection?.off('error', onError);
+      connection?.off('end', onEnd);
+    };
     const sql = sqlClientOf(this.lockRunner);
     while (!this.stopping) {
       const { rows } = await sql.query<{ locked: boolean }>(
         `SELECT pg_try_advisory_lock(hashtext('outbox-relay:' || $1)) AS locked`,
-        [this.name],
+        [this.checkpointName],
       );
-      if (rows[0]?.locked) return;
-      await this.idle(1_000);
+      if (rows[0]?.locked) return true;
+      this.role = 'standby';
+      await this.idle(this.options.standbyPollMs ?? 1_000);
     }
+    return false;
   }
 
+  /**
+   * Closes the lock's session instead of returning it to the pool: closing it frees the lock
+   * for certain, whatever happened to the relay (a failed publish leaves the session healthy
+   * and still holding it, and a pooled connection that kept it would block every standby).
+   */
   private async releaseLeadership(): Promise<void> {
     if (!this.lockRunner) return;
-    await this.lockRunner
-      .query(`SELECT pg_advisory_unlock(hashtext('outbox-relay:' || $1))`, [this.name])
-      .catch(() => undefined);
-    await this.lockRunner.release();
+    const runner = this.lockRunner as QueryRunner & { releasePostgresConnection?: (error?: Error) => Promise<void> };
     this.lockRunner = undefined;
+    this.unfence?.();
+    this.unfence = undefined;
+    if (runner.releasePostgresConnection) {
+      await runner.releasePostgresConnection(new Error('outbox relay lock session closed')).catch(() => undefined);
+    } else {
+      await runner.query(`SELECT pg_advisory_unlock_all()`).catch(() => undefined);
+      await runner.release().catch(() => undefined);
+    }
   }
 
   private idle(ms: number): Promise<void> {

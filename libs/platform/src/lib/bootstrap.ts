@@ -3,7 +3,7 @@ import { INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { EventStore, Transactions, rebuildProjections } from '@comms-credits/event-store';
-import { KafkaBatchTransport, KafkaPublisher } from '@comms-credits/messaging';
+import { KafkaBatchTransport, KafkaPublisher, Supervision } from '@comms-credits/messaging';
 import { Kafka } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
@@ -11,6 +11,15 @@ import { ConfigError, ServiceConfig, loadConfig } from './config';
 import { ensureDatabase } from './database';
 import { PlatformModule } from './platform.module';
 import { KAFKA, ServiceDefinition } from './service-definition';
+
+export interface StartOptions {
+  /**
+   * A consumer that keeps crashing after its restarts (see KafkaBatchConsumer): the process
+   * cannot recover by itself. `bootstrapService` exits non-zero so its supervisor starts a
+   * fresh one; by default (tests) readiness just stays 503.
+   */
+  onUnrecoverable?: (error: unknown, app: INestApplication) => void;
+}
 
 export interface RunningService {
   app: INestApplication;
@@ -29,7 +38,11 @@ export function defaultSettings(definition: ServiceDefinition): Record<string, u
 }
 
 /** Builds, wires and starts one service: HTTP API, OpenAPI at /docs, Kafka consumer, outbox relay. */
-export async function startService(definition: ServiceDefinition, settings: Record<string, unknown>): Promise<RunningService> {
+export async function startService(
+  definition: ServiceDefinition,
+  settings: Record<string, unknown>,
+  options: StartOptions = {},
+): Promise<RunningService> {
   const config = loadConfig(definition.configSchema ?? ServiceConfig, settings, defaultSettings(definition));
 
   @Module({ imports: [PlatformModule.forService(definition, config), definition.module] })
@@ -56,6 +69,8 @@ export async function startService(definition: ServiceDefinition, settings: Reco
         schemas: definition.consumes,
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
         limits: { maxBytes: config.KAFKA_MAX_MESSAGE_BYTES },
+        supervision: app.get(Supervision),
+        consumer: { onGiveUp: (error) => options.onUnrecoverable?.(error, app) },
       }),
     },
     { inheritAppConfig: false },
@@ -71,7 +86,15 @@ export async function startService(definition: ServiceDefinition, settings: Reco
 export async function bootstrapService(definition: ServiceDefinition): Promise<void> {
   const logger = new Logger(definition.name);
   try {
-    const { url } = await startService(definition, process.env);
+    const { url } = await startService(definition, process.env, {
+      onUnrecoverable: (error, app) => {
+        logger.fatal(`${definition.name} cannot recover (${(error as Error)?.message ?? error}): exiting for a restart`);
+        process.exitCode = 1;
+        // Leave the group and close cleanly if that still works; exit regardless.
+        setTimeout(() => process.exit(1), 10_000).unref();
+        void app.close().finally(() => process.exit(1));
+      },
+    });
     logger.log(`${definition.name} is up: ${url} (health ${url}/health, OpenAPI ${url}/docs)`);
   } catch (error) {
     if (error instanceof ConfigError) {

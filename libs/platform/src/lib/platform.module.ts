@@ -15,7 +15,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ALL_TOPICS } from '@comms-credits/contracts';
 import { EventStore, Transactions } from '@comms-credits/event-store';
-import { KafkaPublisher, OutboxRelay, createKafka, ensureTopics } from '@comms-credits/messaging';
+import { KafkaPublisher, OutboxRelay, Supervision, createKafka, ensureTopics } from '@comms-credits/messaging';
 import { Kafka } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
@@ -78,7 +78,8 @@ export class PlatformModule {
             base: { service: definition.name },
             timestamp: pino.stdTimeFunctions.isoTime,
             formatters: { level: (label) => ({ level: label }) },
-            autoLogging: { ignore: (req) => req.url === '/health' },
+            // Probes and scrapes every few seconds would drown the request log.
+            autoLogging: { ignore: (req) => /^\/(health(\/live|\/ready)?|metrics)$/.test(req.url ?? '') },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
           },
         }),
@@ -118,10 +119,15 @@ export class PlatformModule {
         { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka, config.KAFKA_TOPIC_PREFIX) },
         { provide: Transactions, inject: [DataSource], useFactory: (ds: DataSource) => new Transactions(ds) },
         { provide: EventStore, useFactory: () => new EventStore(definition.projections) },
+        { provide: Supervision, useValue: new Supervision() },
         {
           provide: OutboxRelay,
-          inject: [DataSource, KafkaPublisher],
-          useFactory: (ds: DataSource, publisher: KafkaPublisher) => new OutboxRelay(ds, publisher, { route: definition.route }),
+          inject: [DataSource, KafkaPublisher, Supervision],
+          useFactory: (ds: DataSource, publisher: KafkaPublisher, supervision: Supervision) => {
+            const relay = new OutboxRelay(ds, publisher, { route: definition.route });
+            supervision.register(relay);
+            return relay;
+          },
         },
         KafkaHealthIndicator,
         MessagingLifecycle,
@@ -136,7 +142,7 @@ export class PlatformModule {
           }),
         },
       ],
-      exports: [SERVICE_CONFIG, ServiceConfig, SERVICE_DEFINITION, KAFKA, KafkaPublisher, Transactions, EventStore, OutboxRelay],
+      exports: [SERVICE_CONFIG, ServiceConfig, SERVICE_DEFINITION, KAFKA, KafkaPublisher, Transactions, EventStore, OutboxRelay, Supervision],
     };
   }
 }

@@ -1,0 +1,129 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { Controller, Module } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { DeadLetterHeaders, Topics, telephonySchemas } from '@comms-credits/contracts';
+import { EventStore1764000000000 } from '@comms-credits/event-store';
+import { KafkaBatchContext, KafkaPublisher } from '@comms-credits/messaging';
+import { TestKafka, callEnded, eventually, requiredEnv } from '@comms-credits/testing';
+import { Client } from 'pg';
+import { RunningService, startService } from './bootstrap';
+import { ServiceDefinition } from './service-definition';
+
+const seen: string[] = [];
+
+@Controller()
+class EndedConsumer {
+  @EventPattern(Topics.CallEnded)
+  onEnded(@Payload() event: { callId: string }, @Ctx() _ctx: KafkaBatchContext): void {
+    seen.push(event.callId);
+  }
+}
+
+@Module({ controllers: [EndedConsumer] })
+class ProbeModule {}
+
+const probe: ServiceDefinition = {
+  name: 'probe',
+  title: 'Probe',
+  description: 'A service with one consumer, for the health checks',
+  defaultPort: 0,
+  module: ProbeModule,
+  migrations: [EventStore1764000000000],
+  projections: [],
+  consumes: { [Topics.CallEnded]: telephonySchemas() },
+  route: () => null,
+};
+
+describe('health: liveness and readiness', () => {
+  let service: RunningService;
+  let kafka: TestKafka;
+  let prefix: string;
+  let database: string;
+  const server = () => requiredEnv('TEST_POSTGRES_URL');
+
+  beforeAll(async () => {
+    prefix = `t${randomUUID().slice(0, 8)}.`;
+    database = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}_probe`;
+    kafka = new TestKafka(undefined, prefix);
+    service = await startService(probe, {
+      PORT: 0,
+      DATABASE_URL: `${server()}/${database}`,
+      KAFKA_BROKERS: requiredEnv('TEST_KAFKA_BROKERS'),
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_GROUP_ID: `${prefix}probe`,
+      KAFKA_TOPIC_PARTITIONS: 1,
+      LOG_LEVEL: 'warn',
+    });
+  });
+
+  afterAll(async () => {
+    await service?.app.close();
+    await kafka.close();
+    const client = new Client({ connectionString: `${server()}/postgres` });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await client.end();
+  });
+
+  interface HealthBody {
+    status: string;
+    info?: Record<string, unknown>;
+    error?: Record<string, { status: string; message?: string }>;
+    failed?: string[];
+  }
+
+  async function get(path: string): Promise<{ status: number; body: HealthBody }> {
+    const response = await fetch(service.url + path);
+    return { status: response.status, body: (await response.json()) as HealthBody };
+  }
+
+  it('answers live, and ready with every check named', async () => {
+    expect(await get('/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    const ready = await eventually(async () => {
+      const answer = await get('/health/ready');
+      if (answer.status !== 200) throw new Error(JSON.stringify(answer.body));
+      return answer;
+    });
+    expect(Object.keys(ready.body.info ?? {})).toEqual(
+      expect.arrayContaining(['database', 'kafka', `consumer:${prefix}probe`, 'relay:outbox']),
+    );
+    expect((await get('/health')).status).toBe(200);
+  });
+
+  it('is not ready while its consumer is crashed, and ready again once it has restarted', async () => {
+    const dlt = await kafka.collect(`${Topics.CallEnded}.dlt`);
+    // The fault: dead-lettering fails twice (with and without the original headers) with a
+    // TypeError, a bug kafkajs deems unrecoverable: it crashes the consumer for good
+    // (restart=false), as the RangeError of the 5,000-level message did.
+    const publisher = service.app.get(KafkaPublisher);
+    const bug = () => new TypeError("Cannot read properties of undefined (reading 'send')");
+    const publish = jest.spyOn(publisher, 'publish').mockRejectedValueOnce(bug()).mockRejectedValueOnce(bug());
+    await kafka.publishRaw(Topics.CallEnded, [{ key: 'contoso', value: '{"not": json' }]);
+
+    const down = await eventually(
+      async () => {
+        const answer = await get('/health/ready');
+        if (answer.status !== 503) throw new Error(`ready answered ${answer.status}`);
+        return answer;
+      },
+      { intervalMs: 20, message: 'readiness did not turn 503' },
+    );
+    expect(down.body.failed).toEqual([`consumer:${prefix}probe`]);
+    expect(down.body.error?.[`consumer:${prefix}probe`]).toMatchObject({ status: 'down', message: expect.stringContaining('crashed') });
+    expect((await get('/health')).status).toBe(503);
+    expect((await get('/health/live')).status).toBe(200);
+
+    // Restarted with back-off: the redelivered message is dead-lettered this time and the next one is consumed.
+    await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: 'contoso', callId: 'after-crash', durationSeconds: 1 })]);
+    await eventually(async () => {
+      const answer = await get('/health/ready');
+      if (answer.status !== 200) throw new Error(JSON.stringify(answer.body.error));
+    }, { message: 'readiness did not come back' });
+    const [dead] = await dlt.waitFor(() => true);
+    expect(dead!.headers[DeadLetterHeaders.Reason]).toBe('INVALID_JSON');
+    await eventually(() => expect(seen).toContain('after-crash'));
+    expect(publish.mock.calls.length).toBeGreaterThanOrEqual(3);
+    publish.mockRestore();
+  });
+});
