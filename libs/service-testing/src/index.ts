@@ -1,2 +1,3 @@
 export * from './lib/test-services';
 export * from './lib/http';
+export * from './lib/test-auth';

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { RunningService, ServiceDefinition, startService } from '@comms-credits/platform';
 import { Client } from 'pg';
 import { requiredEnv } from '@comms-credits/testing';
+import { bearer, operatorToken, testKeySet } from './test-auth';
 
 export interface TestSystem {
   /** Topic namespace shared by the services of this system. */
   prefix: string;
   services: Record<string, RunningService>;
   url(name: string): string;
-  /** GET a JSON body from a service (throws on a non-2xx answer, with the body). */
+  /** GET a JSON body from a service as an operator (throws on a non-2xx answer, with the body). */
   get<T = unknown>(name: string, path: string): Promise<T>;
   stop(): Promise<void>;
 }
@@ -30,6 +31,7 @@ export async function startTestSystem(
     await Promise.all(Object.values(services).map((s) => s.app.close()));
     await dropDatabases(server, databases);
   };
+  const keys = await testKeySet();
   try {
     // One after another: each creates the namespace's topics if they are missing.
     for (const definition of definitions) {
@@ -44,6 +46,7 @@ export async function startTestSystem(
         KAFKA_GROUP_ID: `${prefix}${definition.name}`,
         KAFKA_TOPIC_PARTITIONS: 2,
         LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
+        AUTH_JWKS_FILE: keys.jwksFile,
         ...settings,
       });
     }
@@ -61,7 +64,7 @@ export async function startTestSystem(
     services,
     url,
     async get<T>(name: string, path: string): Promise<T> {
-      const response = await fetch(url(name) + path);
+      const response = await fetch(url(name) + path, { headers: bearer(await operatorToken()) });
       const body = await response.text();
       if (!response.ok) throw new Error(`GET ${name}${path} answered ${response.status}: ${body}`);
       return JSON.parse(body) as T;

@@ -5,5 +5,6 @@ export * from './access.decorators';
 export * from './access.guard';
 export * from './actor.interceptor';
 export * from './audit.controller';
+export * from './audit.migrations';
 export * from './auth.module';
 export * from './dev-tokens';
