@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DeadLetterHeaders, Topics, telephonySchemas } from '@comms-credits/contracts';
-import { BEGINNING, EventStore, EventStore1764000000000, Transactions, advanceCheckpoint, readCheckpoint } from '@comms-credits/event-store';
+import {
+  BEGINNING,
+  EventStore,
+  EventStore1764000000000,
+  Transactions,
+  VersionConflictError,
+  advanceCheckpoint,
+  readCheckpoint,
+} from '@comms-credits/event-store';
 import { TestDatabase, TestKafka, callEnded, createTestDatabase, eventually, requiredEnv } from '@comms-credits/testing';
 import { KafkaBatchConsumer } from './batch-consumer';
 import { inboxApplier } from './inbox-applier';
@@ -303,6 +311,68 @@ describe('exactly-once effects over at-least-once Kafka', () => {
       release();
       await Promise.all([leader.stop(), standby.stop()]);
       await publisher.disconnect();
+    }
+  });
+
+  it('decides a version conflict again a bounded number of times, then dead-letters it', async () => {
+    const dlt = await kafka.collect(`${topic}.dlt`);
+    let conflicts = 0;
+    const groupId = `${prefix}conflicts`;
+    const { consumer, stop } = inProcessConsumer(groupId, (callIds) => {
+      if (callIds.includes('always-conflicts')) {
+        conflicts++;
+        throw new VersionConflictError(['call:contoso:always-conflicts'], '1');
+      }
+    });
+    await kafka.publish(topic, [
+      callEnded({ tenantId: 'contoso', callId: 'always-conflicts', durationSeconds: 1 }),
+      callEnded({ tenantId: 'contoso', callId: 'next', durationSeconds: 2 }),
+    ]);
+    await consumer.start();
+    try {
+      const [dead] = await dlt.waitFor(() => true);
+      expect(dead!.json).toMatchObject({ callId: 'always-conflicts' });
+      expect(dead!.headers).toMatchObject({
+        [DeadLetterHeaders.Reason]: 'PROCESSING_FAILED',
+        [DeadLetterHeaders.Error]: expect.stringContaining('VersionConflictError'),
+        [DeadLetterHeaders.Attempts]: '10',
+      });
+      await kafka.waitUntilCaughtUp(groupId, topic);
+      expect(await db.dataSource.query(`SELECT call_id FROM effects`)).toEqual([{ call_id: 'next' }]);
+      expect(conflicts).toBe(20); // 10 for the chunk, 10 for the message alone
+    } finally {
+      await stop();
+    }
+  });
+
+  it('retries an unreachable database without dead-lettering the event or committing past it', async () => {
+    const dlt = await kafka.collect(`${topic}.dlt`);
+    let down = true;
+    let failures = 0;
+    const groupId = `${prefix}transient`;
+    const { consumer, stop } = inProcessConsumer(groupId, () => {
+      if (down) {
+        failures++;
+        throw Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:5432`), { code: 'ECONNREFUSED' });
+      }
+    });
+    await kafka.publish(topic, [
+      callEnded({ tenantId: 'contoso', callId: 'valid-1', durationSeconds: 1 }),
+      callEnded({ tenantId: 'contoso', callId: 'valid-2', durationSeconds: 2 }),
+    ]);
+    await consumer.start();
+    try {
+      // Well past maxAttempts (3): a transient failure has no bound, and commits nothing.
+      await eventually(() => expect(failures).toBeGreaterThanOrEqual(6), { timeoutMs: 60_000 });
+      const committed = await kafka.committedOffsets(groupId, topic);
+      expect([...committed.values()].every((offset) => offset <= 0n)).toBe(true);
+      down = false;
+      await kafka.waitUntilCaughtUp(groupId, topic);
+      const rows = await db.dataSource.query(`SELECT call_id FROM effects ORDER BY call_id`);
+      expect(rows.map((r: { call_id: string }) => r.call_id)).toEqual(['valid-1', 'valid-2']);
+      expect(dlt.messages).toHaveLength(0);
+    } finally {
+      await stop();
     }
   });
 });

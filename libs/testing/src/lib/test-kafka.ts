@@ -101,6 +101,18 @@ export class TestKafka {
     }
   }
 
+  /** The offsets a consumer group has committed on a topic, by partition (-1: none yet). */
+  async committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [this.prefix + topic] });
+      return new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Waits until a consumer group has committed every partition of a topic to its end. */
   async waitUntilCaughtUp(groupId: string, topic: string, timeoutMs = 60_000): Promise<void> {
     const admin = this.kafka.admin();
