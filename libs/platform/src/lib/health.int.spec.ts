@@ -7,6 +7,10 @@ import { EventStore1764000000000 } from '@comms-credits/event-store';
 import { KafkaBatchContext, KafkaPublisher } from '@comms-credits/messaging';
 import { TestKafka, callEnded, eventually, requiredEnv } from '@comms-credits/testing';
 import { Client } from 'pg';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureDevKeySet } from './auth';
 import { RunningService, startService } from './bootstrap';
 import { ServiceDefinition } from './service-definition';
 
@@ -46,7 +50,9 @@ describe('health: liveness and readiness', () => {
     prefix = `t${randomUUID().slice(0, 8)}.`;
     database = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}_probe`;
     kafka = new TestKafka(undefined, prefix);
+    const keys = await ensureDevKeySet(mkdtempSync(path.join(tmpdir(), 'health-auth-')));
     service = await startService(probe, {
+      AUTH_JWKS_FILE: keys.jwksFile, // health is public, but no service starts without access control
       PORT: 0,
       DATABASE_URL: `${server()}/${database}`,
       KAFKA_BROKERS: requiredEnv('TEST_KAFKA_BROKERS'),

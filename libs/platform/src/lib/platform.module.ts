@@ -20,6 +20,7 @@ import { Kafka } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
+import { AuthModule, withPlatformMigrations } from './auth';
 import { ServiceConfig } from './config';
 import { ensureDatabase } from './database';
 import { HealthController } from './health.controller';
@@ -90,7 +91,7 @@ export class PlatformModule {
               type: 'postgres' as const,
               url: config.DATABASE_URL,
               entities: definition.entities ?? [],
-              migrations: definition.migrations,
+              migrations: withPlatformMigrations(definition.migrations),
               migrationsRun: true,
               migrationsTransactionMode: 'each' as const,
               synchronize: false,
@@ -102,6 +103,7 @@ export class PlatformModule {
           },
         }),
         TerminusModule.forRoot({ logger: false }),
+        AuthModule.forService(config),
       ],
       controllers: [HealthController],
       providers: [
