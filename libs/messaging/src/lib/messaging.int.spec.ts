@@ -97,7 +97,15 @@ describe('exactly-once effects over at-least-once Kafka', () => {
   it('has no double effect when killed after its database commit but before its offset commit', async () => {
     const events = Array.from({ length: 40 }, (_, i) => callEnded({ tenantId: 'contoso', callId: `c${i}`, durationSeconds: 1 }));
     await kafka.publish(topic, events);
-    const env = { BROKERS: brokers(), TOPIC_PREFIX: prefix, DATABASE_URL: db.url, GROUP_ID: `${prefix}crashy`, MODE: 'consume', BATCH: '10' };
+    const env = {
+      BROKERS: brokers(),
+      TOPIC_PREFIX: prefix,
+      DATABASE_URL: db.url,
+      GROUP_ID: `${prefix}crashy`,
+      MODE: 'consume',
+      BATCH: '10',
+      SESSION_TIMEOUT_MS: '6000',
+    };
 
     const crashing = startWorker({ ...env, CRASH_AFTER: '1' });
     expect(await crashing.exited).toBe('SIGKILL');
@@ -373,6 +381,51 @@ describe('exactly-once effects over at-least-once Kafka', () => {
       expect(dlt.messages).toHaveLength(0);
     } finally {
       await stop();
+    }
+  });
+
+  it('fails over fast: a SIGTERMed member leaves at once, a SIGKILLed one costs at most ~10 s', async () => {
+    const env = { BROKERS: brokers(), TOPIC_PREFIX: prefix, DATABASE_URL: db.url, GROUP_ID: `${prefix}failover`, MODE: 'consume', BATCH: '10' };
+    const consuming = (worker: ReturnType<typeof startWorker>) =>
+      eventually(() => expect(worker.output()).toContain('consuming'), { message: 'worker did not start' });
+    const members = (count: number) =>
+      eventually(async () => expect(await kafka.groupMembers(env.GROUP_ID)).toHaveLength(count), { timeoutMs: 60_000, intervalMs: 200 });
+    // Ten tenants: both partitions get messages.
+    const burst = (label: string) =>
+      kafka.publish(topic, Array.from({ length: 10 }, (_, i) => callEnded({ tenantId: `t${i}`, callId: `${label}${i}`, durationSeconds: 1 })));
+    const timeToCatchUp = async () => {
+      const started = Date.now();
+      await kafka.waitUntilCaughtUp(env.GROUP_ID, topic, 60_000);
+      return Date.now() - started;
+    };
+
+    const a = startWorker(env);
+    const b = startWorker(env);
+    const workers = [a, b];
+    try {
+      await Promise.all([consuming(a), consuming(b)]);
+      await members(2);
+
+      a.process.kill('SIGTERM');
+      expect(await a.exited).toBe(0);
+      await burst('term');
+      const afterTerm = await timeToCatchUp();
+      expect(afterTerm).toBeLessThan(5_000); // well under the session timeout: it left the group
+
+      const c = startWorker(env);
+      workers.push(c);
+      await consuming(c);
+      await members(2);
+      b.process.kill('SIGKILL');
+      expect(await b.exited).toBe('SIGKILL');
+      await burst('kill');
+      const afterKill = await timeToCatchUp();
+      expect(afterKill).toBeLessThan(13_000); // session timeout (10 s) + rebalance
+      expect(await effects()).toMatchObject({ rows: 20, distinct: 20 });
+      process.stdout.write(`failover: SIGTERM ${afterTerm} ms, SIGKILL ${afterKill} ms\n`);
+    } finally {
+      for (const worker of workers) if (worker.process.exitCode === null && !worker.process.killed) worker.process.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.exited));
     }
   });
 });

@@ -113,6 +113,19 @@ export class TestKafka {
     }
   }
 
+  /** The member ids of a consumer group that is Stable (empty while it rebalances). */
+  async groupMembers(groupId: string): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups([groupId]);
+      const group = groups[0];
+      return group?.state === 'Stable' ? group.members.map((m) => m.memberId) : [];
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Waits until a consumer group has committed every partition of a topic to its end. */
   async waitUntilCaughtUp(groupId: string, topic: string, timeoutMs = 60_000): Promise<void> {
     const admin = this.kafka.admin();
