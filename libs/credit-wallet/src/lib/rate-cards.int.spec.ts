@@ -1,6 +1,6 @@
 import { Topics } from '@comms-credits/contracts';
 import { rebuildServiceProjections } from '@comms-credits/platform';
-import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
+import { ANONYMOUS, TestSystem, asRole, http, startTestSystem, withDefaultToken } from '@comms-credits/service-testing';
 import { Collector, TestKafka, callEnded, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
 import { creditWalletService } from './credit-wallet.service';
 import { callHandedToWallet, poolOverflow, tollFreeCallRouted, walletApi } from './test-support/funding-events.fixtures';
@@ -86,9 +86,9 @@ describe('rate cards: every region priced, versions priced by the call’s start
     const effectiveFrom = new Date(Math.ceil(Date.now() / 1000) * 1000 + 120_000).toISOString();
     const tenant = uniqueTenant('versions');
 
-    it('is published with who and when, and listed; the card in force now is still the first', async () => {
-      const published = await put('2027-01', nextCard('2027-01', effectiveFrom), { 'x-operator': 'ops-alice' });
-      expect(published).toMatchObject({ status: 201, body: { version: '2027-01', effectiveFrom, publishedBy: 'ops-alice' } });
+    it('is published by an operator, with who and when, and listed; the card in force now is still the first', async () => {
+      const published = await put('2027-01', nextCard('2027-01', effectiveFrom));
+      expect(published).toMatchObject({ status: 201, body: { version: '2027-01', effectiveFrom, publishedBy: 'test-operator' } });
       expect(Date.parse((published.body as { publishedAt: string }).publishedAt)).toBeLessThanOrEqual(Date.now());
 
       expect((await http<Card>('GET', `${url}/rates`)).body.version).toBe('2026-11');
@@ -98,7 +98,7 @@ describe('rate cards: every region priced, versions priced by the call’s start
       const versions = await http<{ version: string; publishedBy: string }[]>('GET', `${url}/rates/versions`);
       expect(versions.body.map((v) => [v.version, v.publishedBy])).toEqual([
         ['2026-11', 'start-up (bundled card)'],
-        ['2027-01', 'ops-alice'],
+        ['2027-01', 'test-operator'],
       ]);
     });
 
@@ -141,6 +141,15 @@ describe('rate cards: every region priced, versions priced by the call’s start
   describe('refusals, as problem+json', () => {
     const future = new Date(Date.now() + 3_600_000).toISOString();
 
+    it('only platform operators publish; anyone with a token reads', async () => {
+      const admin = await asRole({ roles: ['tenant-admin'], tenant: 'contoso' });
+      expect(await put('2027-02', nextCard('2027-02', future), admin)).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN' } });
+      expect(await put('2027-02', nextCard('2027-02', future), ANONYMOUS)).toMatchObject({ status: 401, body: { code: 'AUTH.UNAUTHENTICATED' } });
+      const reader = await asRole({ roles: ['tenant-reader'], tenant: 'contoso' });
+      expect((await http('GET', `${url}/rates`, undefined, reader)).status).toBe(200);
+      expect((await http('GET', `${url}/rates/versions`, undefined, reader)).status).toBe(200);
+    });
+
     it('409 for a version that exists: a published version never changes', async () => {
       expect(await put('2026-11', nextCard('2026-11', future))).toMatchObject({ status: 409, body: { code: 'RATES.VERSION_EXISTS' } });
       expect(await put('2027-01', nextCard('2027-01', future, '0.0600'))).toMatchObject({ status: 409, body: { code: 'RATES.VERSION_EXISTS' } });
@@ -179,7 +188,8 @@ describe('rate cards: every region priced, versions priced by the call’s start
         expect({ label, status: refused.status, code: (refused.body as { code: string }).code }).toEqual({ label, status: 400, code: 'VALIDATION_FAILED' });
         expect(refused.contentType).toContain('application/problem+json');
       }
-      const broken = await fetch(`${url}/rates/2027-02`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"version": "2027-02",' });
+      const headers = await withDefaultToken({ 'content-type': 'application/json' });
+      const broken = await fetch(`${url}/rates/2027-02`, { method: 'PUT', headers, body: '{"version": "2027-02",' });
       expect(broken.status).toBe(400);
       expect(broken.headers.get('content-type')).toContain('application/problem+json');
       for (const instant of ['yesterday', '2026-12-01', '2026-13-01T00:00:00Z']) {

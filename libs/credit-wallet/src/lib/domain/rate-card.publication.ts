@@ -26,7 +26,7 @@ export interface PublicationContext {
    * rate book is reloaded within this time, so none prices a call by a stale book.
    */
   minLeadMs: number;
-  /** Who publishes it (the operator; see the controller's TODO on access control). */
+  /** Who publishes it: the authenticated operator. */
   publishedBy: string;
   coverage: RateCoverage;
 }

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Injectable, Param, PipeTransform, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ProblemException, orProblem } from '@comms-credits/platform';
+import { Body, Controller, Get, HttpCode, HttpStatus, Injectable, Param, PipeTransform, Put, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, OperatorOnly, Principal, ProblemException, orProblem } from '@comms-credits/platform';
 import { RateBooks, cardOf } from '../application/rate-books';
 import { RateCardCommands } from '../application/rate-cards.commands';
 import { RateCardVersionSummary } from '../domain/rate-book';
@@ -18,17 +18,13 @@ export class RateCardVersionPipe implements PipeTransform<string, string> {
   }
 }
 
-const OPERATOR = /^[\x21-\x7e]{1,128}$/;
-
 /**
- * Who publishes. TODO(access control, domain.md "Who may do what"): only platform operators may
- * publish a rate card; take the actor from the authenticated principal and refuse anyone else.
- * Until there is authentication, the `X-Operator` header names them (else "operator").
+ * Who publishes: the authenticated operator (`sub` of the token). The access guard runs first and
+ * lets only operators through (`@OperatorOnly`), so a request here without one is a wiring bug.
  */
-function publishedByOf(header: string | undefined): string {
-  if (header === undefined) return 'operator';
-  if (OPERATOR.test(header)) return header;
-  throw ProblemException.invalid([{ name: 'X-Operator', reason: 'must be 1-128 visible ASCII characters' }]);
+function publishedByOf(who: Principal | undefined): string {
+  if (!who) throw new Error('PUT /rates/{version} reached without a principal: the access guard must run first');
+  return who.sub;
 }
 
 @ApiTags('rates')
@@ -55,16 +51,16 @@ export class RatesController {
   }
 
   @Put(':version')
+  @OperatorOnly()
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({ summary: 'Publish a new version, effective in the future; a published version never changes (operators)' })
-  @ApiHeader({ name: 'X-Operator', required: false, description: 'who publishes, until the API has authentication' })
+  @ApiOperation({ summary: 'Publish a new version, effective in the future; a published version never changes (platform operators only)' })
   @ApiCreatedResponse({ type: RateCardVersionResponse })
   async publish(
     @Param('version', RateCardVersionPipe) version: string,
     @Body() body: RateCardRequest,
-    @Headers('x-operator') operator: string | undefined,
+    @CurrentPrincipal() who: Principal | undefined,
   ): Promise<RateCardVersionSummary> {
     if (body.version !== version) throw ProblemException.invalid([{ name: 'version', reason: `the card's version ${body.version} is not the path's ${version}` }]);
-    return orProblem(await this.commands.publish(cardOf(body), publishedByOf(operator)));
+    return orProblem(await this.commands.publish(cardOf(body), publishedByOf(who)));
   }
 }
