@@ -1,4 +1,4 @@
-import { CallClearedV1, CallEntitledV1 } from './admission';
+import { CallClearedV2, CallEntitledV1 } from './admission';
 import { CallHandedToWalletV1, PoolOverflowHandedToWalletV1, PoolUsageThresholdReachedV1, TollFreeCallRoutedV1, WalletBalanceChangedV1 } from './funding';
 import { LicenseAssignedV1, LicenseUnassignedV1, SubscriptionSeatsChangedV1, UserUpsertedV1 } from './licensing';
 import { SchemaRegistry } from './schema-registry';
@@ -13,9 +13,15 @@ export function licensingSchemas(): SchemaRegistry {
     .register({ type: 'CallEntitled', schema: CallEntitledV1, latestVersion: 1 });
 }
 
-/** Schemas of `dialout-policy.events`. */
+/** Schemas of `dialout-policy.events`. A v1 `CallCleared` is a v2 whose facts are all known. */
 export function dialoutPolicySchemas(): SchemaRegistry {
-  return new SchemaRegistry({ ignoreUnknownTypes: true }).register({ type: 'CallCleared', schema: CallClearedV1, latestVersion: 1 });
+  return new SchemaRegistry({ ignoreUnknownTypes: true }).register({
+    type: 'CallCleared',
+    schema: CallClearedV2,
+    latestVersion: 2,
+    // Version 1 always carries both facts: a null there stays a schema violation after upcasting.
+    upcasters: { 1: (v1) => ({ ...v1, usageLocation: v1['usageLocation'] ?? undefined, domestic: v1['domestic'] ?? undefined }) },
+  });
 }
 
 /** Schemas of `pool-ledger.events`. */
