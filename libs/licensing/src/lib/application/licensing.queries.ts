@@ -77,14 +77,17 @@ export class LicensingQueries {
   }
 }
 
-/** The licences of many users at once, for the admission stage (inside the chunk's transaction). */
-export async function licensesOf(sql: SqlClient, tenantId: string[], userIds: string[]): Promise<Map<string, Sku[]>> {
-  const { rows } = await sql.query<{ tenant_id: string; user_id: string; licenses: Sku[] }>(
-    `SELECT u.tenant_id, u.user_id, u.licenses FROM rm_licensing_users u
+/**
+ * What licensing knows of many users at once (usage location and licences), for the admission
+ * stage (inside the chunk's transaction). A user it has never seen is absent.
+ */
+export async function callersOf(sql: SqlClient, tenantId: string[], userIds: string[]): Promise<Map<string, { usageLocation: string | null; licenses: Sku[] }>> {
+  const { rows } = await sql.query<{ tenant_id: string; user_id: string; usage_location: string | null; licenses: Sku[] }>(
+    `SELECT u.tenant_id, u.user_id, u.usage_location, u.licenses FROM rm_licensing_users u
        JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, user_id) USING (tenant_id, user_id)`,
     [tenantId, userIds],
   );
-  return new Map(rows.map((r) => [`${r.tenant_id}/${r.user_id}`, r.licenses]));
+  return new Map(rows.map((r) => [`${r.tenant_id}/${r.user_id}`, { usageLocation: r.usage_location, licenses: r.licenses }]));
 }
 
 function toSubscriptionView(row: { sku: Sku; seats: number; assigned: number }): SubscriptionView {

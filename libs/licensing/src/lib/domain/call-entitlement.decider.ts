@@ -1,16 +1,32 @@
-import { Capability, Sku } from '@comms-credits/contracts';
+import { Capability, RejectionReasons, Sku } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
 import { OutboundCall, entitle } from './entitlement';
 import { entitlementsOf } from './licences';
 
-/** The call's facts as stage 1 cleared them (CallCleared without its envelope and policy). */
+/**
+ * The call's facts as stage 1 cleared them (CallCleared without its envelope and policy).
+ * `usageLocation` and `domestic` are null when stage 1 cleared the call before it had learned
+ * the user's usage location (CallCleared v2): licensing, which owns users, fills them in.
+ */
 export interface ClearedCall extends OutboundCall {
   callId: string;
   userId: string;
   from: string;
   to: string;
-  usageLocation: string;
+  usageLocation: string | null;
   startedAt: string;
+}
+
+/** A cleared call with every fact known, as `CallEntitled` hands it on. */
+export interface EntitledCall extends ClearedCall {
+  usageLocation: string;
+  domestic: boolean;
+}
+
+/** What licensing knows of the organizer or caller (nothing: a user it has never seen). */
+export interface CallerRecord {
+  usageLocation: string | null;
+  licenses: readonly Sku[];
 }
 
 /**
@@ -20,7 +36,7 @@ export interface ClearedCall extends OutboundCall {
  * `CallUsageClassified` is internal, for the usage report.
  */
 export type CallEntitlementEvent =
-  | DomainEvent<'CallEntitled', ClearedCall & { poolEligible: boolean; creditsLicensed: boolean; capability: Capability }>
+  | DomainEvent<'CallEntitled', EntitledCall & { poolEligible: boolean; creditsLicensed: boolean; capability: Capability }>
   | DomainEvent<'CallAdmitted', { callId: string; funding: 'calling-plan' | 'free'; maxDurationSeconds: null; decidedBy: 'licensing' }>
   | DomainEvent<'CallRejected', { callId: string; reason: string; decidedBy: 'licensing'; details: { detail: string; userId: string } }>
   | DomainEvent<
@@ -28,7 +44,7 @@ export type CallEntitlementEvent =
       { callId: string; userId: string; capability: Capability | null; outcome: 'entitled' | 'admitted' | 'rejected'; startedAt: string }
     >;
 
-export type CallEntitlementCommand = { type: 'Entitle'; call: ClearedCall; licenses: readonly Sku[] };
+export type CallEntitlementCommand = { type: 'Entitle'; call: ClearedCall; caller: CallerRecord };
 
 export interface CallEntitlementState {
   decided: boolean;
@@ -39,9 +55,10 @@ const DECISIONS = new Set(['CallEntitled', 'CallAdmitted', 'CallRejected']);
 export const callEntitlementDecider: Decider<CallEntitlementCommand, CallEntitlementEvent, CallEntitlementState> = {
   initialState: () => ({ decided: false }),
   evolve: (state, event) => (DECISIONS.has(event.type) ? { decided: true } : state),
-  decide: ({ call, licenses }, state) => {
+  decide: ({ call: cleared, caller }, state) => {
     if (state.decided) return ok([]);
-    const outcome = entitle(call, entitlementsOf(licenses));
+    const call = withCallerFacts(cleared, caller);
+    const outcome = entitle(call, entitlementsOf(caller.licenses));
     const { callId, userId, startedAt } = call;
     switch (outcome.kind) {
       case 'admit':
@@ -55,6 +72,15 @@ export const callEntitlementDecider: Decider<CallEntitlementCommand, CallEntitle
           { type: 'CallUsageClassified', data: { callId, userId, capability: null, outcome: 'rejected', startedAt } },
         ]);
       case 'fund':
+        if (!isEntitled(call)) {
+          // Unreachable while licences need a usage location (the user decider refuses to
+          // assign one without it, or to remove it from a licensed user); said, not assumed.
+          const detail = `licensing has no usage location for user ${userId}, so the call's facts are incomplete`;
+          return ok([
+            { type: 'CallRejected', data: { callId, reason: RejectionReasons.UnknownUser, decidedBy: 'licensing', details: { detail, userId } } },
+            { type: 'CallUsageClassified', data: { callId, userId, capability: null, outcome: 'rejected', startedAt } },
+          ]);
+        }
         return ok([
           {
             type: 'CallEntitled',
@@ -65,3 +91,19 @@ export const callEntitlementDecider: Decider<CallEntitlementCommand, CallEntitle
     }
   },
 };
+
+/**
+ * The facts stage 1 could not know, from licensing's own record of the user: their usage
+ * location, and from it whether the destination is domestic. Facts stage 1 did know are kept:
+ * they are what the dial-out policy judged. An emergency short code's destination stays as
+ * stage 1 took it (the call is admitted free whatever its destination).
+ */
+export function withCallerFacts(call: ClearedCall, caller: CallerRecord): ClearedCall {
+  const usageLocation = call.usageLocation ?? caller.usageLocation;
+  const domestic = call.domestic ?? (usageLocation === null ? null : call.destinationCountry === usageLocation);
+  return { ...call, usageLocation, domestic };
+}
+
+function isEntitled(call: ClearedCall): call is EntitledCall {
+  return call.usageLocation !== null && call.domestic !== null;
+}

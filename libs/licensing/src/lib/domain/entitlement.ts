@@ -5,7 +5,11 @@ import { Entitlements, SELECT_DIAL_OUT_COUNTRIES, callingPlanCapability } from '
 export interface OutboundCall {
   callType: 'conf_out' | 'user_out';
   destinationCountry: string;
-  domestic: boolean;
+  /**
+   * In the user's usage location. null when neither stage knows the usage location: such a
+   * user holds no licence (licensing assigns none without it), so only an emergency call passes.
+   */
+  domestic: boolean | null;
   zoneA: boolean;
   emergency: boolean;
 }
@@ -66,6 +70,7 @@ function entitlePstnCall(call: OutboundCall, has: Entitlements): EntitlementOutc
   if (call.emergency) return { kind: 'admit', funding: 'free', capability: planCapability };
   if (!has.phoneSystem) return reject(RejectionReasons.NoPhoneSystemLicense, 'the caller has no Phone System licence');
   if (has.callingPlan === 'none') return reject(RejectionReasons.NoCallingPlan, 'the caller has no calling plan');
+  if (call.domestic === null) return reject(RejectionReasons.UnknownUser, 'no usage location is known for the caller, so a domestic call cannot be told from an international one');
   if (call.domestic || has.callingPlan === 'international') {
     return { kind: 'admit', funding: 'calling-plan', capability: planCapability };
   }

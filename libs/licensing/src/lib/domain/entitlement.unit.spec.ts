@@ -131,6 +131,11 @@ describe('admission stage 2: a user’s PSTN call (user_out, the caller’s lice
     });
   });
 
+  it('does not guess whether a call is domestic when no usage location is known (a licensed caller always has one)', () => {
+    expect(outcome({ ...pstn(domesticUs), domestic: null }, 'PHONE_SYSTEM', 'DOMESTIC_CALLING_PLAN')).toMatchObject({ kind: 'reject', reason: 'UNKNOWN_USER' });
+    expect(outcome({ ...emergency, domestic: null })).toMatchObject({ kind: 'admit', funding: 'free' });
+  });
+
   it('admits an international call under an international plan', () => {
     expect(outcome(pstn(nonZoneA), 'PHONE_SYSTEM', 'INTERNATIONAL_CALLING_PLAN')).toMatchObject({ kind: 'admit', funding: 'calling-plan' });
   });

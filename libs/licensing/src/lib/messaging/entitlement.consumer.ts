@@ -1,16 +1,22 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { CallClearedV1, Envelope, Topics } from '@comms-credits/contracts';
+import { CallClearedV2, Envelope, Topics } from '@comms-credits/contracts';
 import { callStreamId } from '@comms-credits/call-log';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
-import { licensesOf } from '../application/licensing.queries';
+import { callersOf } from '../application/licensing.queries';
 import { ClearedCall, callEntitlementDecider } from '../domain/call-entitlement.decider';
 
 /**
  * Admission stage 2: calls the dial-out policy cleared are checked against the licences of
  * the organizer or caller, in the chunk's transaction. Other events of `dialout-policy.events`
- * are not this stage's business.
+ * are not this stage's business. A call cleared before stage 1 knew the user's usage location
+ * (CallCleared v2) gets it here, from the user licensing owns.
+ *
+ * Ordering: a licence assignment commits in this service before its HTTP answer, and stage 1
+ * clears a call only after its CallStarted, so a call started after the assignment was
+ * answered always finds it here. A call started while the assignment is still in flight is
+ * judged by the licences committed when its CallCleared is consumed.
  */
 @Controller()
 export class EntitlementConsumer {
@@ -18,9 +24,9 @@ export class EntitlementConsumer {
 
   @EventPattern(Topics.DialoutPolicyEvents, BATCH)
   async onDialoutPolicyEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
-    const cleared = events.filter((e): e is CallClearedV1 => e.type === 'CallCleared');
+    const cleared = events.filter((e): e is CallClearedV2 => e.type === 'CallCleared');
     if (cleared.length === 0) return;
-    const licenses = await licensesOf(
+    const callers = await callersOf(
       ctx.sql,
       cleared.map((c) => c.tenantId),
       cleared.map((c) => c.userId),
@@ -31,14 +37,17 @@ export class EntitlementConsumer {
       callEntitlementDecider,
       cleared.map((c) => ({
         target: { streamId: callStreamId(c.tenantId, c.callId), streamType: 'call', tenantId: c.tenantId },
-        command: { type: 'Entitle' as const, call: clearedCall(c), licenses: licenses.get(`${c.tenantId}/${c.userId}`) ?? [] },
+        command: { type: 'Entitle' as const, call: clearedCall(c), caller: callers.get(`${c.tenantId}/${c.userId}`) ?? UNKNOWN_CALLER },
         options: { metadata: { correlationId: c.callId, causationId: c.eventId } },
       })),
     );
   }
 }
 
-function clearedCall(c: CallClearedV1): ClearedCall {
+/** A user licensing has never seen: no usage location, no licence. */
+const UNKNOWN_CALLER = { usageLocation: null, licenses: [] };
+
+function clearedCall(c: CallClearedV2): ClearedCall {
   return {
     callId: c.callId,
     callType: c.callType,

@@ -1,0 +1,74 @@
+import { fold } from '@comms-credits/domain-kit';
+import { CallEntitlementEvent, CallerRecord, ClearedCall, callEntitlementDecider } from './call-entitlement.decider';
+
+/** alice's meeting dials Paris; stage 1 knew her usage location unless told otherwise. */
+const cleared = (overrides: Partial<ClearedCall> = {}): ClearedCall => ({
+  callId: 'c-1',
+  callType: 'conf_out',
+  userId: 'alice',
+  from: '+14255550100',
+  to: '+33142685300',
+  destinationCountry: 'FR',
+  usageLocation: 'US',
+  domestic: false,
+  zoneA: true,
+  emergency: false,
+  startedAt: '2026-11-24T10:00:00.000Z',
+  ...overrides,
+});
+/** Cleared before stage 1 had learned the user's usage location (CallCleared v2). */
+const clearedBlind = (overrides: Partial<ClearedCall> = {}) => cleared({ usageLocation: null, domestic: null, ...overrides });
+const NOBODY: CallerRecord = { usageLocation: null, licenses: [] };
+
+function when(call: ClearedCall, caller: CallerRecord, history: CallEntitlementEvent[] = []) {
+  const state = fold(callEntitlementDecider.evolve, callEntitlementDecider.initialState(), history);
+  const result = callEntitlementDecider.decide({ type: 'Entitle', call, caller }, state);
+  if (!result.ok) throw new Error('stage 2 never refuses a command');
+  return result.value;
+}
+
+describe('stage 2 decider: facts stage 1 could not know (issue 11)', () => {
+  it("given a dial-out cleared before stage 1 knew the organizer, when licensing knows her in the US, then CallEntitled carries her usage location and 'international'", () => {
+    const [entitled] = when(clearedBlind(), { usageLocation: 'US', licenses: ['OFFICE_365_E5'] });
+    expect(entitled).toEqual({
+      type: 'CallEntitled',
+      data: { ...cleared(), usageLocation: 'US', domestic: false, poolEligible: true, creditsLicensed: false, capability: 'MCOMEETADD' },
+    });
+  });
+
+  it("given a user's call cleared blind, when licensing knows the caller in the US on a domestic plan, then a US number is domestic and the plan admits it", () => {
+    const call = clearedBlind({ callType: 'user_out', to: '+14255550123', destinationCountry: 'US' });
+    expect(when(call, { usageLocation: 'US', licenses: ['PHONE_SYSTEM', 'DOMESTIC_CALLING_PLAN'] })[0]).toEqual({
+      type: 'CallAdmitted',
+      data: { callId: 'c-1', funding: 'calling-plan', maxDurationSeconds: null, decidedBy: 'licensing' },
+    });
+    // The same number from a French caller is international: refused without the credits licence.
+    expect(when(call, { usageLocation: 'FR', licenses: ['PHONE_SYSTEM', 'DOMESTIC_CALLING_PLAN'] })[0]).toMatchObject({
+      type: 'CallRejected',
+      data: { reason: 'NO_COMMUNICATIONS_CREDITS_LICENSE' },
+    });
+  });
+
+  it('keeps the facts stage 1 judged with when it knew them', () => {
+    const [entitled] = when(cleared(), { usageLocation: 'FR', licenses: ['OFFICE_365_E5'] });
+    expect(entitled).toMatchObject({ type: 'CallEntitled', data: { usageLocation: 'US', domestic: false } });
+  });
+
+  it('admits an emergency call free from a caller licensing has never seen', () => {
+    const call = clearedBlind({ callType: 'user_out', to: '911', destinationCountry: 'US', emergency: true });
+    expect(when(call, NOBODY)).toEqual([
+      { type: 'CallAdmitted', data: { callId: 'c-1', funding: 'free', maxDurationSeconds: null, decidedBy: 'licensing' } },
+      { type: 'CallUsageClassified', data: { callId: 'c-1', userId: 'alice', capability: null, outcome: 'admitted', startedAt: '2026-11-24T10:00:00.000Z' } },
+    ]);
+  });
+
+  it('refuses for the missing licence what a user unknown to both stages dials', () => {
+    expect(when(clearedBlind(), NOBODY)[0]).toMatchObject({ type: 'CallRejected', data: { reason: 'NO_AUDIO_CONFERENCING_LICENSE' } });
+    expect(when(clearedBlind({ callType: 'user_out' }), NOBODY)[0]).toMatchObject({ type: 'CallRejected', data: { reason: 'NO_PHONE_SYSTEM_LICENSE' } });
+  });
+
+  it('decides once per call', () => {
+    const first = when(clearedBlind(), { usageLocation: 'US', licenses: ['OFFICE_365_E5'] });
+    expect(when(clearedBlind(), { usageLocation: 'US', licenses: ['OFFICE_365_E5'] }, first)).toEqual([]);
+  });
+});
