@@ -19,8 +19,17 @@ export async function http<T = Record<string, unknown>>(
   const text = await response.text();
   return {
     status: response.status,
-    body: (text ? JSON.parse(text) : undefined) as T,
+    body: (text ? parseOrText(text) : undefined) as T,
     contentType: response.headers.get('content-type'),
     headers: Object.fromEntries(response.headers.entries()),
   };
+}
+
+/** JSON bodies parsed; anything else (Prometheus text, HTML) as the text. */
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
