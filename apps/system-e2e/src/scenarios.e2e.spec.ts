@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import { Topics } from '@comms-credits/contracts';
 import { startTestSystem } from '@comms-credits/service-testing';
 import { TestKafka, eventually } from '@comms-credits/testing';
@@ -90,38 +91,42 @@ describe('scenarios', () => {
     expect(await tenant.decision('cairo-bob')).toMatchObject({ type: 'CallRejected', reason: 'NO_COMMUNICATIONS_CREDITS_LICENSE' });
   });
 
-  it('a call that starts inside the pool and outlasts it: the pool covers what it can, the wallet charges exactly the rest', async () => {
+  it('a call that starts inside the pool and outlasts it continues on credits: the pool covers its minutes, the wallet charges exactly the rest', async () => {
     const tenant = await meetingTenant('outlast', 1, ['OFFICE_365_E5', 'COMMUNICATIONS_CREDITS']);
     await tenant.fund('20.00');
     await tenant.publish(tenant.started('long', { userId: 'alice', to: '+33142685300' }));
-    expect(await tenant.decision('long')).toMatchObject({ funding: 'pool', maxDurationSeconds: 3600 });
+    // 60 pool minutes are fewer than a call may run (120): the organizer may bill credits, so it continues on them.
+    const long = await tenant.decision('long');
+    expect(long).toMatchObject({ type: 'CallAdmitted', funding: 'pool', decidedBy: 'credit-wallet', split: { poolSeconds: 3600 } });
+    const split = long['split'] as { poolSeconds: number; creditSeconds: number };
+    expect(split.creditSeconds).toBe(3600);
+    expect(long['maxDurationSeconds']).toBe(split.poolSeconds + split.creditSeconds);
+    // The pool's minutes are reserved for 'long': the next call is funded by credits from its start.
     await tenant.publish(tenant.started('other', { userId: 'alice', to: '+33142685300' }));
-    await tenant.decision('other');
-    // Two calls of the same pool: 40 + 35 minutes = 75 minutes against 60.
-    await tenant.publish(tenant.ended('other', 40 * 60), tenant.ended('long', 35 * 60));
+    expect(await tenant.decision('other')).toMatchObject({ funding: 'credits', decidedBy: 'credit-wallet' });
+    await tenant.publish(tenant.ended('other', 40 * 60), tenant.ended('long', 75 * 60));
     await tenant.poolReaches({ usedMinutes: 60, availableMinutes: 0 });
-    // The 15 uncovered minutes are charged at the FR rate, without a connection fee (the pool admitted the call).
-    const expected = await world.expectedCharge('dialOut', 'FR', 15 * 60, false);
-    await eventually(async () => expect(await tenant.chargesOf('long')).toEqual([expected]));
+    // 75 minutes: 60 from the pool, the other 15 at the FR rate without a connection fee (the pool admitted the call).
+    const continuation = await world.expectedCharge('dialOut', 'FR', 15 * 60, false);
+    await eventually(async () => expect(await tenant.chargesOf('long')).toEqual([continuation]));
+    const other = await world.expectedCharge('dialOut', 'FR', 40 * 60);
+    await eventually(async () => expect(await tenant.chargesOf('other')).toEqual([other]));
+    await tenant.balanceReaches(new Decimal('20.00').minus(continuation).minus(other).toFixed(2));
   });
 
-  it('auto-recharge: a balance drained below the trigger is recharged once', async () => {
+  it('auto-recharge watches the available balance: a hold that takes it below the trigger recharges once', async () => {
     const tenant = await meetingTenant('recharge', 1, ['OFFICE_365_E5', 'COMMUNICATIONS_CREDITS']);
     await tenant.fund('5.00');
     await tenant.autoRecharge('tok_sandbox_success', '4.50', '25.00');
     const charge = await world.expectedCharge('dialOut', 'EG', 180);
-    // Each call is billed before the next starts (a call's hold may take most of a small balance).
-    for (const id of ['r1', 'r2']) {
-      await tenant.publish(tenant.started(id, { userId: 'alice', to: '+20223456789' }));
-      expect(await tenant.decision(id)).toMatchObject({ funding: 'credits' });
-      await tenant.publish(tenant.ended(id, 180));
-      await eventually(async () => expect(await tenant.chargesOf(id)).toEqual([charge]));
-    }
-    // The first charge took the balance below $4.50: one recharge of $25; the second charge didn't cross again.
-    await tenant.balanceReaches((5 - 2 * Number(charge) + 25).toFixed(2));
+    await tenant.publish(tenant.started('r1', { userId: 'alice', to: '+20223456789' }));
+    expect(await tenant.decision('r1')).toMatchObject({ funding: 'credits' });
+    await tenant.publish(tenant.ended('r1', 180));
+    await eventually(async () => expect(await tenant.chargesOf('r1')).toEqual([charge]));
+    // The hold took the available balance below $4.50: one recharge of $25, whatever followed.
+    await tenant.balanceReaches(new Decimal('5.00').minus(charge).plus('25.00').toFixed(2));
     const recharged = (m: { json?: Record<string, unknown> }) => m.json?.['tenantId'] === tenant.id && m.json?.['type'] === 'AutoRechargeSucceeded';
     await world.walletEvents.waitFor(recharged);
-    // A second recharge would have shown in the balance above; the event stream agrees.
     expect(world.walletEvents.messages.filter(recharged)).toHaveLength(1);
   });
 
