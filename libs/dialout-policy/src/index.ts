@@ -8,3 +8,5 @@ export * from './lib/domain/dialout-tenant.decider';
 export * from './lib/domain/dialout-user.decider';
 export * from './lib/domain/call-screening.decider';
 export * from './lib/migrations/1764000000200-dialout-policy';
+export * from './lib/migrations/1764000000201-dialout-awaiting-calls';
+export * from './lib/dialout-policy.config';

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { CallStarted, Topics, decisionSchemas, dialoutPolicySchemas } from '@comms-credits/contracts';
+import { CallStarted, Topics, UserUpsertedV1, decisionSchemas, dialoutPolicySchemas } from '@comms-credits/contracts';
+import { SqlClient, Transactions, retryOnVersionConflict } from '@comms-credits/event-store';
 import { rebuildServiceProjections } from '@comms-credits/platform';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
 import { Collector, ReceivedMessage, TestKafka, callEnded, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
 import { Client } from 'pg';
+import { CallScreening } from './consumers/call-screening.service';
+import { UsageLocations } from './consumers/usage-locations.service';
 import { dialoutPolicyService } from './dialout-policy.service';
 
 interface UserPolicy {
@@ -16,6 +19,8 @@ interface UserPolicy {
 
 /** Has its own policy that clears a domestic US dial-out, whatever the tenant's Global policy. */
 const MARKER_USER = 'marker';
+/** How long a call waits for its user's usage location in these tests. */
+const WAIT_MS = 3_000;
 
 describe('dialout-policy service (admission stage 1) on the real broker', () => {
   let system: TestSystem;
@@ -24,7 +29,8 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
   let cleared: Collector;
 
   beforeAll(async () => {
-    system = await startTestSystem([dialoutPolicyService]);
+    // A short wait for usage locations, so the deadline is seen within a test.
+    system = await startTestSystem([dialoutPolicyService], { DIALOUT_USER_WAIT_MS: WAIT_MS, DIALOUT_SWEEP_POLL_MS: 100 });
     kafka = new TestKafka(undefined, system.prefix);
     decisions = await kafka.collect(Topics.CallDecisions);
     cleared = await kafka.collect(Topics.DialoutPolicyEvents);
@@ -87,7 +93,7 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
    */
   async function settle(tenant: string): Promise<void> {
     const [rejectedMarker, clearedMarker] = await start(tenant, [
-      { callId: `marker-${randomUUID()}`, userId: 'never-upserted' },
+      { callId: `marker-${randomUUID()}`, userId: MARKER_USER, to: '+80012345678' }, // non-geographic: INVALID_NUMBER
       { callId: `marker-${randomUUID()}`, userId: MARKER_USER, to: '+14255550123' },
     ]);
     await decisions.waitFor(ofCall(tenant, rejectedMarker!.callId));
@@ -285,22 +291,24 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
   it('counts cleared and refused calls per policy and control, and rebuilds the counts from the events', async () => {
     const tenant = await tenantWith({ dave: 'US' });
     await grant(`/tenants/${tenant}/users/dave/dialout-policy`, 'DialoutCPCandPSTNDomestic');
+    await grant(`/tenants/${tenant}/users/frank/dialout-policy`, 'DialoutCPCandPSTNDomestic');
     await start(tenant, [
       { callId: 'k-1', callType: 'conf_out', userId: 'dave', to: '+14255550199' }, // cleared, CPC
       { callId: 'k-2', callType: 'conf_out', userId: 'dave', to: '+33142685300' }, // blocked, CPC
       { callId: 'k-3', callType: 'user_out', userId: 'dave', to: '+442079460000' }, // blocked, PSTN
       { callId: 'k-4', callType: 'user_out', userId: 'dave', to: '911' }, // cleared, PSTN
       { callId: 'k-5', callType: 'conf_out', userId: 'dave', to: '+80012345678' }, // INVALID_NUMBER, CPC
-      { callId: 'k-6', callType: 'conf_out', userId: 'erin', to: '+14255550199' }, // UNKNOWN_USER under the Global policy
+      { callId: 'k-6', callType: 'conf_out', userId: 'erin', to: '+14255550199' }, // unknown user, cleared under the Global policy
       { callId: 'k-7', callType: 'conf_in', userId: 'dave', to: '+14255550100' }, // not judged here
+      { callId: 'k-8', callType: 'user_out', userId: 'frank', to: '+14255550199' }, // waits for frank's usage location: UNKNOWN_USER
     ]);
     const counts = (cpc: number[], pstn: number[]) => [
       { control: 'CPC', cleared: cpc[0], blocked: cpc[1], invalidNumber: cpc[2], unknownUser: cpc[3] },
       { control: 'PSTN', cleared: pstn[0], blocked: pstn[1], invalidNumber: pstn[2], unknownUser: pstn[3] },
     ];
     const expected = [
-      ...counts([1, 1, 1, 0], [1, 1, 0, 0]).map((row) => ({ policyName: 'DialoutCPCandPSTNDomestic', ...row })),
-      { policyName: 'DialoutCPCandPSTNInternational', control: 'CPC', cleared: 0, blocked: 0, invalidNumber: 0, unknownUser: 1 },
+      ...counts([1, 1, 1, 0], [1, 1, 0, 1]).map((row) => ({ policyName: 'DialoutCPCandPSTNDomestic', ...row })),
+      { policyName: 'DialoutCPCandPSTNInternational', control: 'CPC', cleared: 1, blocked: 0, invalidNumber: 0, unknownUser: 0 },
     ];
     const path = `/tenants/${tenant}/dialout-policy/calls`;
     const live = await eventually(async () => {
@@ -314,11 +322,183 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
     await db.connect();
     await db.query(`UPDATE rm_dialout_policy_calls SET cleared = 99 WHERE tenant_id = $1`, [tenant]);
     await db.query(`DELETE FROM rm_dialout_user WHERE tenant_id = $1`, [tenant]);
+    await db.query(`INSERT INTO rm_dialout_awaiting_calls VALUES ($1, 'ghost', 'frank', 'user_out', '+1', 'PSTN', 'DialoutCPCandPSTNDomestic', now(), now() + interval '1 day')`, [tenant]);
     await db.end();
     expect(await system.get('dialout-policy', path)).not.toEqual(live);
 
     await rebuildServiceProjections(dialoutPolicyService, settings);
     expect(await system.get('dialout-policy', path)).toEqual(live);
     expect(await userPolicy(tenant, 'dave')).toMatchObject({ policyName: 'DialoutCPCandPSTNDomestic', source: 'user', usageLocation: 'US' });
+    expect(await awaitingCalls(tenant)).toEqual([]);
+  });
+
+  const awaitingCalls = (tenant: string) => system.get<Array<Record<string, unknown>>>('dialout-policy', `/tenants/${tenant}/dialout-policy/awaiting-calls`);
+
+  describe('a user whose usage location licensing has not named yet (issue 11)', () => {
+    it('clears at once, never UNKNOWN_USER, a call the Global policy allows everywhere, and leaves the usage location to licensing (CallCleared v2)', async () => {
+      const tenant = await tenantWith({});
+      // The licence was just assigned: the call starts before licensing's UserUpserted is consumed here.
+      const [started] = await start(tenant, [{ callId: 'c-fresh', callType: 'conf_out', userId: 'newcomer', to: '+33142685300' }]);
+      const [clearance] = await cleared.waitFor(ofCall(tenant, 'c-fresh'));
+      expect(clearance!.json).toMatchObject({
+        type: 'CallCleared',
+        version: 2,
+        causationId: started!.eventId,
+        userId: 'newcomer',
+        destinationCountry: 'FR',
+        zoneA: true,
+        usageLocation: null,
+        domestic: null,
+        policyName: 'DialoutCPCandPSTNInternational',
+        policySource: 'global',
+      });
+      expect(dialoutPolicySchemas().validate(clearance!.json)).toMatchObject({ ok: true });
+      await kafka.publish(Topics.LicensingEvents, [userUpserted(tenant, 'newcomer', 'US')]);
+      await settle(tenant);
+      expect(onDecisions(tenant, 'c-fresh')).toHaveLength(0);
+      expect(onCleared(tenant, 'c-fresh')).toHaveLength(1);
+    });
+
+    it('makes a call that a Domestic policy judges wait for the usage location, then judges it by it', async () => {
+      const tenant = await tenantWith({});
+      await grant(`/tenants/${tenant}/users/gina/dialout-policy`, 'DialoutCPCandPSTNDomestic');
+      const [toParis, toSeattle] = await start(tenant, [
+        { callId: 'c-paris', callType: 'conf_out', userId: 'gina', to: '+33142685300' },
+        { callId: 'c-seattle', callType: 'user_out', userId: 'gina', to: '+14255550123' },
+      ]);
+      const waiting = await eventually(async () => {
+        const calls = await awaitingCalls(tenant);
+        expect(calls.map((call) => call['callId'])).toEqual(['c-paris', 'c-seattle']);
+        return calls;
+      });
+      expect(waiting[0]).toEqual({
+        callId: 'c-paris',
+        userId: 'gina',
+        callType: 'conf_out',
+        to: '+33142685300',
+        control: 'CPC',
+        policyName: 'DialoutCPCandPSTNDomestic',
+        since: expect.any(String),
+        deadline: expect.any(String),
+      });
+      expect(Date.parse(String(waiting[0]!['deadline'])) - Date.parse(String(waiting[0]!['since']))).toBe(WAIT_MS);
+
+      await kafka.publish(Topics.LicensingEvents, [userUpserted(tenant, 'gina', 'US')]);
+      expect((await decisions.waitFor(ofCall(tenant, 'c-paris')))[0]!.json).toMatchObject({
+        reason: 'DIALOUT_POLICY_BLOCKED',
+        causationId: toParis!.eventId,
+        details: { control: 'CPC', policyName: 'DialoutCPCandPSTNDomestic', detail: expect.stringContaining('within US') },
+      });
+      expect((await cleared.waitFor(ofCall(tenant, 'c-seattle')))[0]!.json).toMatchObject({
+        version: 1,
+        causationId: toSeattle!.eventId,
+        usageLocation: 'US',
+        domestic: true,
+        destinationCountry: 'US',
+      });
+      expect(await awaitingCalls(tenant)).toEqual([]);
+      await settle(tenant);
+      expect(onDecisions(tenant, 'c-paris')).toHaveLength(1);
+      expect(onCleared(tenant, 'c-seattle')).toHaveLength(1);
+    });
+
+    it('rejects as UNKNOWN_USER a call whose user is never learned, once its deadline has passed', async () => {
+      const tenant = await tenantWith({});
+      await grant(`/tenants/${tenant}/users/hank/dialout-policy`, 'DialoutCPCDomesticPSTNDisabled');
+      const [started] = await start(tenant, [{ callId: 'c-ghost', callType: 'conf_out', userId: 'hank', to: '+14255550123' }]);
+      await eventually(async () => expect(await awaitingCalls(tenant)).toHaveLength(1));
+
+      const [rejection] = await decisions.waitFor(ofCall(tenant, 'c-ghost'));
+      expect(rejection!.json).toMatchObject({
+        type: 'CallRejected',
+        reason: 'UNKNOWN_USER',
+        decidedBy: 'dialout-policy',
+        causationId: started!.eventId,
+        details: { control: 'CPC', policyName: 'DialoutCPCDomesticPSTNDisabled', detail: expect.stringContaining('never named a usage location for user hank') },
+      });
+      expect(decisionSchemas().validate(rejection!.json)).toMatchObject({ ok: true });
+      expect(await awaitingCalls(tenant)).toEqual([]);
+
+      // Learned too late: the call stays decided.
+      await kafka.publish(Topics.LicensingEvents, [userUpserted(tenant, 'hank', 'US')]);
+      await eventually(async () => expect((await userPolicy(tenant, 'hank')).usageLocation).toBe('US'));
+      await settle(tenant);
+      expect(onDecisions(tenant, 'c-ghost')).toHaveLength(1);
+      expect(onCleared(tenant, 'c-ghost')).toHaveLength(0);
+    });
+
+    it("lets an emergency short code from an unknown caller through at once, to the tenant's country where it is one", async () => {
+      const tenant = await tenantWith({ alice: 'GB', bob: 'GB' });
+      await grant(`/tenants/${tenant}/dialout-policy`, 'DialoutCPCandPSTNDisabled');
+      await start(tenant, [{ callId: 'c-999', callType: 'user_out', userId: 'stranger', from: '+442079460000', to: '999' }]);
+      expect((await cleared.waitFor(ofCall(tenant, 'c-999')))[0]!.json).toMatchObject({
+        version: 2,
+        to: '999',
+        destinationCountry: 'GB',
+        emergency: true,
+        usageLocation: null,
+        domestic: null,
+        policyName: 'DialoutCPCandPSTNDisabled',
+      });
+    });
+
+    describe('a usage location learned while a call of the same user is being judged (another transaction)', () => {
+      /** Sessions of the service's database waiting for a lock another holds. */
+      async function blockedSessions(): Promise<number> {
+        const settings = system.services['dialout-policy']!.config as unknown as Record<string, unknown>;
+        const db = new Client({ connectionString: String(settings['DATABASE_URL']) });
+        await db.connect();
+        try {
+          const { rows } = await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          return rows[0]!.n;
+        } finally {
+          await db.end();
+        }
+      }
+
+      it.each(['the call waits first', 'the usage location comes first'])(
+        'never leaves the call waiting for a fact that has come: %s, the other conflicts and is retried',
+        async (order) => {
+          const tenant = await tenantWith({});
+          await grant(`/tenants/${tenant}/dialout-policy`, 'DialoutCPCandPSTNDomestic');
+          const app = system.services['dialout-policy']!.app;
+          const transactions = app.get(Transactions, { strict: false });
+          const screening = app.get(CallScreening, { strict: false });
+          const learning = app.get(UsageLocations, { strict: false });
+          const call = callStarted({ tenantId: tenant, callId: 'c-race', callType: 'user_out', userId: 'ivan', to: '+14255550123' });
+          const learned = userUpserted(tenant, 'ivan', 'US') as unknown as UserUpsertedV1;
+          const screen = (sql: SqlClient) => screening.screen(sql, [call]);
+          const learn = (sql: SqlClient) => learning.learn(sql, [learned]);
+          const [first, second] = order === 'the call waits first' ? [screen, learn] : [learn, screen];
+
+          // The first transaction appends and holds; the second appends to the same user stream
+          // and must wait for it, then find the stream moved (a version conflict) and be retried.
+          let appended!: () => void;
+          let release!: () => void;
+          const hasAppended = new Promise<void>((resolve) => (appended = resolve));
+          const released = new Promise<void>((resolve) => (release = resolve));
+          const holding = transactions.run(async (sql) => {
+            await first(sql);
+            appended();
+            await released;
+          });
+          await hasAppended;
+          let attempts = 0;
+          const waiting = retryOnVersionConflict(() => {
+            attempts++;
+            return transactions.run(second);
+          });
+          await eventually(async () => expect(await blockedSessions()).toBeGreaterThan(0));
+          release();
+          await Promise.all([holding, waiting]);
+          expect(attempts).toBe(2);
+
+          expect((await cleared.waitFor(ofCall(tenant, 'c-race')))[0]!.json).toMatchObject({ usageLocation: 'US', domestic: true, causationId: call.eventId });
+          expect(await awaitingCalls(tenant)).toEqual([]);
+        },
+      );
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CallLogModule } from '@comms-credits/call-log';
 import { GrantPolicyHandler } from './commands/grant-policy.handler';
+import { AwaitingCallsSweeper } from './consumers/awaiting-calls.sweeper';
 import { CallScreening } from './consumers/call-screening.service';
 import { DialoutPolicyConsumer } from './consumers/dialout-policy.consumer';
 import { UsageLocations } from './consumers/usage-locations.service';
@@ -12,6 +13,6 @@ import { DialoutPolicyQueries } from './queries/dialout-policy.queries';
 @Module({
   imports: [CallLogModule],
   controllers: [DialoutPolicyCatalogueController, TenantDialoutPolicyController, UserDialoutPolicyController, DialoutPolicyConsumer],
-  providers: [GrantPolicyHandler, DialoutPolicyQueries, CallScreening, UsageLocations],
+  providers: [GrantPolicyHandler, DialoutPolicyQueries, CallScreening, UsageLocations, AwaitingCallsSweeper],
 })
 export class DialoutPolicyModule {}

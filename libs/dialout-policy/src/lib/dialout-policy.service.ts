@@ -2,9 +2,12 @@ import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log
 import { Topics, licensingSchemas, telephonySchemas } from '@comms-credits/contracts';
 import { EventStore1764000000000 } from '@comms-credits/event-store';
 import { ServiceDefinition } from '@comms-credits/platform';
+import { DialoutPolicyConfig } from './dialout-policy.config';
 import { DialoutPolicyModule } from './dialout-policy.module';
 import { routeDialoutPolicyEvent } from './dialout-policy.routes';
 import { DialoutPolicy1764000000200 } from './migrations/1764000000200-dialout-policy';
+import { DialoutAwaitingCalls1764000000201 } from './migrations/1764000000201-dialout-awaiting-calls';
+import { awaitingCallsProjection } from './projections/awaiting-calls.projection';
 import { dialoutUserProjection } from './projections/dialout-user.projection';
 import { policyCallsProjection } from './projections/policy-calls.projection';
 import { tenantPolicyProjection } from './projections/tenant-policy.projection';
@@ -17,9 +20,10 @@ export const dialoutPolicyService: ServiceDefinition = {
   title: 'comms-credits: Dial-out policy',
   description: 'Global and per-user dial-out policies; admission stage 1 (who may call where).',
   defaultPort: 3002,
+  configSchema: DialoutPolicyConfig,
   module: DialoutPolicyModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100, DialoutPolicy1764000000200],
-  projections: [callLogProjection, tenantPolicyProjection, dialoutUserProjection, policyCallsProjection],
+  migrations: [EventStore1764000000000, CallLog1764000000100, DialoutPolicy1764000000200, DialoutAwaitingCalls1764000000201],
+  projections: [callLogProjection, tenantPolicyProjection, dialoutUserProjection, policyCallsProjection, awaitingCallsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,

@@ -1,51 +1,88 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CallStarted } from '@comms-credits/contracts';
-import { fold } from '@comms-credits/domain-kit';
-import { EventStore, ReadStreamResult, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
-import { JudgedCall, callScreeningDecider, isJudgedCall } from '../domain/call-screening.decider';
-import { DialoutTenantEvent, DialoutTenantState, dialoutTenantDecider } from '../domain/dialout-tenant.decider';
-import { DialoutUserEvent, DialoutUserState, dialoutUserDecider } from '../domain/dialout-user.decider';
+import { EventStore, SqlClient } from '@comms-credits/event-store';
+import { SERVICE_CONFIG } from '@comms-credits/platform';
+import { JudgedCall, callScreeningDecider, contractVersionOf, isJudgedCall } from '../domain/call-screening.decider';
+import { dialoutTenantDecider } from '../domain/dialout-tenant.decider';
+import { DialoutUserState, dialoutUserDecider } from '../domain/dialout-user.decider';
+import { DialoutPolicyConfig } from '../dialout-policy.config';
 import { DialoutStreams } from '../dialout-streams';
+import { StreamBatch } from './stream-batch';
 
 /**
  * Admission stage 1 for a consumed chunk of CallStarted, inside the chunk's transaction: the
- * policies and usage locations of every caller and tenant in the chunk are read in one round
- * trip, then every call is decided and appended to its stream in one batch.
+ * calls', callers' and tenants' streams are read in one round trip, every call is decided, and
+ * everything is appended in one statement. A call whose verdict needs a usage location not
+ * learned yet waits for it, recorded on the call's stream and the user's together.
  */
 @Injectable()
 export class CallScreening {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    @Inject(SERVICE_CONFIG) private readonly config: DialoutPolicyConfig,
+  ) {}
 
   async screen(sql: SqlClient, events: CallStarted[]): Promise<void> {
     const calls = events.filter(isJudgedCall);
     if (calls.length === 0) return;
-    const policies = await this.readPolicies(sql, calls);
-    await decideAndAppendBatch(
+    const streams = (call: JudgedCall) => ({
+      call: DialoutStreams.call(call.tenantId, call.callId),
+      user: DialoutStreams.user(call.tenantId, call.userId),
+      tenant: DialoutStreams.tenant(call.tenantId),
+    });
+    const batch = await new StreamBatch(this.store).read(
       sql,
-      this.store,
-      callScreeningDecider,
-      calls.map((call) => ({
-        target: DialoutStreams.call(call.tenantId, call.callId),
-        command: { type: 'ScreenCall', call, user: policies.user(call), globalPolicy: policies.globalPolicy(call) } as const,
-        options: { metadata: { correlationId: call.callId, causationId: call.eventId } },
-      })),
+      calls.flatMap((call) => Object.values(streams(call)).map((target) => target.streamId)),
     );
+    const userOf = (call: JudgedCall) => batch.state(streams(call).user.streamId, dialoutUserDecider);
+    const tenantCountries = await this.countriesOfTenants(sql, calls.filter((call) => needsTenantCountries(call, userOf(call))));
+    const now = new Date().toISOString();
+
+    for (const call of calls) {
+      const { call: callStream, user: userStream, tenant } = streams(call);
+      const metadata = { correlationId: call.callId, causationId: call.eventId };
+      const decided = batch.decide(
+        callStream,
+        callScreeningDecider,
+        {
+          type: 'ScreenCall',
+          call,
+          user: userOf(call),
+          globalPolicy: batch.state(tenant.streamId, dialoutTenantDecider).globalPolicy,
+          tenantCountries: tenantCountries.get(call.tenantId),
+          now,
+          waitMs: this.config.DIALOUT_USER_WAIT_MS,
+        },
+        { metadata, versionOf: contractVersionOf },
+      );
+      if (decided.ok && decided.value.some((event) => event.type === 'CallAwaitingUsageLocation')) {
+        batch.decide(userStream, dialoutUserDecider, { type: 'AwaitUsageLocation', userId: call.userId, callId: call.callId }, { metadata });
+      }
+    }
+    await batch.append(sql);
   }
 
-  private async readPolicies(sql: SqlClient, calls: JudgedCall[]) {
-    const userStream = (call: JudgedCall) => DialoutStreams.user(call.tenantId, call.userId).streamId;
-    const tenantStream = (call: JudgedCall) => DialoutStreams.tenant(call.tenantId).streamId;
-    const streams = await this.store.readStreams(sql, [...new Set(calls.flatMap((call) => [userStream(call), tenantStream(call)]))]);
-    return {
-      user: (call: JudgedCall): DialoutUserState =>
-        fold(dialoutUserDecider.evolve, dialoutUserDecider.initialState(), eventsOf<DialoutUserEvent>(streams.get(userStream(call)))),
-      globalPolicy: (call: JudgedCall): DialoutTenantState['globalPolicy'] =>
-        fold(dialoutTenantDecider.evolve, dialoutTenantDecider.initialState(), eventsOf<DialoutTenantEvent>(streams.get(tenantStream(call))))
-          .globalPolicy,
-    };
+  /**
+   * The usage locations of each tenant's known users, most users first, for the rare call that
+   * needs them (an emergency short code from a caller whose usage location is unknown). The
+   * inline read model is exact inside the transaction.
+   */
+  private async countriesOfTenants(sql: SqlClient, calls: JudgedCall[]): Promise<Map<string, string[]>> {
+    const countries = new Map<string, string[]>();
+    if (calls.length === 0) return countries;
+    const { rows } = await sql.query<{ tenant_id: string; usage_location: string }>(
+      `SELECT tenant_id, usage_location FROM rm_dialout_user
+        WHERE tenant_id = ANY($1::text[]) AND usage_location IS NOT NULL
+        GROUP BY tenant_id, usage_location
+        ORDER BY tenant_id, count(*) DESC, usage_location`,
+      [[...new Set(calls.map((call) => call.tenantId))]],
+    );
+    for (const row of rows) countries.set(row.tenant_id, [...(countries.get(row.tenant_id) ?? []), row.usage_location]);
+    return countries;
   }
 }
 
-function eventsOf<Event>(stream: ReadStreamResult | undefined): Event[] {
-  return (stream?.events ?? []) as unknown as Event[];
+/** A short code on a user's own call from a caller whose usage location is unknown: an emergency call, maybe. */
+function needsTenantCountries(call: JudgedCall, user: DialoutUserState): boolean {
+  return user.usageLocation === null && call.callType === 'user_out' && !call.to.startsWith('+');
 }

@@ -1,14 +1,19 @@
-import { CallClearedV1, CallStarted, Envelope, RejectionReasons } from '@comms-credits/contracts';
+import { CallClearedV2, CallStarted, Envelope, RejectionReasons } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
-import { DialoutPolicyName, PolicyDefinition } from './dialout-policy.catalogue';
+import { countryOfNumber } from '@comms-credits/telephony';
+import { DialoutPolicyName } from './dialout-policy.catalogue';
 import { DialoutUserState } from './dialout-user.decider';
 import { DialoutCallType, evaluateDialout } from './dialout.evaluation';
-import { EffectivePolicy, effectivePolicy } from './effective-policy';
+import { effectivePolicy } from './effective-policy';
 
 export type DialoutControl = 'CPC' | 'PSTN';
 
-/** The contract's `CallClearedV1` without its envelope: every fact the next stages need. */
-export type CallClearedData = Omit<CallClearedV1, keyof Envelope> & { policyName: DialoutPolicyName };
+/**
+ * The contract's `CallCleared` without its envelope: every fact the next stages need.
+ * `usageLocation` and `domestic` are null when the call was cleared before licensing named the
+ * user's usage location (published as version 2; licensing fills them in).
+ */
+export type CallClearedData = Omit<CallClearedV2, keyof Envelope> & { policyName: DialoutPolicyName };
 
 /** The contract's `CallRejectedV1` without its envelope, as stage 1 fills it. */
 export interface CallRejectedData {
@@ -23,24 +28,69 @@ export interface CallRejectedData {
   };
 }
 
+/** What stage 1 needs of a CallStarted to judge it, now or later. */
+export interface ScreenedCall {
+  callId: string;
+  callType: DialoutCallType;
+  userId: string;
+  from: string;
+  to: string;
+  startedAt: string;
+}
+
+/**
+ * The call's verdict hangs on the user's usage location, which licensing has not named to this
+ * service yet: the call waits for it until `deadline`, then is rejected as UNKNOWN_USER.
+ * Internal (not published); `rm_dialout_awaiting_calls` lists these calls for the sweep and ops.
+ */
+export interface CallAwaitingUsageLocationData extends ScreenedCall {
+  /** The CallStarted's event id: the decision, when it comes, names it as its cause. */
+  startedEventId: string;
+  control: DialoutControl;
+  /** The effective policy whose verdict needs the usage location. */
+  policyName: DialoutPolicyName;
+  /** When the call began to wait and when it stops (ISO-8601 UTC). */
+  since: string;
+  deadline: string;
+  detail: string;
+}
+
 /**
  * Stage 1 of admission, on the call's stream (`call:<tenant>:<callId>`, shared with the call
- * log, which folds only its own events). The events carry the contract's type names, so the
+ * log, which folds only its own events). The decisions carry the contract's type names, so the
  * outbox relay publishes them as they are: `CallCleared` hands the call to licensing,
- * `CallRejected` is the call's one decision.
+ * `CallRejected` is the call's one decision. `CallAwaitingUsageLocation` stays inside.
  */
-export type CallScreeningEvent = DomainEvent<'CallCleared', CallClearedData> | DomainEvent<'CallRejected', CallRejectedData>;
+export type CallScreeningEvent =
+  | DomainEvent<'CallCleared', CallClearedData>
+  | DomainEvent<'CallRejected', CallRejectedData>
+  | DomainEvent<'CallAwaitingUsageLocation', CallAwaitingUsageLocationData>;
 
 /** `user` and `globalPolicy` are folded from their streams by the caller, in the same transaction. */
-export type CallScreeningCommand = {
-  type: 'ScreenCall';
-  call: CallStarted;
-  user: DialoutUserState;
-  globalPolicy: DialoutPolicyName | null;
-};
+export type CallScreeningCommand =
+  | {
+      type: 'ScreenCall';
+      call: CallStarted;
+      user: DialoutUserState;
+      globalPolicy: DialoutPolicyName | null;
+      /**
+       * The tenant's users' usage locations, most users first: where an emergency short code
+       * from a caller whose usage location is unknown most likely goes. Read only then.
+       */
+      tenantCountries?: readonly string[];
+      /** When the call is screened, and how long a call may wait for its user's usage location. */
+      now: string;
+      waitMs: number;
+    }
+  /** The usage location has been learned: judge the waiting call now. */
+  | { type: 'JudgeAwaitingCall'; user: DialoutUserState; globalPolicy: DialoutPolicyName | null }
+  /** The sweep: a call still waiting at its deadline is rejected. */
+  | { type: 'ExpireAwaitingCall'; now: string };
 
 export interface CallScreeningState {
   decided: boolean;
+  /** The call waits for its user's usage location (and is not decided yet). */
+  awaiting: CallAwaitingUsageLocationData | null;
 }
 
 /** A call this stage judges: meeting dial-out and a user's own outbound call (both always name a user). */
@@ -58,26 +108,90 @@ export function controlOf(callType: DialoutCallType): DialoutControl {
 }
 
 export const callScreeningDecider: Decider<CallScreeningCommand, CallScreeningEvent, CallScreeningState> = {
-  initialState: () => ({ decided: false }),
+  initialState: () => ({ decided: false, awaiting: null }),
 
-  evolve: (state, event) => (event.type === 'CallCleared' || event.type === 'CallRejected' ? { decided: true } : state),
+  evolve: (state, event) => {
+    switch (event.type) {
+      case 'CallCleared':
+      case 'CallRejected':
+        return { decided: true, awaiting: null };
+      case 'CallAwaitingUsageLocation':
+        return { ...state, awaiting: event.data };
+      default:
+        return state;
+    }
+  },
 
-  /** Once per call: a repeated CallStarted (even with a new event id) finds the call decided. */
-  decide: ({ call, user, globalPolicy }, state) => {
-    if (state.decided || !isJudgedCall(call)) return ok([]);
-    return ok([screen(call, user, effectivePolicy(user.policyName, globalPolicy))]);
+  /** Once per call: a repeated CallStarted (even with a new event id) finds the call decided or waiting. */
+  decide: (command, state) => {
+    if (state.decided) return ok([]);
+    switch (command.type) {
+      case 'ScreenCall': {
+        const { call } = command;
+        if (state.awaiting !== null || !isJudgedCall(call)) return ok([]);
+        const screened: ScreenedCall = {
+          callId: call.callId,
+          callType: call.callType,
+          userId: call.userId,
+          from: call.from,
+          to: call.to,
+          startedAt: call.occurredAt,
+        };
+        const verdict = screen(screened, command.user, command.globalPolicy, command.tenantCountries ?? []);
+        if (verdict.type !== 'Undecided') return ok([verdict]);
+        const deadline = new Date(Date.parse(command.now) + command.waitMs).toISOString();
+        return ok([
+          {
+            type: 'CallAwaitingUsageLocation',
+            data: { ...screened, startedEventId: call.eventId, ...verdict.data, since: command.now, deadline },
+          },
+        ]);
+      }
+      case 'JudgeAwaitingCall': {
+        if (state.awaiting === null) return ok([]);
+        const verdict = screen(state.awaiting, command.user, command.globalPolicy, []);
+        return ok(verdict.type === 'Undecided' ? [] : [verdict]);
+      }
+      case 'ExpireAwaitingCall': {
+        const { awaiting } = state;
+        if (awaiting === null || Date.parse(command.now) < Date.parse(awaiting.deadline)) return ok([]);
+        const waited = Math.round((Date.parse(awaiting.deadline) - Date.parse(awaiting.since)) / 1000);
+        return ok([
+          rejected(awaiting.callId, {
+            reason: RejectionReasons.UnknownUser,
+            control: awaiting.control,
+            policyName: awaiting.policyName,
+            detail:
+              `licensing never named a usage location for user ${awaiting.userId} within ${waited} s, ` +
+              `and the call cannot be judged without it (${awaiting.detail})`,
+          }),
+        ]);
+      }
+    }
   },
 };
 
-function screen(call: JudgedCall, user: DialoutUserState, { policy, source }: EffectivePolicy): CallScreeningEvent {
+type Verdict =
+  | Extract<CallScreeningEvent, { type: 'CallCleared' | 'CallRejected' }>
+  | { type: 'Undecided'; data: Pick<CallAwaitingUsageLocationData, 'control' | 'policyName' | 'detail'> };
+
+/**
+ * The verdict of the user's effective policy. Without a usage location the call is judged on
+ * what does not depend on it: cleared (its facts left to licensing) or refused at once when the
+ * answer is the same wherever the user is, undecided only when a Domestic control needs it.
+ */
+function screen(call: ScreenedCall, user: DialoutUserState, globalPolicy: DialoutPolicyName | null, tenantCountries: readonly string[]): Verdict {
+  const { policy, source } = effectivePolicy(user.policyName, globalPolicy);
   const control = controlOf(call.callType);
-  if (user.usageLocation === null) {
-    // Domestic or not, and which short codes are emergency numbers, all hang on the usage location.
-    const detail = `no usage location is known for user ${call.userId}, so the call cannot be judged`;
-    return rejected(call, { reason: RejectionReasons.UnknownUser, control, policy, detail });
-  }
-  const evaluation = evaluateDialout({ callType: call.callType, to: call.to, usageLocation: user.usageLocation, policy });
-  if (!evaluation.allowed) return rejected(call, { reason: evaluation.reason, control, policy, detail: evaluation.detail });
+  const evaluation = evaluateDialout({
+    callType: call.callType,
+    to: call.to,
+    usageLocation: user.usageLocation,
+    policy,
+    likelyCountries: user.usageLocation === null ? likelyCountries(call, tenantCountries) : [],
+  });
+  if (evaluation.allowed === null) return { type: 'Undecided', data: { control, policyName: policy.name, detail: evaluation.detail } };
+  if (!evaluation.allowed) return rejected(call.callId, { reason: evaluation.reason, control, policyName: policy.name, detail: evaluation.detail });
 
   return {
     type: 'CallCleared',
@@ -92,25 +206,39 @@ function screen(call: JudgedCall, user: DialoutUserState, { policy, source }: Ef
       domestic: evaluation.domestic,
       zoneA: evaluation.zoneA,
       emergency: evaluation.emergency,
-      startedAt: call.occurredAt,
+      startedAt: call.startedAt,
       policyName: policy.name,
       policySource: source,
     },
   };
 }
 
+/** Where a caller of unknown usage location most likely is: the tenant's countries, then the calling number's. */
+function likelyCountries(call: ScreenedCall, tenantCountries: readonly string[]): string[] {
+  const from = countryOfNumber(call.from);
+  return from.ok ? [...tenantCountries, from.value] : [...tenantCountries];
+}
+
 function rejected(
-  call: JudgedCall,
-  refusal: { reason: CallRejectedData['reason']; control: DialoutControl; policy: PolicyDefinition; detail: string },
-): CallScreeningEvent {
+  callId: string,
+  refusal: { reason: CallRejectedData['reason']; control: DialoutControl; policyName: DialoutPolicyName; detail: string },
+): Extract<CallScreeningEvent, { type: 'CallRejected' }> {
   return {
     type: 'CallRejected',
     data: {
-      callId: call.callId,
+      callId,
       reason: refusal.reason,
       decidedBy: 'dialout-policy',
-      details: { control: refusal.control, policyName: refusal.policy.name, detail: refusal.detail },
+      details: { control: refusal.control, policyName: refusal.policyName, detail: refusal.detail },
     },
   };
 }
 
+/**
+ * The schema version a stage-1 event is stored and published under: a `CallCleared` without
+ * the usage location is the contract's version 2; with every fact known it is still version 1,
+ * so consumers that read only version 1 keep working for every other call.
+ */
+export function contractVersionOf(event: CallScreeningEvent): number {
+  return event.type === 'CallCleared' && (event.data.usageLocation === null || event.data.domestic === null) ? 2 : 1;
+}

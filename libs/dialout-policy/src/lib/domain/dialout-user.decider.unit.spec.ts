@@ -49,6 +49,26 @@ describe('dial-out user decider: usage location learned from licensing', () => {
   });
 
   it('keeps the policy and the usage location apart', () => {
-    expect(given([granted('DialoutCPCandPSTNDomestic'), learned('GB')])).toEqual({ policyName: 'DialoutCPCandPSTNDomestic', usageLocation: 'GB' });
+    expect(given([granted('DialoutCPCandPSTNDomestic'), learned('GB')])).toEqual({ policyName: 'DialoutCPCandPSTNDomestic', usageLocation: 'GB', awaitingCalls: [] });
+  });
+});
+
+describe('dial-out user decider: calls waiting for the usage location', () => {
+  const wait = (callId: string): DialoutUserCommand => ({ type: 'AwaitUsageLocation', userId: 'alice', callId });
+  const awaited = (callId: string): DialoutUserEvent => ({ type: 'UsageLocationAwaited', data: { userId: 'alice', callId } });
+
+  it('lists a call waiting for a user whose usage location is unknown, once', () => {
+    expect(when([], wait('c-1'))).toEqual({ ok: true, value: [awaited('c-1')] });
+    expect(when([awaited('c-1')], wait('c-1'))).toEqual({ ok: true, value: [] });
+    expect(given([awaited('c-1'), awaited('c-2')]).awaitingCalls).toEqual(['c-1', 'c-2']);
+  });
+
+  it('has nothing to wait for once the usage location is known', () => {
+    expect(when([learned('US')], wait('c-1'))).toEqual({ ok: true, value: [] });
+  });
+
+  it('empties the list when a usage location is learned (those calls are judged with it), not when none is', () => {
+    expect(given([awaited('c-1'), learned('US')]).awaitingCalls).toEqual([]);
+    expect(given([learned('US'), learned(null), awaited('c-2'), learned(null)]).awaitingCalls).toEqual(['c-2']);
   });
 });

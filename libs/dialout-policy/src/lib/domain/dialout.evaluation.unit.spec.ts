@@ -157,3 +157,72 @@ describe('evaluateDialout: edges', () => {
     expect(result).toEqual({ allowed: true, destinationCountry: 'US', domestic: true, zoneA: true, emergency: false });
   });
 });
+
+/** 'WAIT': the answer needs the usage location (`allowed: null`). */
+type UnknownOutcome = Outcome | 'WAIT';
+
+/**
+ * The same user before licensing has named their usage location (issue 11). Worked out by hand:
+ * only a Domestic control on a non-emergency call needs it; every other answer is the same
+ * wherever the user is, so it is given at once.
+ */
+// prettier-ignore
+const UNKNOWN_LOCATION_MATRIX: Array<[policy: string, confOut: UnknownOutcome[], userOut: UnknownOutcome[]]> = [
+  //                                          conf_out: US     FR      EG      911          user_out: US    FR      EG      911
+  ['DialoutCPCandPSTNInternational',          ['ok',   'ok',   'ok',   'INVALID'], ['ok',   'ok',   'ok',   'ok']],
+  ['DialoutCPCDomesticPSTNInternational',     ['WAIT', 'WAIT', 'WAIT', 'INVALID'], ['ok',   'ok',   'ok',   'ok']],
+  ['DialoutCPCDisabledPSTNInternational',     ['CPC',  'CPC',  'CPC',  'INVALID'], ['ok',   'ok',   'ok',   'ok']],
+  ['DialoutCPCInternationalPSTNDomestic',     ['ok',   'ok',   'ok',   'INVALID'], ['WAIT', 'WAIT', 'WAIT', 'ok']],
+  ['DialoutCPCInternationalPSTNDisabled',     ['ok',   'ok',   'ok',   'INVALID'], ['PSTN', 'PSTN', 'PSTN', 'ok']],
+  ['DialoutCPCandPSTNDomestic',               ['WAIT', 'WAIT', 'WAIT', 'INVALID'], ['WAIT', 'WAIT', 'WAIT', 'ok']],
+  ['DialoutCPCDomesticPSTNDisabled',          ['WAIT', 'WAIT', 'WAIT', 'INVALID'], ['PSTN', 'PSTN', 'PSTN', 'ok']],
+  ['DialoutCPCDisabledPSTNDomestic',          ['CPC',  'CPC',  'CPC',  'INVALID'], ['WAIT', 'WAIT', 'WAIT', 'ok']],
+  ['DialoutCPCandPSTNDisabled',               ['CPC',  'CPC',  'CPC',  'INVALID'], ['PSTN', 'PSTN', 'PSTN', 'ok']],
+  ['DialoutCPCZoneAPSTNInternational',        ['ok',   'ok',   'CPC',  'INVALID'], ['ok',   'ok',   'ok',   'ok']],
+  ['DialoutCPCZoneAPSTNDomestic',             ['ok',   'ok',   'CPC',  'INVALID'], ['WAIT', 'WAIT', 'WAIT', 'ok']],
+  ['DialoutCPCZoneAPSTNDisabled',             ['ok',   'ok',   'CPC',  'INVALID'], ['PSTN', 'PSTN', 'PSTN', 'ok']],
+];
+
+const unknownLocationCases = UNKNOWN_LOCATION_MATRIX.flatMap(([name, confOut, userOut]) =>
+  KINDS.flatMap((kind, i) => [
+    [name, 'conf_out', kind, confOut[i]] as const,
+    [name, 'user_out', kind, userOut[i]] as const,
+  ]),
+);
+
+describe('evaluateDialout: every policy × call type × destination, usage location not known yet', () => {
+  it('covers 12 policies × 2 call types × 4 destinations', () => {
+    expect(new Set(UNKNOWN_LOCATION_MATRIX.map(([name]) => name)).size).toBe(12);
+    expect(unknownLocationCases).toHaveLength(96);
+  });
+
+  it.each(unknownLocationCases)('%s, %s to %s → %s', (name, callType: DialoutCallType, kind, expected) => {
+    const { to, ...facts } = destinations[kind];
+    // The tenant's users are in the US: an emergency short code from an unknown caller goes there.
+    const result = evaluateDialout({ callType, to, usageLocation: null, policy: policy(name), likelyCountries: ['US'] });
+
+    switch (expected) {
+      case 'ok':
+        // The same facts as for a known US user, except that "domestic" is left open.
+        expect(result).toEqual({ allowed: true, ...facts, domestic: null });
+        break;
+      case 'WAIT':
+        expect(result).toEqual({ allowed: null, control: callType === 'conf_out' ? 'CPC' : 'PSTN', policyName: name, detail: expect.stringContaining('not named yet') });
+        break;
+      case 'INVALID':
+        expect(result).toMatchObject({ allowed: false, reason: 'INVALID_NUMBER', policyName: name });
+        break;
+      default:
+        expect(result).toMatchObject({ allowed: false, reason: 'DIALOUT_POLICY_BLOCKED', control: expected, policyName: name });
+    }
+  });
+
+  it('takes an emergency short code of an unknown caller to the first likely country where it is one, else any', () => {
+    const disabled = policy('DialoutCPCandPSTNDisabled');
+    const emergencyCall = (to: string, likelyCountries: string[]) => evaluateDialout({ callType: 'user_out', to, usageLocation: null, policy: disabled, likelyCountries });
+    expect(emergencyCall('999', ['US', 'GB'])).toEqual({ allowed: true, destinationCountry: 'GB', domestic: null, zoneA: true, emergency: true });
+    expect(emergencyCall('122', ['US'])).toMatchObject({ allowed: true, destinationCountry: 'AT', emergency: true });
+    expect(emergencyCall('122', ['US', 'EG'])).toMatchObject({ allowed: true, destinationCountry: 'EG', zoneA: false });
+    expect(emergencyCall('12345', ['US'])).toMatchObject({ allowed: false, reason: 'INVALID_NUMBER' });
+  });
+});

@@ -26,7 +26,8 @@ export class UserPolicyResponse extends GlobalPolicyResponse {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: "Extension: the usage location learned from licensing; null until known (the user's calls are then refused)",
+    description:
+      "Extension: the usage location learned from licensing; null until known (a call whose verdict needs it waits for it, then is refused as UNKNOWN_USER)",
   })
   usageLocation!: string | null;
 }
@@ -37,7 +38,18 @@ export class PolicyCallsResponse {
   @ApiProperty({ description: 'Calls the policy let through (CallCleared)' }) cleared!: number;
   @ApiProperty({ description: 'Calls the policy blocked (DIALOUT_POLICY_BLOCKED)' }) blocked!: number;
   @ApiProperty({ description: 'Calls refused as INVALID_NUMBER under this policy' }) invalidNumber!: number;
-  @ApiProperty({ description: 'Calls refused as UNKNOWN_USER (no usage location) under this policy' }) unknownUser!: number;
+  @ApiProperty({ description: 'Calls refused as UNKNOWN_USER (no usage location learned by their deadline) under this policy' }) unknownUser!: number;
+}
+
+export class AwaitingCallResponse {
+  @ApiProperty() callId!: string;
+  @ApiProperty({ description: 'The organizer (conf_out) or caller (user_out) whose usage location the call waits for' }) userId!: string;
+  @ApiProperty({ enum: ['conf_out', 'user_out'] }) callType!: string;
+  @ApiProperty() to!: string;
+  @ApiProperty({ enum: ['CPC', 'PSTN'] }) control!: string;
+  @ApiProperty({ enum: DIALOUT_POLICY_NAMES, description: 'The effective policy whose verdict needs the usage location' }) policyName!: string;
+  @ApiProperty({ format: 'date-time' }) since!: string;
+  @ApiProperty({ format: 'date-time', description: 'Past it, the call is rejected as UNKNOWN_USER' }) deadline!: string;
 }
 
 export class GrantGlobalPolicyRequest {

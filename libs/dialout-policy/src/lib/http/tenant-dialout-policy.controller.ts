@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@ne
 import { orProblem } from '@comms-credits/platform';
 import { GrantPolicyHandler } from '../commands/grant-policy.handler';
 import { DialoutPolicyQueries } from '../queries/dialout-policy.queries';
-import { GlobalPolicyResponse, GrantGlobalPolicyRequest, PolicyCallsResponse, TenantParams } from './dialout-policy.dto';
+import { AwaitingCallResponse, GlobalPolicyResponse, GrantGlobalPolicyRequest, PolicyCallsResponse, TenantParams } from './dialout-policy.dto';
 
 @ApiTags('dialout-policy')
 @Controller('tenants/:tenantId/dialout-policy')
@@ -34,5 +34,12 @@ export class TenantDialoutPolicyController {
   @ApiOkResponse({ type: [PolicyCallsResponse] })
   calls(@Param() { tenantId }: TenantParams): Promise<PolicyCallsResponse[]> {
     return this.queries.policyCalls(tenantId);
+  }
+
+  @Get('awaiting-calls')
+  @ApiOperation({ summary: "Calls waiting for their user's usage location from licensing, the next deadline first" })
+  @ApiOkResponse({ type: [AwaitingCallResponse] })
+  awaitingCalls(@Param() { tenantId }: TenantParams): Promise<AwaitingCallResponse[]> {
+    return this.queries.awaitingCalls(tenantId);
   }
 }

@@ -12,7 +12,10 @@ export interface GlobalPolicy {
 
 export interface UserPolicy extends GlobalPolicy {
   source: PolicySource;
-  /** As licensing last said it; null when unknown (the user's calls are then refused as UNKNOWN_USER). */
+  /**
+   * As licensing last said it; null when unknown (a call whose verdict needs it then waits for
+   * it, and is refused as UNKNOWN_USER if it never comes).
+   */
   usageLocation: string | null;
 }
 
@@ -23,6 +26,18 @@ export interface PolicyCalls {
   blocked: number;
   invalidNumber: number;
   unknownUser: number;
+}
+
+/** A call waiting for its user's usage location. */
+export interface AwaitingCall {
+  callId: string;
+  userId: string;
+  callType: string;
+  to: string;
+  control: DialoutControl;
+  policyName: string;
+  since: string;
+  deadline: string;
 }
 
 interface PolicyCallsRow {
@@ -77,6 +92,29 @@ export class DialoutPolicyQueries {
       unknownUser: Number(row.unknown_user),
     }));
   }
+
+  /** Calls waiting for their user's usage location, the next deadline first. */
+  async awaitingCalls(tenantId: string): Promise<AwaitingCall[]> {
+    const rows = await this.transactions.query<Record<string, unknown>>(
+      `SELECT call_id, user_id, call_type, to_number, control, policy_name, since, deadline FROM rm_dialout_awaiting_calls
+       WHERE tenant_id = $1 ORDER BY deadline, call_id`,
+      [tenantId],
+    );
+    return rows.map(awaitingCallOf);
+  }
+}
+
+function awaitingCallOf(row: Record<string, unknown>): AwaitingCall {
+  return {
+    callId: String(row['call_id']),
+    userId: String(row['user_id']),
+    callType: String(row['call_type']),
+    to: String(row['to_number']),
+    control: row['control'] as DialoutControl,
+    policyName: String(row['policy_name']),
+    since: (row['since'] as Date).toISOString(),
+    deadline: (row['deadline'] as Date).toISOString(),
+  };
 }
 
 function describe(policyName: DialoutPolicyName): GlobalPolicy {
