@@ -1,6 +1,7 @@
 import { Projection, RecordedEvent, SqlClient, dataOf } from '@comms-credits/event-store';
 import { heldOf, evolveWallet, nextDueAt, WalletState } from '../domain/wallet.decider';
 import { WalletEvent, WalletEventData } from '../domain/wallet.events';
+import { upcastWalletEvent } from '../domain/wallet.upcasters';
 import { CallSnapshot, WalletSnapshot, decodeCall, decodeWallet, encodeCall, encodeWallet } from '../domain/wallet.snapshot';
 import { balanceOf } from '../domain/lots';
 import { minorOf } from '../domain/money';
@@ -32,7 +33,7 @@ export const walletSnapshotProjection: Projection = {
     const queue: QueueChange[] = [];
     for (const event of events) {
       const state = wallets.get(event.tenantId)!;
-      const next = evolveWallet(state, { type: event.type, data: event.data } as WalletEvent);
+      const next = evolveWallet(state, upcastWalletEvent({ type: event.type, data: event.data } as WalletEvent, event.occurredAt));
       wallets.set(event.tenantId, next);
       versions.set(event.tenantId, Math.max(versions.get(event.tenantId) ?? 0, event.streamPosition));
       const change = queueChange(event, next);
