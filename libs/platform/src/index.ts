@@ -6,3 +6,4 @@ export * from './lib/platform.module';
 export * from './lib/bootstrap';
 export * from './lib/if-match';
 export * from './lib/auth';
+export * from './lib/metrics';

@@ -9,6 +9,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ConfigError, ServiceConfig, loadConfig } from './config';
 import { ensureDatabase } from './database';
+import { ServiceMetrics } from './metrics';
 import { PlatformModule } from './platform.module';
 import { KAFKA, ServiceDefinition } from './service-definition';
 
@@ -51,6 +52,8 @@ export async function startService(
   const app = await NestFactory.create(ServiceRootModule, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
+  const metrics = app.get(ServiceMetrics);
+  app.use(metrics.httpMiddleware());
 
   const openApi = new DocumentBuilder()
     .setTitle(definition.title)
@@ -70,6 +73,7 @@ export async function startService(
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
         limits: { maxBytes: config.KAFKA_MAX_MESSAGE_BYTES },
         supervision: app.get(Supervision),
+        observer: metrics,
         consumer: { onGiveUp: (error) => options.onUnrecoverable?.(error, app) },
       }),
     },

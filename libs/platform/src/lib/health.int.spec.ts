@@ -132,4 +132,24 @@ describe('health: liveness and readiness', () => {
     expect(publish.mock.calls.length).toBeGreaterThanOrEqual(3);
     publish.mockRestore();
   });
+
+  it('serves Prometheus metrics without a token: consumer, dead letters, lag, outbox, HTTP, process', async () => {
+    await get('/health/ready');
+    const text = await eventually(async () => {
+      const response = await fetch(`${service.url}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      const body = await response.text();
+      // The previous test's messages: processed, one dead letter, and nothing left to read.
+      expect(body).toMatch(/^kafka_messages_processed_total\{[^}]*topic="telephony.call-ended"[^}]*\} [1-9]/m);
+      expect(body).toMatch(/^kafka_messages_dead_lettered_total\{[^}]*reason="INVALID_JSON"[^}]*\} 1$/m);
+      expect(body).toMatch(/^kafka_consumer_lag_messages\{[^}]*topic="telephony.call-ended"[^}]*partition="0"[^}]*\} 0$/m);
+      return body;
+    });
+    expect(text).toMatch(/^kafka_consumer_batch_duration_seconds_count\{/m);
+    expect(text).toMatch(/^outbox_backlog_events\{service="probe"\} 0$/m);
+    expect(text).toMatch(/^http_requests_total\{[^}]*route="\/health\/ready"[^}]*\} [1-9]/m);
+    expect(text).toContain('# TYPE admission_decision_latency_seconds histogram');
+    expect(text).toContain('process_resident_memory_bytes');
+  });
 });

@@ -24,6 +24,7 @@ import { AuthModule, withPlatformMigrations } from './auth';
 import { ServiceConfig } from './config';
 import { ensureDatabase } from './database';
 import { HealthController } from './health.controller';
+import { MetricsController, ServiceMetrics } from './metrics';
 import { KafkaHealthIndicator } from './kafka.health';
 import { ProblemFilter, validationProblem } from './problem';
 import { KAFKA, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
@@ -39,6 +40,7 @@ export class MessagingLifecycle
     private readonly publisher: KafkaPublisher,
     private readonly relay: OutboxRelay,
     private readonly kafkaHealth: KafkaHealthIndicator,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -63,6 +65,7 @@ export class MessagingLifecycle
   async onApplicationShutdown(): Promise<void> {
     await this.publisher.disconnect();
     await this.kafkaHealth.close();
+    await this.metrics.close();
   }
 }
 
@@ -105,7 +108,7 @@ export class PlatformModule {
         TerminusModule.forRoot({ logger: false }),
         AuthModule.forService(config),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: ServiceConfig, useValue: config },
@@ -123,10 +126,26 @@ export class PlatformModule {
         { provide: EventStore, useFactory: () => new EventStore(definition.projections) },
         { provide: Supervision, useValue: new Supervision() },
         {
+          provide: ServiceMetrics,
+          inject: [KAFKA, DataSource],
+          useFactory: (kafka: Kafka, ds: DataSource) =>
+            new ServiceMetrics({
+              service: definition.name,
+              kafka,
+              dataSource: ds,
+              groupId: config.KAFKA_GROUP_ID ?? definition.name,
+              topics: Object.keys(definition.consumes).map((topic) => config.KAFKA_TOPIC_PREFIX + topic),
+              topicPrefix: config.KAFKA_TOPIC_PREFIX,
+            }),
+        },
+        {
           provide: OutboxRelay,
-          inject: [DataSource, KafkaPublisher, Supervision],
-          useFactory: (ds: DataSource, publisher: KafkaPublisher, supervision: Supervision) => {
-            const relay = new OutboxRelay(ds, publisher, { route: definition.route });
+          inject: [DataSource, KafkaPublisher, Supervision, ServiceMetrics],
+          useFactory: (ds: DataSource, publisher: KafkaPublisher, supervision: Supervision, metrics: ServiceMetrics) => {
+            const relay = new OutboxRelay(ds, metrics.watchDecisions(publisher), {
+              route: definition.route,
+              onPublished: (count, age) => metrics.relayPublished(count, age),
+            });
             supervision.register(relay);
             return relay;
           },
@@ -144,7 +163,7 @@ export class PlatformModule {
           }),
         },
       ],
-      exports: [SERVICE_CONFIG, ServiceConfig, SERVICE_DEFINITION, KAFKA, KafkaPublisher, Transactions, EventStore, OutboxRelay, Supervision],
+      exports: [SERVICE_CONFIG, ServiceConfig, SERVICE_DEFINITION, KAFKA, KafkaPublisher, Transactions, EventStore, OutboxRelay, Supervision, ServiceMetrics],
     };
   }
 }
