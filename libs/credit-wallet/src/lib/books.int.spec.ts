@@ -3,6 +3,7 @@ import { rebuildServiceProjections } from '@comms-credits/platform';
 import { TestSystem, startTestSystem } from '@comms-credits/service-testing';
 import { Collector, TestKafka, callEnded, eventually, uniqueTenant } from '@comms-credits/testing';
 import { creditWalletService } from './credit-wallet.service';
+import { RechargeWorker } from './application/recharge.worker';
 import { SANDBOX_TOKENS } from './payments/sandbox-payment-gateway.adapter';
 import { callHandedToWallet, ofTenant, poolOverflow, walletApi } from './test-support/funding-events.fixtures';
 
@@ -160,7 +161,12 @@ describe('credit-wallet books', () => {
     // one minute to FR: 0.0349 + 0.0125 = 0.0474 → 0.05 held
     expect(await decisionOf(tenant, 'lost')).toMatchObject({ type: 'CallAdmitted', funding: 'credits', maxDurationSeconds: 60 });
     await walletIs(tenant, { held: usd('0.05') });
-    const [missing] = await waitFor(tenant, 'CallSettlementMissing', 1, 100_000);
+    // Time is driven, not waited for: nothing is due now; grant (60 s) + grace later, the hold is.
+    const worker = system.services['credit-wallet']!.app.get(RechargeWorker);
+    await worker.tickDueWallets(new Date().toISOString());
+    await walletIs(tenant, { held: usd('0.05') });
+    await worker.tickDueWallets(new Date(Date.now() + 60_000 + 0.02 * 60_000 + 5_000).toISOString());
+    const [missing] = await waitFor(tenant, 'CallSettlementMissing');
     expect(missing!.json).toMatchObject({ callId: 'lost', grantedSeconds: 60, heldAmount: usd('0.05') });
     await walletIs(tenant, { balance: usd('0.30'), held: usd('0.00'), available: usd('0.30') });
 
@@ -175,7 +181,7 @@ describe('credit-wallet books', () => {
     await walletIs(tenant, { balance: usd('0.00'), held: usd('0.00'), owed: usd('0.03') });
     const types = (await transactionsOf(tenant, 'lost')).map((t) => t.type);
     expect(types).toEqual(['CallCharged', 'CallSettledLate', 'SettlementExceededGrant', 'CallSettlementMissing', 'HoldPlaced']);
-  }, 150_000);
+  });
 
   it('rebuilds the snapshots and read models from the wallet streams to the same answers', async () => {
     const tenants = [...new Set(walletEvents.messages.map((m) => m.json?.['tenantId'] as string))].filter(Boolean);

@@ -77,10 +77,9 @@ export class RechargeWorker implements OnApplicationBootstrap, BeforeApplication
   /**
    * Wallets where time has done something: a lot reached its expiry, a hold passed grant +
    * grace without its CallEnded, or a back-off ran out (`nextDueAt`, the decider's own answer,
-   * stored with the snapshot). Oldest due first.
+   * stored with the snapshot). Oldest due first. `now` is the clock's unless a test drives time.
    */
-  private async tickDueWallets(): Promise<void> {
-    const now = new Date().toISOString();
+  async tickDueWallets(now = new Date().toISOString()): Promise<void> {
     const due = await this.transactions.query<{ tenant_id: string }>(
       `SELECT tenant_id FROM wallet_snapshots WHERE next_due_at <= $1 ORDER BY next_due_at LIMIT 100`,
       [now],
