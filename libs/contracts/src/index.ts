@@ -8,3 +8,4 @@ export * from './lib/admission';
 export * from './lib/registries';
 export * from './lib/money';
 export * from './lib/funding';
+export * from './lib/reporting';

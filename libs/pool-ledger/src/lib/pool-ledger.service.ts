@@ -10,9 +10,12 @@ import { PoolLedgerModule } from './pool-ledger.module';
 import { poolCallsProjection, poolCapacityProjection, poolMonthsProjection } from './projections/pool.projections';
 
 const telephony = telephonySchemas();
-/** Hand-overs to the wallet, usage notifications and settlement anomalies; the pool's admissions. */
+/**
+ * Hand-overs to the wallet, usage notifications, settlement anomalies and each call's settlement
+ * (`PoolCallSettled`, for the reporting service's usage rows); the pool's admissions.
+ */
 export const routePoolLedgerEvent = routeByType({
-  [Topics.PoolLedgerEvents]: ['CallHandedToWallet', 'PoolOverflowHandedToWallet', 'PoolUsageThresholdReached', 'PoolSettlementMissing', 'CallDurationExceededGrant'],
+  [Topics.PoolLedgerEvents]: ['CallHandedToWallet', 'PoolOverflowHandedToWallet', 'PoolUsageThresholdReached', 'PoolSettlementMissing', 'CallDurationExceededGrant', 'PoolCallSettled'],
   [Topics.CallDecisions]: ['CallAdmitted'],
 });
 
