@@ -50,6 +50,9 @@ options:
 
 environment:
   KAFKA_BROKERS  use this broker instead of starting one with kafka.sh (e.g. a remote one)
+  AUTH_JWKS_URL / AUTH_JWKS_FILE (+ AUTH_ISSUER, AUTH_AUDIENCE)  trust this identity provider
+                 instead of the development key set made in .run/auth/; the demo seeding then
+                 needs DEMO_TOKEN (an operator token of that provider), or use --no-demo
   LOG_LEVEL, KAFKA_TOPIC_PARTITIONS, ...  passed through to every service
   NO_COLOR       plain output`;
 
@@ -263,6 +266,30 @@ async function buildApps() {
   say(`built in ${seconds(Date.now() - began)}`);
 }
 
+// --- access --------------------------------------------------------------------------------
+
+const DEV_AUTH_DIR = path.join(ROOT, '.run/auth');
+
+/**
+ * The services need an identity provider's JWKS (design.md "Access"). Without one configured,
+ * `npm run -s token` makes the development key set in .run/auth/ (or reuses it) and signs an
+ * operator token for 12 hours, for the demo seeding and for the person at the terminal.
+ */
+async function ensureAuth() {
+  if (process.env.AUTH_JWKS_URL || process.env.AUTH_JWKS_FILE) {
+    say(`access: trusting ${process.env.AUTH_JWKS_URL || process.env.AUTH_JWKS_FILE} from the environment`);
+    return { dev: false, token: process.env.DEMO_TOKEN || null };
+  }
+  const args = ['-r', '@swc-node/register', 'tools/auth/token.ts', '--role', 'operator', '--ttl', '12h', '--sub', 'dev-operator'];
+  const result = await run(process.execPath, args);
+  const token = result.stdout.at(-1)?.trim();
+  if (result.code !== 0 || !token) {
+    throw new Error(`could not make the development key set in .run/auth/:\n${result.all.join('\n')}`);
+  }
+  say('access: development key set in .run/auth/ (the services trust .run/auth/jwks.json)');
+  return { dev: true, token, jwksFile: path.join(DEV_AUTH_DIR, 'jwks.json') };
+}
+
 // --- 4. services ---------------------------------------------------------------------------
 
 const mainJs = (service) => path.join(ROOT, 'dist/apps', service.name, 'apps', service.name, 'src/main.js');
@@ -271,7 +298,7 @@ const databaseUrl = (service) =>
 
 const baseUrl = (service) => `http://127.0.0.1:${service.port}`;
 
-function serviceEnv(service, brokers) {
+function serviceEnv(service, brokers, auth) {
   const env = { ...process.env };
   // Settings that must differ per service never come from our own environment: five services
   // sharing one PORT or one database would clash. HOST neither: some shells export HOST as the
@@ -285,6 +312,7 @@ function serviceEnv(service, brokers) {
     KAFKA_BROKERS: brokers,
     KAFKA_GROUP_ID: service.name,
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+    ...(auth.dev ? { AUTH_JWKS_FILE: auth.jwksFile } : {}),
   };
 }
 
@@ -330,9 +358,9 @@ function formatLine(line) {
 }
 
 /** Starts one service; its lines go to our stdout (filtered) and to a short tail kept for errors. */
-function startService(service, brokers) {
+function startService(service, brokers, auth) {
   const child = spawnOwned(process.execPath, [mainJs(service)], {
-    env: serviceEnv(service, brokers),
+    env: serviceEnv(service, brokers, auth),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.displayName = service.name;
@@ -411,7 +439,7 @@ async function waitUntilHealthy(services) {
   }
 }
 
-function printSummary(services, brokers, startedAt) {
+function printSummary(services, brokers, startedAt, auth) {
   const rows = [
     ['service', 'url', 'health', 'docs'],
     ...services.map((s) => [s.name, s.url, `${s.url}/health`, `${s.url}/docs`]),
@@ -430,10 +458,17 @@ function printSummary(services, brokers, startedAt) {
   console.log(`Kafka       ${brokers}`);
   console.log(`PostgreSQL  postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port} (databases comms_credits_*)`);
   console.log('');
+  if (auth.dev) {
+    console.log(`Access      development key set in .run/auth/; an operator token for 12 h (more: npm run -s token -- --help):`);
+    console.log(`  export TOKEN=${auth.token}`);
+  } else {
+    console.log('Access      tokens of your identity provider (AUTH_JWKS_URL / AUTH_JWKS_FILE)');
+  }
+  console.log('');
   console.log(bold('Try:'));
   console.log(`  curl -s localhost:${pool.port}/health`);
-  console.log(`  curl -s localhost:${pool.port}/tenants/contoso/calls`);
-  console.log(`  curl -s localhost:${wallet.port}/docs-json | head -c 400; echo`);
+  console.log(`  curl -s -H "Authorization: Bearer $TOKEN" localhost:${pool.port}/tenants/contoso/calls`);
+  console.log(`  curl -s localhost:${wallet.port}/docs-json | head -c 400; echo          # /docs needs no token`);
   console.log('');
   console.log(dim(`Showing ${options.verbose ? 'all log lines' : 'warnings and errors only (--verbose for all)'}. Ctrl-C stops everything.`));
 }
@@ -445,10 +480,14 @@ function printSummary(services, brokers, startedAt) {
  * at a gentle rate (owned, so shutdown() stops it with the services). `--no-demo` skips both.
  * @param {Array<{name: string, port: number, url: string}>} services
  */
-export async function afterHealthy(services, brokers) {
+export async function afterHealthy(services, brokers, auth) {
   if (options['no-demo']) return;
+  if (!auth.token) {
+    warn('no demo: with an identity provider, set DEMO_TOKEN (an operator token) to seed the demo tenant');
+    return;
+  }
   const urls = Object.fromEntries(services.map((s) => [s.name, s.url]));
-  const { tollFreeNumber } = await seedDemoTenant(urls, say);
+  const { tollFreeNumber } = await seedDemoTenant(urls, say, auth.token);
   const args = ['-r', '@swc-node/register', 'tools/telephony-sim/main.ts', '--brokers', brokers, '--tenants', DEMO_TENANT];
   args.push('--users', DEMO_USERS.join(','), '--rate', '1', '--duration', '300', '--speedup', '30');
   if (tollFreeNumber) args.push('--toll-free', tollFreeNumber);
@@ -458,11 +497,12 @@ export async function afterHealthy(services, brokers) {
     createInterface({ input: stream }).on('line', (line) => console.log(`${prefix} ${line}`));
   }
   say(`simulated traffic started (1 call/s, ~5-minute calls at 30× speed); watch it move:`);
-  console.log(`  curl -s localhost:3003/tenants/${DEMO_TENANT}/pool; echo`);
-  console.log(`  curl -s localhost:3004/tenants/${DEMO_TENANT}/wallet; echo`);
-  console.log(`  curl -s 'localhost:3004/tenants/${DEMO_TENANT}/wallet/transactions?limit=5'; echo`);
-  console.log(`  curl -s localhost:3005/tenants/${DEMO_TENANT}/toll-free-numbers; echo`);
-  console.log(`  curl -s localhost:3001/tenants/${DEMO_TENANT}/usage; echo`);
+  const withToken = '-H "Authorization: Bearer $TOKEN"';
+  console.log(`  curl -s ${withToken} localhost:3003/tenants/${DEMO_TENANT}/pool; echo`);
+  console.log(`  curl -s ${withToken} localhost:3004/tenants/${DEMO_TENANT}/wallet; echo`);
+  console.log(`  curl -s ${withToken} 'localhost:3004/tenants/${DEMO_TENANT}/wallet/transactions?limit=5'; echo`);
+  console.log(`  curl -s ${withToken} localhost:3005/tenants/${DEMO_TENANT}/toll-free-numbers; echo`);
+  console.log(`  curl -s ${withToken} localhost:3001/tenants/${DEMO_TENANT}/usage; echo`);
 }
 
 // --- 6. shutdown ---------------------------------------------------------------------------
@@ -575,16 +615,18 @@ export async function main(argv = process.argv.slice(2)) {
     if (shuttingDown) return;
     if (!options['no-build']) await buildApps();
     if (shuttingDown) return;
+    const auth = await ensureAuth();
+    if (shuttingDown) return;
 
     say(`starting ${SERVICES.map((s) => s.name).join(', ')}…`);
     const servicesStartedAt = Date.now();
-    running = SERVICES.map((service) => startService(service, kafka.brokers));
+    running = SERVICES.map((service) => startService(service, kafka.brokers, auth));
     await waitUntilHealthy(running);
     if (shuttingDown) return;
     say(`all healthy ${seconds(Date.now() - servicesStartedAt)} after the services started`);
     watchForCrashes(running);
-    printSummary(running, kafka.brokers, startedAt);
-    await afterHealthy(running.map(({ name, port, url }) => ({ name, port, url })), kafka.brokers);
+    printSummary(running, kafka.brokers, startedAt, auth);
+    await afterHealthy(running.map(({ name, port, url }) => ({ name, port, url })), kafka.brokers, auth);
   } catch (error) {
     if (shuttingDown) return; // a signal interrupted a step; shutdown() reports and exits
     await shutdown(1, error.message);

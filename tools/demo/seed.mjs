@@ -10,9 +10,11 @@ export const DEMO_USERS = ['alice', 'bob', 'carol', 'dave'];
 /**
  * @param {Record<string, string>} urls service name → base URL
  * @param {(line: string) => void} say
+ * @param {string} token a bearer token allowed to change the tenant (operator, or its tenant-admin)
  * @returns {Promise<{ tollFreeNumber: string | null }>}
  */
-export async function seedDemoTenant(urls, say) {
+export async function seedDemoTenant(urls, say, token) {
+  bearerToken = token;
   const t = `/tenants/${DEMO_TENANT}`;
   const licensing = (method, path, body) => call(urls['licensing'], method, t + path, body);
 
@@ -51,7 +53,7 @@ export async function seedDemoTenant(urls, say) {
     await until(async () => {
       const answer = await fetch(`${urls['toll-free']}${t}/toll-free-numbers`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bearerToken}` },
         body: JSON.stringify({ country: 'US' }),
       });
       if (answer.status === 409) return false; // credits not seen yet
@@ -79,10 +81,17 @@ export async function seedDemoTenant(urls, say) {
   return { tollFreeNumber };
 }
 
+/** Every call of the seeding carries this token (the API needs one: design.md "Access"). */
+let bearerToken = '';
+
 async function call(base, method, path, body, headers = {}) {
   const response = await fetch(base + path, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      authorization: `Bearer ${bearerToken}`,
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
