@@ -59,6 +59,9 @@ export async function startService(
     .setTitle(definition.title)
     .setDescription(definition.description)
     .setVersion('1')
+    // design.md "Access": a bearer JWT on every route but /health* and /metrics ("Authorize" to try them).
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addSecurityRequirements('bearer')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
 
