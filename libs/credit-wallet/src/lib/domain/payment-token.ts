@@ -1,8 +1,13 @@
 import { DomainError } from '@comms-credits/domain-kit';
 import { WalletErrors } from './wallet.errors';
 
-/** 13 to 19 digits, maybe grouped by spaces or dashes: a primary account number (PAN). */
-const PAN_LIKE = /\d(?:[ -]?\d){12,18}/;
+/**
+ * 13 to 19 digits, whatever separates them (spaces, dashes, dots, slashes, underscores, up to
+ * three of any non-alphanumeric characters between two digits): a primary account number (PAN),
+ * e.g. `4111 1111 1111 1111`, `4111.1111.1111.1111`, `4111_1111_1111_1111`. A letter ends the run,
+ * so providers' tokens and UUIDs with digits here and there still pass.
+ */
+const PAN_LIKE = /\d(?:[^A-Za-z0-9]{0,3}\d){12,18}/;
 const TOKEN = /^[A-Za-z0-9][A-Za-z0-9_:.-]{2,199}$/;
 
 /**
