@@ -4,6 +4,7 @@ import { TestKafka } from '@comms-credits/testing';
 import fc from 'fast-check';
 import { allServices } from './all-services';
 import { Rate } from './books-model/model';
+import { Coverage } from './books-model/coverage';
 import { dialOutRates, runScenario } from './books-model/driver';
 import { scenarioArb } from './books-model/generators';
 import { World } from './scenario-kit';
@@ -21,7 +22,7 @@ import { World } from './scenario-kit';
  * Other knobs: BOOKS_MODEL_CALLS (most calls per case, 5), BOOKS_MODEL_AUTORECHARGE=0 (no
  * auto-recharge), BOOKS_MODEL_SHRINKS (how many smaller cases to try after a failure, 60).
  */
-const MAX_GRANT_MINUTES = 30; // POOL_MAX_GRANT_MINUTES = WALLET_MAX_HOLD_MINUTES: small pools meet their edge often
+const MAX_GRANT_MINUTES = 45; // POOL_MAX_GRANT_MINUTES = WALLET_MAX_HOLD_MINUTES: not a divisor of 60, so pools often have less left than a call may run
 const runs = intEnv('BOOKS_MODEL_RUNS', 5);
 const maxShrinks = intEnv('BOOKS_MODEL_SHRINKS', 60);
 const seed = process.env['BOOKS_MODEL_SEED'] ? Number(process.env['BOOKS_MODEL_SEED']) : undefined;
@@ -55,12 +56,14 @@ describe('the books against a reference model (property-based)', () => {
         scenarioArb({ maxGrantMinutes: MAX_GRANT_MINUTES, maxCalls: intEnv('BOOKS_MODEL_CALLS', 5), autoRecharge: process.env['BOOKS_MODEL_AUTORECHARGE'] !== '0' }),
         maxShrinks,
       );
+      const coverage = new Coverage();
       await fc.assert(
         fc.asyncProperty(scenarios, async (scenario) => {
-          await runScenario(world, scenario, rates, { maxGrantMinutes: MAX_GRANT_MINUTES, settleTimeoutMs: 8_000, decisionTimeoutMs: 15_000 });
+          await runScenario(world, scenario, rates, { maxGrantMinutes: MAX_GRANT_MINUTES, settleTimeoutMs: 8_000, decisionTimeoutMs: 15_000 }, coverage);
         }),
         { numRuns: runs, seed, path, endOnFailure: maxShrinks === 0, plugins: [fc.interruptAfterTimeLimit(budgetMs - 30_000, { failOnInterrupt: true })] },
       );
+      process.stdout.write(`books model: ${coverage}\n`);
     },
     budgetMs,
   );
