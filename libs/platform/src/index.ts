@@ -7,3 +7,4 @@ export * from './lib/bootstrap';
 export * from './lib/if-match';
 export * from './lib/auth';
 export * from './lib/metrics';
+export * from './lib/safe-logging';

@@ -27,6 +27,7 @@ import { HealthController } from './health.controller';
 import { MetricsController, ServiceMetrics } from './metrics';
 import { KafkaHealthIndicator } from './kafka.health';
 import { ProblemFilter, validationProblem } from './problem';
+import { LOG_REDACT_PATHS, SafeTypeOrmLogger } from './safe-logging';
 import { KAFKA, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 
 /** Starts and stops what the service shares with Kafka, in an order that loses nothing. */
@@ -84,7 +85,7 @@ export class PlatformModule {
             formatters: { level: (label) => ({ level: label }) },
             // Probes and scrapes every few seconds would drown the request log.
             autoLogging: { ignore: (req) => /^\/(health(\/live|\/ready)?|metrics)$/.test(req.url ?? '') },
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            redact: LOG_REDACT_PATHS,
           },
         }),
         TypeOrmModule.forRootAsync({
@@ -98,7 +99,9 @@ export class PlatformModule {
               migrationsRun: true,
               migrationsTransactionMode: 'each' as const,
               synchronize: false,
-              logging: ['error' as const],
+              // Failed queries are logged by their SQL text only, never with their parameters.
+              logging: ['error' as const, 'warn' as const],
+              logger: new SafeTypeOrmLogger(),
               retryAttempts: 3,
               retryDelay: 1_000,
               extra: { max: 10, application_name: definition.name },

@@ -11,6 +11,7 @@ import {
 import { DomainError, Result } from '@comms-credits/domain-kit';
 import { VersionConflictError } from '@comms-credits/event-store';
 import type { Request, Response } from 'express';
+import { safeError } from './safe-logging';
 
 export interface InvalidParam {
   name: string;
@@ -92,7 +93,7 @@ export class ProblemFilter implements ExceptionFilter {
     const request = context.getRequest<Request>();
     const problem = this.toProblem(exception);
     const status = problem.getStatus();
-    if (status >= 500) this.logger.error({ msg: 'request failed', err: exception, path: request.url });
+    if (status >= 500) this.logger.error({ msg: 'request failed', err: safeError(exception), path: request.path });
     const body = problem.getResponse() as Record<string, unknown>;
     response
       .status(status)
