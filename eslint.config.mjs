@@ -40,6 +40,8 @@ export default [
             { sourceTag: 'scope:pool-ledger', onlyDependOnLibsWithTags: ['scope:pool-ledger', 'scope:shared'] },
             { sourceTag: 'scope:credit-wallet', onlyDependOnLibsWithTags: ['scope:credit-wallet', 'scope:shared'] },
             { sourceTag: 'scope:toll-free', onlyDependOnLibsWithTags: ['scope:toll-free', 'scope:shared'] },
+            { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:reporting', 'scope:shared'] },
+            { sourceTag: 'scope:ops-console', onlyDependOnLibsWithTags: ['scope:ops-console', 'scope:shared'] },
             { sourceTag: 'scope:system', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
           ],

@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Envelope } from '@comms-credits/contracts';
+import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
+import { SERVICE_CONFIG } from '@comms-credits/platform';
+import { UsageFact, usageDecider, usageStreamId } from '../domain/usage.facts';
+import { ReportingConfig } from '../reporting.config';
+import { alertOf } from '../webhooks/webhook.events';
+import { enqueueWebhookDeliveries } from '../webhooks/webhook-outbox';
+
+export interface ObservedFact {
+  event: Envelope;
+  callId: string;
+  fact: UsageFact;
+}
+
+/**
+ * Records what the consumed chunk says about calls (on each call's `usage:<tenant>:<callId>`
+ * stream, projected into `rm_usage` in the same transaction) and queues the webhooks its alerts
+ * raise, inside the chunk's transaction.
+ */
+@Injectable()
+export class UsageRecorder {
+  constructor(
+    private readonly store: EventStore,
+    @Inject(SERVICE_CONFIG) private readonly config: ReportingConfig,
+  ) {}
+
+  async record(sql: SqlClient, observed: ObservedFact[]): Promise<void> {
+    if (observed.length === 0) return;
+    await decideAndAppendBatch(
+      sql,
+      this.store,
+      usageDecider,
+      observed.map(({ event, callId, fact }) => ({
+        target: { streamId: usageStreamId(event.tenantId, callId), streamType: 'usage', tenantId: event.tenantId },
+        command: { type: 'RecordUsageFact' as const, callId, fact, sourceEventId: event.eventId, sourceType: event.type },
+        options: { metadata: { correlationId: callId, causationId: event.eventId } },
+      })),
+    );
+  }
+
+  async alert(sql: SqlClient, events: (Envelope & Record<string, unknown>)[]): Promise<void> {
+    const alerts = events.map(alertOf).filter((a) => a !== null);
+    await enqueueWebhookDeliveries(sql, alerts, this.config.REPORTING_WEBHOOK_RETRY_FOR_MS);
+  }
+}
