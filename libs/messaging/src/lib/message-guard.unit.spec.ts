@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { SchemaRegistry, telephonySchemas } from '@comms-credits/contracts';
 import { randomUUID } from 'node:crypto';
+import { hostileCallEnded, hostileCallStarted } from '@comms-credits/testing';
 import { DEFAULT_MESSAGE_LIMITS, guardMessage } from './message-guard';
-import { hostileCallEnded } from './test-support/hostile-messages';
 
 const registry = telephonySchemas();
 
 describe('guardMessage', () => {
-  it.each(hostileCallEnded('contoso').map((m) => [m.kind, m] as const))('dead-letters %s with its reason, without throwing', (_, message) => {
+  it.each([...hostileCallEnded('contoso'), ...hostileCallStarted('contoso')].map((m) => [m.kind, m] as const))('dead-letters %s with its reason, without throwing', (_, message) => {
     const result = guardMessage(message.value, registry);
     expect(result).toMatchObject({ ok: false, reason: message.reason });
     expect((result as { error: string }).error).toEqual(expect.any(String));

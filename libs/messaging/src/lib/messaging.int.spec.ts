@@ -9,13 +9,12 @@ import {
   advanceCheckpoint,
   readCheckpoint,
 } from '@comms-credits/event-store';
-import { TestDatabase, TestKafka, callEnded, createTestDatabase, eventually, requiredEnv } from '@comms-credits/testing';
+import { TestDatabase, TestKafka, callEnded, createTestDatabase, eventually, hostileCallEnded, requiredEnv } from '@comms-credits/testing';
 import { KafkaBatchConsumer } from './batch-consumer';
 import { inboxApplier } from './inbox-applier';
 import { createKafka } from './kafka-client';
 import { OutboxRelay } from './outbox-relay';
 import { KafkaPublisher, MessagePublisher, OutgoingMessage } from './publisher';
-import { hostileCallEnded } from './test-support/hostile-messages';
 import { startWorker } from './test-support/worker-process';
 
 class Effects1764000000901 {

@@ -1,29 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { DeadLetterReason } from '../message-guard';
+import { callEnded, callStarted } from './fixtures';
 
 export interface HostileMessage {
   kind: string;
   value: Buffer | null;
-  reason: DeadLetterReason;
+  /** The `dlt-reason` it must be dead-lettered with. */
+  reason: string;
 }
 
 /**
- * What an upstream producer (buggy or hostile) can put on `telephony.call-ended`, each with the
- * reason it must be dead-lettered for. Based on a valid CallEnded of `tenantId`.
+ * What an upstream producer (buggy or hostile) can put on a topic, each with the reason it
+ * must be dead-lettered for, built around `valid()` (a valid event whose `callId` is a string
+ * and whose `durationSeconds` or `version` is a number).
  */
-export function hostileCallEnded(tenantId: string): HostileMessage[] {
-  const valid = () => ({
-    eventId: randomUUID(),
-    type: 'CallEnded',
-    version: 1,
-    occurredAt: '2026-11-24T10:00:00.000Z',
-    tenantId,
-    callId: `hostile-${randomUUID().slice(0, 8)}`,
-    durationSeconds: 60,
-  });
+export function hostileMessages(valid: () => Record<string, unknown>): HostileMessage[] {
   const json = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+  const withNumber = (literal: string) => json(JSON.stringify({ ...valid(), version: 1 }).replace('"version":1', `"version":${literal}`));
   // The reported one: 30 KB, an object nested 5,000 levels deep inside a valid envelope.
-  const deep = `{"eventId":"${randomUUID()}","type":"CallEnded","version":1,"occurredAt":"2026-11-24T10:00:00.000Z","tenantId":"${tenantId}","callId":"deep","durationSeconds":1,"x":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`;
+  const deep = JSON.stringify(valid()).replace(/}$/, `,"x":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`);
   return [
     { kind: 'nested 5,000 levels deep', value: json(deep), reason: 'NESTING_TOO_DEEP' },
     { kind: 'arrays nested 5,000 deep', value: json(`${'['.repeat(5_000)}${']'.repeat(5_000)}`), reason: 'NESTING_TOO_DEEP' },
@@ -38,14 +32,14 @@ export function hostileCallEnded(tenantId: string): HostileMessage[] {
     { kind: 'JSON string', value: json('"CallEnded"'), reason: 'SCHEMA_INVALID' },
     { kind: 'JSON number', value: json('42'), reason: 'SCHEMA_INVALID' },
     { kind: 'empty object', value: json({}), reason: 'SCHEMA_INVALID' },
-    { kind: 'null fields', value: json({ ...valid(), callId: null, durationSeconds: null }), reason: 'SCHEMA_INVALID' },
+    { kind: 'null fields', value: json({ ...valid(), callId: null, tenantId: null }), reason: 'SCHEMA_INVALID' },
     { kind: 'empty id', value: json({ ...valid(), callId: '' }), reason: 'SCHEMA_INVALID' },
-    { kind: 'wrong types', value: json({ ...valid(), durationSeconds: '60', callId: 12 }), reason: 'SCHEMA_INVALID' },
+    { kind: 'wrong types', value: json({ ...valid(), version: '1', callId: 12 }), reason: 'SCHEMA_INVALID' },
     { kind: 'object where a string is', value: json({ ...valid(), callId: { $gt: '' } }), reason: 'SCHEMA_INVALID' },
-    { kind: 'absurd number (1e999)', value: json(JSON.stringify(valid()).replace('"durationSeconds":60', '"durationSeconds":1e999')), reason: 'SCHEMA_INVALID' },
-    { kind: 'absurd number (2^64)', value: json(JSON.stringify(valid()).replace('"durationSeconds":60', '"durationSeconds":18446744073709551616')), reason: 'SCHEMA_INVALID' },
-    { kind: 'a number of 1,000 digits', value: json(JSON.stringify(valid()).replace('"durationSeconds":60', `"durationSeconds":${'9'.repeat(1_000)}`)), reason: 'SCHEMA_INVALID' },
-    { kind: 'negative duration', value: json({ ...valid(), durationSeconds: -1 }), reason: 'SCHEMA_INVALID' },
+    { kind: 'absurd number (1e999)', value: withNumber('1e999'), reason: 'SCHEMA_INVALID' },
+    { kind: 'absurd number (2^64)', value: withNumber('18446744073709551616'), reason: 'SCHEMA_INVALID' },
+    { kind: 'a number of 1,000 digits', value: withNumber('9'.repeat(1_000)), reason: 'SCHEMA_INVALID' },
+    { kind: 'negative version', value: json({ ...valid(), version: -1 }), reason: 'SCHEMA_INVALID' },
     { kind: 'unknown future version', value: json({ ...valid(), version: 7 }), reason: 'UNKNOWN_VERSION' },
     { kind: 'unknown type', value: json({ ...valid(), type: 'CallExploded' }), reason: 'SCHEMA_INVALID' },
     { kind: 'control characters in an id', value: json({ ...valid(), callId: 'c\u0000\u001b[31m' }), reason: 'SCHEMA_INVALID' },
@@ -53,4 +47,14 @@ export function hostileCallEnded(tenantId: string): HostileMessage[] {
     { kind: 'lone surrogate', value: json(JSON.stringify(valid()).replace(/"callId":"[^"]*"/, '"callId":"\\ud800"')), reason: 'SCHEMA_INVALID' },
     { kind: '__proto__ key', value: json(JSON.stringify(valid()).replace('{', '{"__proto__":{"polluted":true},')), reason: 'SCHEMA_INVALID' },
   ];
+}
+
+/** Hostile messages for `telephony.call-ended`, around a valid CallEnded of `tenantId`. */
+export function hostileCallEnded(tenantId: string): HostileMessage[] {
+  return hostileMessages(() => ({ ...callEnded({ tenantId, callId: `hostile-${randomUUID().slice(0, 8)}`, durationSeconds: 60 }) }));
+}
+
+/** Hostile messages for `telephony.call-started`, around a valid CallStarted of `tenantId`. */
+export function hostileCallStarted(tenantId: string): HostileMessage[] {
+  return hostileMessages(() => ({ ...callStarted({ tenantId, callId: `hostile-${randomUUID().slice(0, 8)}` }) }));
 }
