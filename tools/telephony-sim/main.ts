@@ -9,6 +9,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { CallStarted, Topics } from '@comms-credits/contracts';
+import { kafkaSecurityOf, kafkaSecurityOptions } from '@comms-credits/messaging';
 import { Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
 import { PlannedCall, TrafficOptions, callEndedOf, parseMix, planCall } from './traffic';
 
@@ -78,7 +79,15 @@ async function main(): Promise<void> {
   };
   const prefix = values['topic-prefix'];
 
-  const kafka = new Kafka({ clientId: 'telephony-sim', brokers: list(values.brokers), logLevel: logLevel.NOTHING });
+  // Telephony's own broker credentials, from the same settings as the services' (docs/security.md).
+  const security = kafkaSecurityOf({
+    KAFKA_SSL: process.env['KAFKA_SSL'] === 'true',
+    KAFKA_SSL_CA_FILE: process.env['KAFKA_SSL_CA_FILE'],
+    KAFKA_SASL_MECHANISM: process.env['KAFKA_SASL_MECHANISM'] as 'plain' | undefined,
+    KAFKA_SASL_USERNAME: process.env['KAFKA_SASL_USERNAME'],
+    KAFKA_SASL_PASSWORD: process.env['KAFKA_SASL_PASSWORD'],
+  });
+  const kafka = new Kafka({ clientId: 'telephony-sim', brokers: list(values.brokers), logLevel: logLevel.NOTHING, ...kafkaSecurityOptions(security) });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   const consumer = kafka.consumer({ groupId: `telephony-sim-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 100 });
   await producer.connect();

@@ -8,3 +8,4 @@ export * from './lib/outbox-relay';
 export * from './lib/nest/kafka-batch.transport';
 export * from './lib/message-guard';
 export * from './lib/supervision';
+export * from './lib/kafka-security';

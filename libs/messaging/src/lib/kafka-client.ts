@@ -1,11 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { KafkaSecurity, kafkaSecurityOptions } from './kafka-security';
 
 export interface KafkaSettings {
   /** `host:port` of the bootstrap brokers. */
   brokers: string[];
   /** Explicit client id (kafkajs and Nest would otherwise invent one). */
   clientId: string;
+  /** TLS and SASL (design.md "Access"); none by default. */
+  security?: KafkaSecurity;
 }
 
 const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
@@ -30,6 +33,7 @@ export function createKafka(settings: KafkaSettings): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...kafkaSecurityOptions(settings.security),
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 200, retries: 8 },

@@ -15,7 +15,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ALL_TOPICS } from '@comms-credits/contracts';
 import { EventStore, Transactions } from '@comms-credits/event-store';
-import { KafkaPublisher, OutboxRelay, Supervision, createKafka, ensureTopics } from '@comms-credits/messaging';
+import { KafkaPublisher, OutboxRelay, Supervision, createKafka, ensureTopics, kafkaSecurityOf } from '@comms-credits/messaging';
 import { Kafka } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
@@ -122,6 +122,7 @@ export class PlatformModule {
             createKafka({
               brokers: config.KAFKA_BROKERS.split(','),
               clientId: config.KAFKA_CLIENT_ID ?? `${definition.name}-${process.pid}`,
+              security: kafkaSecurityOf(config),
             }),
         },
         { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka, config.KAFKA_TOPIC_PREFIX) },
