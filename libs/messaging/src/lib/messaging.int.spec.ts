@@ -427,4 +427,44 @@ describe('exactly-once effects over at-least-once Kafka', () => {
       await Promise.all(workers.map((w) => w.exited));
     }
   });
+
+  it('restarts a consumer kafkajs crashed for good, and gives up after too many restarts in the window', async () => {
+    const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}doomed` });
+    // A bug in dead-lettering (a TypeError: unrecoverable for kafkajs) hit by every redelivery.
+    const broken: MessagePublisher = {
+      publish: async () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'send')");
+      },
+    };
+    const states: string[] = [];
+    let gaveUp: unknown;
+    const consumer = new KafkaBatchConsumer(client, {
+      groupId: `${prefix}doomed`,
+      topics: { [topic]: telephonySchemas() },
+      deadLetters: broken,
+      topicPrefix: prefix,
+      retryBackoffMs: 10, // restarts after 100, 200 ms
+      maxRestarts: 2,
+      restartWindowMs: 60_000,
+      apply: async () => undefined,
+      onGiveUp: (error) => (gaveUp = error),
+    });
+    await kafka.publishRaw(topic, [{ key: 'contoso', value: 'not json' }]);
+    const joined = consumer.onceJoined();
+    await consumer.start();
+    await joined;
+    try {
+      await eventually(
+        () => {
+          states.push(consumer.state().detail ?? 'up');
+          expect(gaveUp).toBeDefined();
+        },
+        { intervalMs: 10, timeoutMs: 60_000 },
+      );
+      expect(consumer.state()).toMatchObject({ up: false, detail: expect.stringContaining('gave up after 2 restarts') });
+      expect(states.some((s) => s.startsWith('crashed'))).toBe(true);
+    } finally {
+      await consumer.stop();
+    }
+  });
 });
