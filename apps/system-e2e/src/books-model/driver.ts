@@ -64,12 +64,20 @@ class ScenarioRun {
 
   async play(scenario: Scenario): Promise<void> {
     try {
+      let t = Date.now();
+      const timed = (label: string) => {
+        if (process.env['BOOKS_MODEL_DEBUG']) process.stdout.write(`  ${String(Date.now() - t).padStart(5)} ms  ${label}\n`);
+        t = Date.now();
+      };
       await this.setUp(scenario);
+      timed('set-up');
       for (const [i, step] of scenario.steps.entries()) {
         this.trace.push(`${String(i + 1).padStart(2)}. ${describeStep(step)}`);
         await this.step(step);
+        timed(describeStep(step));
       }
       await this.quiesce();
+      timed('quiesce');
       await this.booksAgree('after the last step, every consumer caught up');
       this.oneDecisionPerCall();
     } catch (error) {

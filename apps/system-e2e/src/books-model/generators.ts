@@ -118,7 +118,7 @@ function callArb(organizers: Organizer[], maxGrantMinutes: number): fc.Arbitrary
       destination: fc.nat({ max: 1000 }),
       zoneA: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
       seconds: fc.option(durationArb(maxGrantMinutes), { freq: 8, nil: null }),
-      endMode: fc.oneof({ weight: 3, arbitrary: fc.constant('later' as const) }, { weight: 2, arbitrary: fc.constantFrom('with-start' as const, 'before-start' as const) }),
+      endMode: fc.oneof({ weight: 4, arbitrary: fc.constant('later' as const) }, { weight: 1, arbitrary: fc.constantFrom('with-start' as const, 'before-start' as const) }),
       endAfter: fc.oneof(fc.nat({ max: 5 }), fc.integer({ min: 2, max: 4 })),
       repeatStart: repeatArb,
       repeatEnd: repeatArb,
@@ -140,7 +140,7 @@ export function scenarioArb(options: ScenarioOptions): fc.Arbitrary<Scenario> {
     fc
       .record({
         extraSeats: fc.record({ OFFICE_365_E5: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) }), AUDIO_CONFERENCING: fc.constantFrom(0, 0, 0, 1) }),
-        funds: fc.array(centsArb, { maxLength: 2 }),
+        funds: fc.oneof({ weight: 1, arbitrary: fc.constant<number[]>([]) }, { weight: 4, arbitrary: fc.array(centsArb, { minLength: 1, maxLength: 2 }) }),
         autoRecharge: options.autoRecharge
           ? fc.option(fc.record({ triggerCents: fc.integer({ min: 50, max: 1500 }), rechargeCents: fc.integer({ min: 1, max: 1000 }) }), { freq: 4, nil: null })
           : fc.constant(null),
@@ -248,4 +248,33 @@ export function describeScenario(scenario: Scenario): string {
 function withPrinter(scenario: Scenario): Scenario {
   Object.defineProperty(scenario, fc.toStringMethod, { value: () => `\n${describeScenario(scenario)}\n`, enumerable: false });
   return scenario;
+}
+
+// ── examples every run plays first (hand-written, so CI always covers the rules of issue 11) ──────
+
+function plan(callId: string, organizer: Organizer, country: string, seconds: number | null, endMode: CallPlan['endMode'] = 'later', endAfter = 0, repeatEnd: Repeat = 'none'): CallPlan {
+  return { callId, organizer, country, seconds, endMode, endAfter, repeatStart: 'none', repeatEnd };
+}
+
+/**
+ * 1. The pool's edge with credits: alice's 60 minutes, a 45-minute grant. c1 reserves 45; c2
+ *    gets the last 15 and continues on credits (split), billed per minute without the connection
+ *    fee; c3 finds nothing unreserved and is funded by credits from its start, fee included.
+ * 2. The pool's edge without credits: bob gets what is unreserved (a partial grant), then
+ *    POOL_EXHAUSTED_NO_CREDITS; a call never ended keeps its reservation; a 7-day report is capped.
+ * 3. Auto-recharge of $5 below a $25 trigger (the issue's reproduction): one recharge per hold or
+ *    charge that leaves the available balance below the trigger, never running it down to zero.
+ */
+export function exampleScenarios(): Scenario[] {
+  const none = { OFFICE_365_E5: 0, AUDIO_CONFERENCING: 0 };
+  const c = {
+    edge: [plan('c1', 'alice', 'FR', 2700, 'later', 2), plan('c2', 'alice', 'FR', 1500, 'later', 0, 'new-event'), plan('c3', 'alice', 'BR', 61, 'with-start'), plan('c4', 'alice', 'FR', 3000, 'before-start')],
+    bob: [plan('c1', 'bob', 'GB', null), plan('c2', 'bob', 'DE', 604_800, 'later', 2), plan('c3', 'bob', 'US', 60, 'later', 1), plan('c4', 'bob', 'FR', 59, 'with-start'), plan('c5', 'alice', 'FR', 120, 'before-start')],
+    recharge: [plan('c1', 'pat', 'EG', 2700), plan('c2', 'pat', 'EG', 61), plan('c3', 'pat', 'GB', 1200, 'later', 0, 'same-event')],
+  };
+  return [
+    withPrinter({ organizers: ['alice'], extraSeats: none, funds: [2000], autoRecharge: null, steps: stepsOf(c.edge, [], [{ after: 3, call: 1, event: 'end' }]) }),
+    withPrinter({ organizers: ['alice', 'bob'], extraSeats: none, funds: [], autoRecharge: null, steps: stepsOf(c.bob, [], [{ after: 4, call: 1, event: 'start' }]) }),
+    withPrinter({ organizers: ['alice', 'pat'], extraSeats: none, funds: [3000], autoRecharge: { triggerCents: 2500, rechargeCents: 500 }, steps: stepsOf(c.recharge, [{ after: 1, cents: 100 }], []) }),
+  ];
 }
