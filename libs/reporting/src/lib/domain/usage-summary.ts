@@ -55,6 +55,8 @@ export function minutesOf(row: Pick<SummaryInput, 'decision' | 'durationSeconds'
  * test holds the two together). Groups are in key order, nulls last.
  */
 export function summarize(rows: readonly SummaryInput[], groupBy: SummaryGroup): SummaryGroupView[] {
+  // A tenant's wallet has one currency: the groups without a charge show their zero in it too.
+  const tenantCurrency = rows.find((r) => r.currency !== null)?.currency ?? null;
   const groups = new Map<string | null, { calls: number; rejectedCalls: number; minutes: number; poolMinutes: number; charges: Decimal; currency: string | null }>();
   for (const row of rows) {
     const key = groupKeyOf(row, groupBy);
@@ -75,6 +77,6 @@ export function summarize(rows: readonly SummaryInput[], groupBy: SummaryGroup):
       rejectedCalls: g.rejectedCalls,
       minutes: g.minutes,
       poolMinutes: g.poolMinutes,
-      charges: { amount: formatAmount(g.charges, g.currency), currency: g.currency },
+      charges: { amount: formatAmount(g.charges, g.currency ?? tenantCurrency), currency: g.currency ?? tenantCurrency },
     }));
 }

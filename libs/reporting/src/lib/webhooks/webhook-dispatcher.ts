@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Transactions } from '@comms-credits/event-store';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { Webhook } from 'standardwebhooks';
@@ -35,7 +35,7 @@ export interface AttemptOutcome {
  * after base × 2^(n−1) (capped) until the delivery's retry window (24 h) has passed, then failed.
  */
 @Injectable()
-export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('webhooks');
   private readonly inFlight = new Map<string, number>();
   private total = 0;
@@ -53,7 +53,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     this.schedule();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: no new claims, and the attempts in flight are recorded (or their lease runs out). */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([...this.running]);
