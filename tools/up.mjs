@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bring up the whole system on this machine, without Docker:
-//   PostgreSQL check -> Kafka (infra/kafka/kafka.sh) -> one Nx build -> five services -> /health green.
+//   PostgreSQL check -> Kafka (infra/kafka/kafka.sh) -> one Nx build -> six services -> /health green.
 // Then it stays in the foreground; Ctrl-C stops everything it started.
 //
 //   node tools/up.mjs [--no-build] [--verbose] [--keep-kafka] [--help]
@@ -26,6 +26,7 @@ export const SERVICES = [
   { name: 'pool-ledger', port: 3003, color: 33 }, // yellow
   { name: 'credit-wallet', port: 3004, color: 32 }, // green
   { name: 'toll-free', port: 3005, color: 34 }, // blue
+  { name: 'reporting', port: 3006, color: 91 }, // bright red
 ];
 
 const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' };
@@ -38,7 +39,7 @@ const SHOWN_LEVELS = new Set(['warn', 'error', 'fatal']);
 const USAGE = `usage: node tools/up.mjs [options]      (npm start)
 
 Brings up the whole system locally: checks PostgreSQL on 127.0.0.1:5432, starts Kafka
-(infra/kafka/kafka.sh, reusing a running broker), builds the five apps, starts them and
+(infra/kafka/kafka.sh, reusing a running broker), builds the six apps, starts them and
 waits until every GET /health answers 200. Ctrl-C stops everything it started.
 
 options:
@@ -313,6 +314,8 @@ function serviceEnv(service, brokers, auth) {
     KAFKA_GROUP_ID: service.name,
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
     ...(auth.dev ? { AUTH_JWKS_FILE: auth.jwksFile } : {}),
+    // Local development: webhooks may go to a receiver on this machine (npm run webhook-receiver).
+    ...(service.name === 'reporting' ? { REPORTING_WEBHOOK_ALLOW_PRIVATE: process.env.REPORTING_WEBHOOK_ALLOW_PRIVATE || 'true' } : {}),
   };
 }
 
@@ -503,6 +506,9 @@ export async function afterHealthy(services, brokers, auth) {
   console.log(`  curl -s ${withToken} 'localhost:3004/tenants/${DEMO_TENANT}/wallet/transactions?limit=5'; echo`);
   console.log(`  curl -s ${withToken} localhost:3005/tenants/${DEMO_TENANT}/toll-free-numbers; echo`);
   console.log(`  curl -s ${withToken} localhost:3001/tenants/${DEMO_TENANT}/usage; echo`);
+  console.log(`  curl -s ${withToken} 'localhost:3006/tenants/${DEMO_TENANT}/usage?limit=5'; echo        # the usage report`);
+  console.log(`  curl -s ${withToken} -H 'Accept: text/csv' localhost:3006/tenants/${DEMO_TENANT}/usage -o usage.csv`);
+  console.log(`  curl -s ${withToken} 'localhost:3006/tenants/${DEMO_TENANT}/usage/summary?groupBy=callType'; echo`);
 }
 
 // --- 6. shutdown ---------------------------------------------------------------------------
