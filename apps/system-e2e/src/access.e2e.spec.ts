@@ -31,6 +31,7 @@ const GLOBAL_ROUTES: Record<string, 'any-role' | 'operator'> = {
   'credit-wallet GET /rates/versions': 'any-role',
   'credit-wallet PUT /rates/{version}': 'operator',
   'dialout-policy GET /dialout-policies': 'any-role',
+  'licensing GET /tenants': 'operator',
 };
 
 const SAMPLE_PARAMS: Record<string, string> = {

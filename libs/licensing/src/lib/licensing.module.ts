@@ -3,11 +3,12 @@ import { CallLogModule } from '@comms-credits/call-log';
 import { LicensingCommands } from './application/licensing.commands';
 import { LicensingQueries } from './application/licensing.queries';
 import { LicensingController } from './http/licensing.controller';
+import { TenantsController } from './http/tenants.controller';
 import { EntitlementConsumer } from './messaging/entitlement.consumer';
 
 @Module({
   imports: [CallLogModule],
-  controllers: [LicensingController, EntitlementConsumer],
+  controllers: [LicensingController, TenantsController, EntitlementConsumer],
   providers: [LicensingCommands, LicensingQueries],
 })
 export class LicensingModule {}

@@ -19,6 +19,13 @@ export interface SubscriptionView {
   available: number | null;
 }
 
+export interface TenantView {
+  tenantId: string;
+  users: number;
+  /** Seats purchased, all SKUs together. */
+  seats: number;
+}
+
 export interface CapabilityUsageView {
   capability: string;
   calls: number;
@@ -44,6 +51,29 @@ export class LicensingQueries {
         displayName: row.display_name,
         licenses: sortSkus(row.licenses),
       }
+    );
+  }
+
+  /** The tenant's users, by user id (the ops console's licences page). */
+  async users(tenantId: string): Promise<UserView[]> {
+    const rows = await this.transactions.query<{ user_id: string; usage_location: string | null; display_name: string | null; licenses: Sku[]; version: number }>(
+      `SELECT user_id, usage_location, display_name, licenses, version FROM rm_licensing_users WHERE tenant_id = $1 ORDER BY user_id`,
+      [tenantId],
+    );
+    return rows.map((row) => ({ version: row.version, userId: row.user_id, usageLocation: row.usage_location, displayName: row.display_name, licenses: sortSkus(row.licenses) }));
+  }
+
+  /**
+   * Every tenant licensing knows (one with a user or a subscription): the tenant directory of
+   * the platform operators' console, with its user count and seats purchased.
+   */
+  async tenants(): Promise<TenantView[]> {
+    return this.transactions.query<TenantView>(
+      `SELECT tenant_id AS "tenantId", sum(users)::int AS users, sum(seats)::int AS seats
+         FROM (SELECT tenant_id, count(*) AS users, 0 AS seats FROM rm_licensing_users GROUP BY tenant_id
+               UNION ALL
+               SELECT tenant_id, 0, sum(seats) FROM rm_licensing_subscriptions GROUP BY tenant_id) AS known
+        GROUP BY tenant_id ORDER BY tenant_id`,
     );
   }
 

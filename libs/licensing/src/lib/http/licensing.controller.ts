@@ -40,6 +40,13 @@ export class LicensingController {
     );
   }
 
+  @Get('users')
+  @ApiOperation({ summary: "The tenant's users with their usage location and licences, by user id" })
+  @ApiOkResponse({ type: [UserResponse] })
+  users(@Param('tenantId') tenantId: string): Promise<UserView[]> {
+    return this.queries.users(tenantId);
+  }
+
   @Get('users/:userId')
   @ApiOperation({ summary: 'A user with their usage location and licences' })
   @ApiOkResponse({ type: UserResponse, headers: { ETag: { description: 'the user’s version, for If-Match' } } })
