@@ -250,8 +250,8 @@ async function stopKafka() {
 // --- 3. build ------------------------------------------------------------------------------
 
 async function buildApps() {
-  const args = ['nx', 'run-many', '-t', 'build', '-p', SERVICES.map((s) => s.name).join(',')];
-  say(`building ${SERVICES.length} apps: npx ${args.join(' ')}`);
+  const args = ['nx', 'run-many', '-t', 'build', '-p', [...SERVICES.map((s) => s.name), CONSOLE.name].join(',')];
+  say(`building ${SERVICES.length} apps and the ops console: npx ${args.join(' ')}`);
   const began = Date.now();
   // No Nx daemon: it would outlive this script as a background process nobody asked for.
   const env = { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false', NX_TUI: 'false' };
@@ -476,6 +476,40 @@ function printSummary(services, brokers, startedAt, auth) {
   console.log(dim(`Showing ${options.verbose ? 'all log lines' : 'warnings and errors only (--verbose for all)'}. Ctrl-C stops everything.`));
 }
 
+// --- the ops console ----------------------------------------------------------------------
+
+/** The web console (apps/ops-console): its server serves the build and passes /api/<service> on. */
+const CONSOLE = { name: 'ops-console', port: 3000, color: 94 };
+
+/**
+ * Starts the console's server once the services answer; resolves when it listens, rejects
+ * (stopping everything, like a service that does not start) when it exits first, e.g. port 3000 taken.
+ */
+async function startConsole(services, auth) {
+  const env = { ...process.env, PORT: String(CONSOLE.port), HOST: '127.0.0.1' };
+  for (const s of services) env[`${s.name.toUpperCase().replace(/-/g, '_')}_URL`] = s.url;
+  const child = spawnOwned(process.execPath, ['-r', '@swc-node/register', 'apps/ops-console/server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.displayName = CONSOLE.name;
+  const lines = [];
+  await new Promise((resolve, reject) => {
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        lines.push(line);
+        if (line.includes('ops-console is up')) resolve();
+        else if (stream === child.stderr) console.error(`${label(CONSOLE.name, CONSOLE.color)} ${line}`);
+      });
+    }
+    child.closed.then((result) => reject(new Error(`the ops console did not start (${describeExit(result)}): ${lines.join(' ') || 'no output'}\n  is port ${CONSOLE.port} taken? ss -ltnp 'sport = :${CONSOLE.port}'`)));
+  });
+  const url = `http://127.0.0.1:${CONSOLE.port}`;
+  console.log('');
+  console.log(`${bold('Ops console')} ${url}`);
+  if (auth.dev && auth.token) console.log(`  development sign-in link (operator, 12 h): ${url}/sign-in#token=${auth.token}`);
+  else console.log('  sign in with a bearer token of your identity provider');
+  console.log('');
+  child.closed.then((result) => !shuttingDown && warn(`the ops console exited (${describeExit(result)}); the services keep running`));
+}
+
 // --- hooks for later steps -----------------------------------------------------------------
 
 /**
@@ -632,6 +666,7 @@ export async function main(argv = process.argv.slice(2)) {
     say(`all healthy ${seconds(Date.now() - servicesStartedAt)} after the services started`);
     watchForCrashes(running);
     printSummary(running, kafka.brokers, startedAt, auth);
+    await startConsole(running, auth);
     await afterHealthy(running.map(({ name, port, url }) => ({ name, port, url })), kafka.brokers, auth);
   } catch (error) {
     if (shuttingDown) return; // a signal interrupted a step; shutdown() reports and exits

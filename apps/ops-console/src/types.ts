@@ -1,0 +1,107 @@
+import type { Money, PoolFigures, TollFreeFigures, WalletFigures } from '@comms-credits/ops-console-model';
+
+export type Pool = PoolFigures;
+export type Wallet = WalletFigures & {
+  tenantId: string;
+  currency: string;
+  held: Money;
+  autoRecharge: WalletFigures['autoRecharge'] & { rechargeAmount: Money | null };
+};
+
+export interface Transaction {
+  id: string;
+  sequence: number;
+  type: string;
+  occurredAt: string;
+  amount: Money;
+  held: Money;
+  balanceAfter: Money | null;
+  callId: string | null;
+  rate: Record<string, unknown> | null;
+  lots: { lotId: string; amount: Money }[];
+  details: Record<string, unknown>;
+}
+
+export interface TransactionPage {
+  items: Transaction[];
+  nextCursor: string | null;
+}
+
+export interface TollFreeNumber extends TollFreeFigures {
+  country: string;
+  assignment: { target: string; targetId: string } | null;
+  acquiredAt: string;
+  month: string;
+  minutes: number;
+}
+
+export interface Quota {
+  licences: number;
+  quota: number;
+  numbersHeld: number;
+  numbersAvailable: number;
+}
+
+export interface Subscription {
+  sku: string;
+  seats: number;
+  assigned: number;
+  available: number | null;
+}
+
+export interface User {
+  userId: string;
+  usageLocation: string | null;
+  displayName: string | null;
+  licenses: string[];
+}
+
+export interface EffectivePolicy {
+  policyName: string;
+  source: 'user' | 'global';
+  cpc: string;
+  pstn: string;
+}
+
+export interface UsageRow {
+  usageId: string;
+  callId: string;
+  userId: string | null;
+  callType: string | null;
+  fromNumber: string | null;
+  toNumber: string | null;
+  fromCountry: string | null;
+  toCountry: string | null;
+  startTime: string | null;
+  endTime: string | null;
+  durationSeconds: number | null;
+  charge: string | null;
+  connectionFee: string | null;
+  currency: string | null;
+  capability: string | null;
+  funding: string | null;
+  poolMinutes: number | null;
+  decision: 'admitted' | 'rejected' | null;
+  reason: string | null;
+  rateCardVersion: string | null;
+}
+
+export interface UsagePage {
+  items: UsageRow[];
+  nextCursor: string | null;
+}
+
+export interface TenantEntry {
+  tenantId: string;
+}
+
+export const SKUS = [
+  'OFFICE_365_E5',
+  'AUDIO_CONFERENCING',
+  'AUDIO_CONFERENCING_PPM',
+  'AUDIO_CONFERENCING_SELECT_DIAL_OUT',
+  'COMMUNICATIONS_CREDITS',
+  'PHONE_SYSTEM',
+  'DOMESTIC_CALLING_PLAN',
+  'INTERNATIONAL_CALLING_PLAN',
+] as const;
