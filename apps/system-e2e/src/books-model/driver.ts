@@ -54,6 +54,8 @@ class ScenarioRun {
   private readonly month = this.startedAt.slice(0, 7);
   private readonly trace: string[] = [];
   private readonly published = new Map<string, { started: CallStarted; ended?: CallEnded }>();
+  /** Calls started with the next one, whose decisions are awaited after the group's last start. */
+  private undecided: string[] = [];
 
   constructor(
     private readonly world: World,
@@ -140,7 +142,9 @@ class ScenarioRun {
         else await this.tenant.publish(...starts);
         this.input({ kind: 'start', callId: call.callId, userId: call.organizer, country: call.country });
         if (ended && call.endMode !== 'later') this.input({ kind: 'end', callId: call.callId, seconds: ended.durationSeconds });
-        await this.decisionAgrees(call.callId);
+        this.undecided.push(call.callId);
+        if (call.withNext) return; // the next start follows at once
+        for (const callId of this.undecided.splice(0)) await this.decisionAgrees(callId);
         if (ended && call.endMode !== 'later') await this.endsConsumed();
         await this.booksAgree(`after step ${this.trace.length - 1}`);
         return;

@@ -55,6 +55,12 @@ export interface CallPlan {
    */
   endMode: 'later' | 'with-start' | 'before-start';
   endAfter: number;
+  /**
+   * The next call's start is published right after this one's, before either is decided: the two
+   * race for the last pool minutes and money. Kafka keeps one tenant's events in order, so the
+   * chain decides them in publish order and the model follows that order.
+   */
+  withNext: boolean;
   repeatStart: Repeat;
   repeatEnd: Repeat;
 }
@@ -120,6 +126,7 @@ function callArb(organizers: Organizer[], maxGrantMinutes: number): fc.Arbitrary
       seconds: fc.option(durationArb(maxGrantMinutes), { freq: 8, nil: null }),
       endMode: fc.oneof({ weight: 4, arbitrary: fc.constant('later' as const) }, { weight: 1, arbitrary: fc.constantFrom('with-start' as const, 'before-start' as const) }),
       endAfter: fc.oneof(fc.nat({ max: 5 }), fc.integer({ min: 2, max: 4 })),
+      withNext: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       repeatStart: repeatArb,
       repeatEnd: repeatArb,
     })
@@ -154,11 +161,20 @@ export function scenarioArb(options: ScenarioOptions): fc.Arbitrary<Scenario> {
         // hold starts runs in the wallet's worker, and a charge that comes while it is still
         // pending starts none (domain.md), so the books would depend on a race the model can't
         // see. Such ends come as their own step, once the recharge is done.
-        const plans: CallPlan[] = calls.map((call, i) => ({
-          ...call,
-          callId: `c${i + 1}`,
-          ...(autoRecharge && call.endMode !== 'later' ? { endMode: 'later' as const, endAfter: 0 } : {}),
-        }));
+        // Calls started together (withNext) have their ends later, once all are decided: an end
+        // on telephony.call-ended is consumed apart from the starts' chain, so a reservation it
+        // releases could come before or after the next call's admission.
+        // With auto-recharge on, no call starts with the next: a hold's recharge in the worker
+        // would race the next call's hold.
+        const plans: CallPlan[] = calls.map((call, i) => {
+          const withNext = call.withNext && !autoRecharge && i < calls.length - 1;
+          return {
+            ...call,
+            callId: `c${i + 1}`,
+            withNext,
+            ...((autoRecharge || withNext) && call.endMode !== 'later' ? { endMode: 'later' as const, endAfter: 0 } : {}),
+          };
+        });
         const e5Needed = organizers.filter((o) => (PROFILES[o].licences as readonly Sku[]).includes('OFFICE_365_E5')).length;
         const seats = seatSteps.map(({ after, extra }) => ({ after, sku: 'OFFICE_365_E5' as const, seats: e5Needed + extra }));
         return withPrinter({ organizers, extraSeats, funds, autoRecharge, steps: stepsOf(plans, fundSteps, replays, seats) });
@@ -181,19 +197,25 @@ export function stepsOf(
   const steps: Step[] = [];
   const ended = new Set<string>();
   const last = plans.length - 1;
+  /** Where a step due after call j goes: after the last call started together with it. */
+  const slot = (j: number) => {
+    let k = Math.min(j, last);
+    while (k < last && plans[k]!.withNext) k += 1;
+    return k;
+  };
   plans.forEach((plan, i) => {
     steps.push({ kind: 'call', call: plan });
     if (plan.endMode !== 'later') ended.add(plan.callId);
     for (const due of plans.slice(0, i + 1)) {
-      if (due.endMode === 'later' && due.seconds !== null && Math.min(plans.indexOf(due) + due.endAfter, last) === i) {
+      if (due.endMode === 'later' && due.seconds !== null && slot(plans.indexOf(due) + due.endAfter) === i) {
         steps.push({ kind: 'end', call: due });
         ended.add(due.callId);
       }
     }
-    for (const fund of funds) if (Math.min(fund.after, last) === i) steps.push({ kind: 'fund', cents: fund.cents });
-    for (const { after, ...change } of seats) if (Math.min(after, last) === i) steps.push({ kind: 'seats', ...change });
+    for (const fund of funds) if (slot(fund.after) === i) steps.push({ kind: 'fund', cents: fund.cents });
+    for (const { after, ...change } of seats) if (slot(after) === i) steps.push({ kind: 'seats', ...change });
     for (const replay of replays) {
-      if (Math.min(replay.after, last) !== i) continue;
+      if (slot(replay.after) !== i) continue;
       const call = plans[replay.call % (i + 1)]!;
       if (replay.event === 'end' && !ended.has(call.callId)) continue;
       steps.push({ kind: 'replay', call, event: replay.event });
@@ -209,6 +231,7 @@ export function describeCall(call: CallPlan): string {
   if (call.seconds === null) parts.push('never ends');
   else if (call.endMode === 'later') parts.push(`ends ${call.seconds} s, ${call.endAfter === 0 ? 'right after its decision' : `${call.endAfter} call(s) later`}`);
   else parts.push(`${call.seconds} s, end published ${call.endMode === 'with-start' ? 'right after the start' : 'BEFORE the start'}`);
+  if (call.withNext) parts.push('the next call starts before its decision');
   if (call.repeatStart !== 'none') parts.push(`start sent twice (${call.repeatStart})`);
   if (call.repeatEnd !== 'none' && call.seconds !== null) parts.push(`end sent twice (${call.repeatEnd})`);
   return parts.join(', ');
@@ -252,16 +275,17 @@ function withPrinter(scenario: Scenario): Scenario {
 
 // ── examples every run plays first (hand-written, so CI always covers the rules of issue 11) ──────
 
-function plan(callId: string, organizer: Organizer, country: string, seconds: number | null, endMode: CallPlan['endMode'] = 'later', endAfter = 0, repeatEnd: Repeat = 'none'): CallPlan {
-  return { callId, organizer, country, seconds, endMode, endAfter, repeatStart: 'none', repeatEnd };
+function plan(callId: string, organizer: Organizer, country: string, seconds: number | null, endMode: CallPlan['endMode'] = 'later', endAfter = 0, repeatEnd: Repeat = 'none', withNext = false): CallPlan {
+  return { callId, organizer, country, seconds, endMode, endAfter, withNext, repeatStart: 'none', repeatEnd };
 }
 
 /**
  * 1. The pool's edge with credits: alice's 60 minutes, a 45-minute grant. c1 reserves 45; c2
  *    gets the last 15 and continues on credits (split), billed per minute without the connection
  *    fee; c3 finds nothing unreserved and is funded by credits from its start, fee included.
- * 2. The pool's edge without credits: bob gets what is unreserved (a partial grant), then
- *    POOL_EXHAUSTED_NO_CREDITS; a call never ended keeps its reservation; a 7-day report is capped.
+ * 2. The pool's edge without credits: bob gets what is unreserved (a partial grant), then — his
+ *    next call started before that one's decision — POOL_EXHAUSTED_NO_CREDITS; a call never
+ *    ended keeps its reservation; a 7-day report is capped.
  * 3. Auto-recharge of $5 below a $25 trigger (the issue's reproduction): one recharge per hold or
  *    charge that leaves the available balance below the trigger, never running it down to zero.
  */
@@ -269,7 +293,7 @@ export function exampleScenarios(): Scenario[] {
   const none = { OFFICE_365_E5: 0, AUDIO_CONFERENCING: 0 };
   const c = {
     edge: [plan('c1', 'alice', 'FR', 2700, 'later', 2), plan('c2', 'alice', 'FR', 1500, 'later', 0, 'new-event'), plan('c3', 'alice', 'BR', 61, 'with-start'), plan('c4', 'alice', 'FR', 3000, 'before-start')],
-    bob: [plan('c1', 'bob', 'GB', null), plan('c2', 'bob', 'DE', 604_800, 'later', 2), plan('c3', 'bob', 'US', 60, 'later', 1), plan('c4', 'bob', 'FR', 59, 'with-start'), plan('c5', 'alice', 'FR', 120, 'before-start')],
+    bob: [plan('c1', 'bob', 'GB', null), plan('c2', 'bob', 'DE', 604_800, 'later', 2), plan('c3', 'bob', 'US', 60, 'later', 1, 'none', true), plan('c4', 'bob', 'FR', 59, 'with-start'), plan('c5', 'alice', 'FR', 120, 'before-start')],
     recharge: [plan('c1', 'pat', 'EG', 2700), plan('c2', 'pat', 'EG', 61), plan('c3', 'pat', 'GB', 1200, 'later', 0, 'same-event')],
   };
   return [
