@@ -13,7 +13,7 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   moduleNameMapper,
   transform: {
     '^.+\\.ts$': [
@@ -28,6 +28,11 @@ module.exports = {
         module: { type: 'commonjs' },
         sourceMaps: 'inline',
       },
+    ],
+    // React components of the ops console (JSX with the automatic runtime).
+    '^.+\\.tsx$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } }, module: { type: 'commonjs' } },
     ],
     // jose (JWT) ships ES modules only: transpile it to CommonJS like our own code.
     '^.+/node_modules/jose/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],

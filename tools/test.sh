@@ -12,6 +12,7 @@ step "lint (module boundaries included)"
 npx nx run-many -t lint --outputStyle=static --skip-nx-cache=false
 step "type check"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p apps/ops-console/tsconfig.app.json --noEmit   # the console's browser code (DOM, JSX)
 results=$(mktemp -d)
 step "unit tests"
 npx jest -c jest.unit.config.js --ci --json --outputFile="$results/unit.json"

@@ -128,7 +128,9 @@ describe('ops console in a real browser', () => {
     await gauge.locator('text', { hasText: /^100 %$/ }).waitFor(WAIT);
     expect(await gauge.locator('.recharts-reference-line').count()).toBe(2);
     expect(await gauge.locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(2);
-    await page.getByTestId('balance-chart').locator('.recharts-line-curve').waitFor(WAIT);
+    const balanceChart = page.getByTestId('balance-chart');
+    await balanceChart.getByText('0 auto-recharges and 1 top-up in view').waitFor(WAIT);
+    await balanceChart.locator('.recharts-scatter-symbol').first().waitFor(WAIT);
     await page.getByTestId('pool-per-day').locator('.recharts-surface').waitFor(WAIT);
     await page.getByTestId('alerts-none').waitFor(WAIT);
     await screenshot(page, '02-tenant-overview');

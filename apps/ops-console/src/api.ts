@@ -3,7 +3,7 @@ import { UseQueryOptions, useMutation, useQuery, useQueryClient } from '@tanstac
 import { useSession } from './session';
 
 /** How often live pages ask again (ms). */
-export const LIVE_MS = Number(new URLSearchParams(window.location.search).get('refreshMs')) || 5000;
+export const LIVE_MS = (typeof window === 'undefined' ? 0 : Number(new URLSearchParams(window.location.search).get('refreshMs'))) || 5000;
 
 export type Service = 'licensing' | 'dialout-policy' | 'pool-ledger' | 'credit-wallet' | 'toll-free' | 'reporting';
 
