@@ -539,7 +539,6 @@ export async function afterHealthy(services, brokers, auth) {
   console.log(`  curl -s ${withToken} localhost:3004/tenants/${DEMO_TENANT}/wallet; echo`);
   console.log(`  curl -s ${withToken} 'localhost:3004/tenants/${DEMO_TENANT}/wallet/transactions?limit=5'; echo`);
   console.log(`  curl -s ${withToken} localhost:3005/tenants/${DEMO_TENANT}/toll-free-numbers; echo`);
-  console.log(`  curl -s ${withToken} localhost:3001/tenants/${DEMO_TENANT}/usage; echo`);
   console.log(`  curl -s ${withToken} 'localhost:3006/tenants/${DEMO_TENANT}/usage?limit=5'; echo        # the usage report`);
   console.log(`  curl -s ${withToken} -H 'Accept: text/csv' localhost:3006/tenants/${DEMO_TENANT}/usage -o usage.csv`);
   console.log(`  curl -s ${withToken} 'localhost:3006/tenants/${DEMO_TENANT}/usage/summary?groupBy=callType'; echo`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@comms-credits/contracts';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
-import { Collector, TestKafka, callEnded, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
+import { Collector, TestKafka, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
 import { licensingService } from './licensing.service';
 
 describe('licensing service', () => {
@@ -163,22 +163,6 @@ describe('licensing service', () => {
       await decisionOf('marker');
       expect(licensingEvents.messages.filter((m) => m.json?.['callId'] === 'pooled')).toHaveLength(1);
       expect(decisions.messages.filter((m) => m.json?.['callId'] === 'pooled')).toHaveLength(0);
-    });
-
-    it('reports calls and minutes per licence capability', async () => {
-      await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'domestic', durationSeconds: 61 })]);
-      const usage = await eventually(async () => {
-        const answer = await http<{ capability: string; calls: number; minutes: number }[]>('GET', `${url}/tenants/${tenant}/usage?month=2026-11`);
-        const plan = answer.body.find((u) => u.capability === 'MCOPSTN1');
-        if (plan?.minutes !== 2) throw new Error(`usage not there yet: ${JSON.stringify(answer.body)}`);
-        return answer.body;
-      });
-      expect(usage).toEqual(
-        expect.arrayContaining([
-          { capability: 'MCOPSTN1', calls: 1, minutes: 2 },
-          { capability: 'MCOMEETADD', calls: 1, minutes: 0 },
-        ]),
-      );
     });
   });
 });

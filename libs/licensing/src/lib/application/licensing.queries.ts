@@ -26,13 +26,6 @@ export interface TenantView {
   seats: number;
 }
 
-export interface CapabilityUsageView {
-  capability: string;
-  calls: number;
-  /** Whole minutes (each call rounded up) of the calls that have ended. */
-  minutes: number;
-}
-
 /** Reads of the licensing read models (outside any command). */
 @Injectable()
 export class LicensingQueries {
@@ -91,19 +84,6 @@ export class LicensingQueries {
       [tenantId, sku],
     );
     return toSubscriptionView(row ?? { sku, seats: 0, assigned: 0 });
-  }
-
-  /** Calls and minutes per licence capability, optionally for the calendar month (UTC) `YYYY-MM`. */
-  async usage(tenantId: string, month?: string): Promise<CapabilityUsageView[]> {
-    const rows = await this.transactions.query<{ capability: string; calls: number; minutes: number }>(
-      `SELECT capability, count(*)::int AS calls, COALESCE(sum(ceil(duration_seconds / 60.0)), 0)::int AS minutes
-         FROM rm_licensing_calls
-        WHERE tenant_id = $1 AND capability IS NOT NULL
-          AND ($2::text IS NULL OR started_at >= ($2 || '-01')::timestamptz AND started_at < ($2 || '-01')::timestamptz + interval '1 month')
-        GROUP BY capability ORDER BY capability`,
-      [tenantId, month ?? null],
-    );
-    return rows;
   }
 }
 

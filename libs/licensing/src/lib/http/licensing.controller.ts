@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, Param, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Put, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Sku } from '@comms-credits/contracts';
 import { DomainError, Result } from '@comms-credits/domain-kit';
@@ -7,11 +7,9 @@ import type { Response } from 'express';
 import { LicensingCommands } from '../application/licensing.commands';
 import { LicensingQueries, UserView } from '../application/licensing.queries';
 import {
-  CapabilityUsageResponse,
   SetSeatsRequest,
   SubscriptionResponse,
   UpsertUserRequest,
-  UsageQuery,
   UserResponse,
 } from './licensing.dto';
 import { ParseSkuPipe } from './sku.pipe';
@@ -98,13 +96,6 @@ export class LicensingController {
   @ApiOkResponse({ type: [SubscriptionResponse] })
   subscriptions(@Param('tenantId') tenantId: string) {
     return this.queries.subscriptions(tenantId);
-  }
-
-  @Get('usage')
-  @ApiOperation({ summary: 'Calls and minutes per licence capability (usage report)' })
-  @ApiOkResponse({ type: [CapabilityUsageResponse] })
-  usage(@Param('tenantId') tenantId: string, @Query() query: UsageQuery) {
-    return this.queries.usage(tenantId, query.month);
   }
 
   /** A command on a user's stream under an optional If-Match; answers the user and its new ETag. */

@@ -40,15 +40,3 @@ export class SubscriptionResponse {
   @ApiProperty({ nullable: true, description: 'null for free and unlimited SKUs' }) available!: number | null;
 }
 
-export class CapabilityUsageResponse {
-  @ApiProperty({ example: 'MCOMEETADD' }) capability!: string;
-  @ApiProperty() calls!: number;
-  @ApiProperty({ description: 'whole minutes, each ended call rounded up' }) minutes!: number;
-}
-
-export class UsageQuery {
-  @ApiPropertyOptional({ example: '2026-11', description: 'calendar month in UTC' })
-  @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
-  month?: string;
-}
