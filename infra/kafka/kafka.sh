@@ -6,6 +6,7 @@
 #   infra/kafka/kafka.sh fetch
 #   infra/kafka/kafka.sh start [--port P] [--controller-port C] [--data-dir D]
 #   infra/kafka/kafka.sh status | stop | logs [-f] | clean
+#   infra/kafka/kafka.sh libs      (the jars' directory, fetched if needed)
 #
 # Environment:
 #   KAFKA_VERSION          broker version (default below; 4.x selects log4j2)
@@ -48,6 +49,8 @@ commands:
   status    say whether the broker runs (exit 0) or not (exit 3)
   logs [-f] show (or follow) the broker log
   clean     stop the broker and delete its data and state
+  libs      fetch if needed, then print the directory of the jars (for other launchers, such
+            as the SASL_SSL test broker of libs/testing/src/lib/secure-kafka.ts)
 EOF
 }
 
@@ -347,6 +350,7 @@ main() {
   if [[ $# -gt 0 ]]; then shift; fi
   case "$cmd" in
     fetch) cmd_fetch ;;
+    libs) cmd_fetch && echo "$LIBS_DIR" ;;
     start) cmd_start "$@" ;;
     stop) cmd_stop ;;
     status) cmd_status ;;

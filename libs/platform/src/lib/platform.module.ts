@@ -4,6 +4,7 @@ import {
   Global,
   Inject,
   Injectable,
+  Logger,
   Module,
   OnApplicationBootstrap,
   OnApplicationShutdown,
@@ -30,14 +31,26 @@ import { ProblemFilter, validationProblem } from './problem';
 import { LOG_REDACT_PATHS, SafeTypeOrmLogger } from './safe-logging';
 import { KAFKA, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 
+/** A refusal by the broker's ACLs (kafkajs reports topic creation errors as an aggregate). */
+export function isAuthorizationFailure(error: unknown): boolean {
+  const errors = (error as { errors?: unknown[] })?.errors;
+  const all = Array.isArray(errors) && errors.length > 0 ? errors : [error];
+  const types = all.map((e) => String((e as { type?: unknown })?.type ?? ''));
+  const refused = (type: string) => /_AUTHORIZATION_FAILED$/.test(type);
+  return types.some(refused) && types.every((type) => refused(type) || type === 'TOPIC_ALREADY_EXISTS');
+}
+
 /** Starts and stops what the service shares with Kafka, in an order that loses nothing. */
 @Injectable()
 export class MessagingLifecycle
   implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
+  private readonly logger = new Logger('messaging');
+
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(SERVICE_DEFINITION) private readonly definition: ServiceDefinition,
     private readonly publisher: KafkaPublisher,
     private readonly relay: OutboxRelay,
     private readonly kafkaHealth: KafkaHealthIndicator,
@@ -46,11 +59,36 @@ export class MessagingLifecycle
 
   async onModuleInit(): Promise<void> {
     const topics = ALL_TOPICS.map((topic) => this.config.KAFKA_TOPIC_PREFIX + topic);
-    await ensureTopics(this.kafka, topics, {
-      partitions: this.config.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
-    });
+    try {
+      await ensureTopics(this.kafka, topics, {
+        partitions: this.config.KAFKA_TOPIC_PARTITIONS,
+        replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+      });
+    } catch (error) {
+      if (!isAuthorizationFailure(error)) throw error;
+      await this.requireConsumedTopics();
+    }
     await this.publisher.connect();
+  }
+
+  /**
+   * With broker ACLs (docs/security.md) a service sees only the topics it uses and may create
+   * none: they are created beforehand. It can run if every topic it consumes is there.
+   */
+  private async requireConsumedTopics(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const visible = new Set(await admin.listTopics());
+      const consumed = Object.keys(this.definition.consumes).map((topic) => this.config.KAFKA_TOPIC_PREFIX + topic);
+      const missing = consumed.filter((topic) => !visible.has(topic));
+      if (missing.length > 0) {
+        throw new Error(`topics ${missing.join(', ')} are missing or not readable, and this service may not create them (broker ACLs): create them and grant it Read`);
+      }
+      this.logger.log({ msg: 'broker ACLs: topics not created by this service; every topic it consumes exists', consumed });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   onApplicationBootstrap(): void {
