@@ -23,7 +23,7 @@ import { Api, TenantPlan, seedTenants } from './e2e/api';
 import { ExpectedBooks, RateCard, checkBooks, fmtCents, BooksCheck } from './e2e/books';
 import { CpuSampler, loadAverage } from './e2e/cpu';
 import { SettleProbe, outboxBacklog } from './e2e/settle';
-import { DatabaseCounters, RUN_DIR, closePostgres, databaseCounters, ensureSystem, operatorToken, processGroups, sleep } from './e2e/system';
+import { DatabaseCounters, HorizonSampler, RUN_DIR, closePostgres, databaseCounters, ensureSystem, operatorToken, processGroups, sleep } from './e2e/system';
 import { CallRecord, Telephony } from './e2e/telephony';
 
 const HELP = `npm run bench:e2e -- [options]
@@ -41,7 +41,7 @@ const HELP = `npm run bench:e2e -- [options]
   --keep                  leave a system this run started running at the end
   --cpu-prof              profile the services it starts (e2e/cpu-profile.cjs; .run/bench-e2e/prof/*.cpuprofile on exit;
                           summary: node -r @swc-node/register tools/bench/e2e/profile-summary.ts <files>)
-  --node-options "…"      when starting the system, extra NODE_OPTIONS for it (e.g. --require ./tools/bench/e2e/prototype.cjs)
+  --node-options=…        when starting the system, extra NODE_OPTIONS for it (e.g. --node-options="--require $PWD/tools/bench/e2e/prototype.cjs")
   --no-hops               don't follow the services' topics for per-hop times
   --help
 
@@ -66,6 +66,8 @@ interface PhaseResult {
   hops: Record<string, Record<string, Stats>>;
   /** pg_stat_database deltas per service database over the phase */
   database: Record<string, DatabaseCounters>;
+  /** age of the oldest transaction holding an xid (what the relays' horizon waits for) */
+  horizon: Awaited<ReturnType<HorizonSampler['stop']>>;
 }
 
 interface Stats {
@@ -186,6 +188,8 @@ async function runPhase(ctx: Context, name: string, offered: string, offer: (pha
   const loadBefore = loadAverage();
   const sampler = new CpuSampler(processGroups(), 1_000);
   const countersBefore = await databaseCounters();
+  const horizon = new HorizonSampler();
+  await horizon.start();
   await sampler.start();
   log(`phase ${name}: offering… (load average ${loadBefore})`);
   const startedAt = Date.now();
@@ -242,6 +246,7 @@ async function runPhase(ctx: Context, name: string, offered: string, offer: (pha
     log(`  ${name}: NOT settled after ${ctx.settleTimeoutMs / 1000} s`);
   }
   const cpu = await sampler.stop();
+  const horizonSeen = await horizon.stop();
   const countersAfter = await databaseCounters();
   const database: Record<string, DatabaseCounters> = {};
   for (const [name, after] of Object.entries(countersAfter)) {
@@ -276,6 +281,7 @@ async function runPhase(ctx: Context, name: string, offered: string, offer: (pha
     load: { before: loadBefore, after: loadAverage() },
     hops: hopStats(decidedCalls),
     database,
+    horizon: horizonSeen,
   };
 }
 
@@ -361,6 +367,10 @@ function printPhase(r: PhaseResult): void {
       ]),
     );
   }
+  const h = r.horizon;
+  console.log(
+    `   relay horizon: oldest transaction holding an xid, mean / max over ${h.samples} samples: our databases ${ms(h.oursMs.mean)} / ${ms(h.oursMs.max)}, anywhere on the server ${ms(h.anywhereMs.mean)} / ${ms(h.anywhereMs.max)}`,
+  );
   console.log(`   PostgreSQL per call (pg_stat_database deltas / ${r.calls} calls; includes the books checks' reads):`);
   console.log(
     table([

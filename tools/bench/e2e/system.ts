@@ -175,3 +175,47 @@ export async function databaseCounters(): Promise<Record<string, DatabaseCounter
     await client.end();
   }
 }
+
+/**
+ * The outbox relay publishes only below pg_snapshot_xmin, which waits for the oldest
+ * transaction holding an xid on the whole server. Samples that age every `intervalMs`: in the
+ * services' databases, and anywhere on the server (other databases, other people's tests).
+ */
+export class HorizonSampler {
+  private readonly ours: number[] = [];
+  private readonly anywhere: number[] = [];
+  private timer?: NodeJS.Timeout;
+  private client?: Client;
+  private busy = false;
+
+  async start(intervalMs = 200): Promise<void> {
+    this.client = new Client({ connectionString: POSTGRES_URL, application_name: 'bench-e2e-horizon' });
+    await this.client.connect();
+    this.timer = setInterval(() => void this.sample(), intervalMs);
+  }
+
+  private async sample(): Promise<void> {
+    if (this.busy || !this.client) return;
+    this.busy = true;
+    try {
+      const { rows } = await this.client.query<{ ours: string | null; anywhere: string | null }>(
+        `SELECT 1000 * extract(epoch FROM clock_timestamp() - min(xact_start) FILTER (WHERE datname LIKE 'comms\\_credits\\_%')) AS ours,
+                1000 * extract(epoch FROM clock_timestamp() - min(xact_start)) AS anywhere
+           FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()`,
+      );
+      this.ours.push(Number(rows[0]?.ours ?? 0));
+      this.anywhere.push(Number(rows[0]?.anywhere ?? 0));
+    } catch {
+      /* a missed sample */
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async stop(): Promise<{ samples: number; oursMs: { mean: number; max: number }; anywhereMs: { mean: number; max: number } }> {
+    clearInterval(this.timer);
+    await this.client?.end().catch(() => undefined);
+    const summary = (values: number[]) => ({ mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0, max: Math.max(0, ...values) });
+    return { samples: this.ours.length, oursMs: summary(this.ours), anywhereMs: summary(this.anywhere) };
+  }
+}
