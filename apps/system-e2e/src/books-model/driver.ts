@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CallEnded, CallStarted, Topics } from '@comms-credits/contracts';
+import { http } from '@comms-credits/service-testing';
 import { eventually } from '@comms-credits/testing';
 import { Tenant, World } from '../scenario-kit';
 import { PROFILES, NUMBERS, Scenario, Step, describeScenario, describeStep, seatsOf } from './generators';
@@ -34,6 +35,8 @@ interface ObservedBooks {
   held?: string;
   owed?: string;
   available?: string;
+  /** What is left of each lot, in spending order ("5.00 | 0.37"); undefined when the wallet serves no lots. */
+  lots?: string;
   rechargePending?: boolean;
 }
 
@@ -232,6 +235,7 @@ class ScenarioRun {
   private async observe(): Promise<ObservedBooks> {
     const pool = (await this.tenant.pool(this.month)) as Record<string, unknown>;
     const wallet = (await this.tenant.wallet()) as unknown as Record<string, unknown>;
+    const lots = await http<{ remaining?: { amount: string } }[]>('GET', `${this.world.system.url('credit-wallet')}/tenants/${this.tenant.id}/wallet/lots`);
     const amount = (field: string) => (wallet[field] as { amount?: string } | undefined)?.amount;
     return {
       capacityMinutes: pool['capacityMinutes'] as number,
@@ -242,12 +246,13 @@ class ScenarioRun {
       held: amount('held'),
       owed: amount('owed'),
       available: amount('available'),
+      lots: lots.status === 200 && Array.isArray(lots.body) ? lots.body.map((lot) => lot.remaining?.amount ?? '?').join(' | ') : undefined,
       rechargePending: (wallet['autoRecharge'] as { pending?: boolean } | undefined)?.pending,
     };
   }
 
   private async booksAgree(when: string): Promise<void> {
-    const expected = expectedBooks(this.model.books());
+    const expected = expectedBooks(this.model.books(), this.model.lotsRemaining());
     let last: ObservedBooks = {};
     try {
       await eventually(
@@ -286,7 +291,7 @@ class ScenarioRun {
 
 type Comparable = Record<keyof Omit<ObservedBooks, 'rechargePending'>, string | number>;
 
-function expectedBooks(books: Books): Comparable {
+function expectedBooks(books: Books, lots: bigint[]): Comparable {
   return {
     capacityMinutes: books.capacityMinutes,
     usedMinutes: books.usedMinutes,
@@ -296,6 +301,7 @@ function expectedBooks(books: Books): Comparable {
     held: formatCents(books.heldCents),
     owed: formatCents(books.owedCents),
     available: formatCents(books.availableCents),
+    lots: lots.map(formatCents).join(' | '),
   };
 }
 
@@ -304,16 +310,22 @@ function differences(expected: Comparable, observed: ObservedBooks): [string, st
   const out: [string, string | number, string | number][] = [];
   for (const [field, want] of Object.entries(expected) as [keyof Comparable, string | number][]) {
     const got = observed[field];
-    // reservedMinutes is not in design.md's contract (availableMinutes already shows it): compared when served.
-    if (got === undefined && field === 'reservedMinutes') continue;
+    // Not in design.md's contract (availableMinutes and balance already show them): compared when served.
+    if (got === undefined && (field === 'reservedMinutes' || field === 'lots')) continue;
     if (got === undefined) {
       out.push([field, want, '(absent)']);
       continue;
     }
-    const same = typeof want === 'string' ? sameMoney(want, String(got)) : want === got;
+    const same = field === 'lots' ? sameLots(String(want), String(got)) : typeof want === 'string' ? sameMoney(want, String(got)) : want === got;
     if (!same) out.push([field, want, got as string | number]);
   }
   return out;
+}
+
+function sameLots(a: string, b: string): boolean {
+  const x = a ? a.split(' | ') : [];
+  const y = b ? b.split(' | ') : [];
+  return x.length === y.length && x.every((amount, i) => sameMoney(amount, y[i]!));
 }
 
 function sameMoney(a: string, b: string): boolean {

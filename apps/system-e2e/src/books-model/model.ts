@@ -196,6 +196,11 @@ export class BooksModel {
     return [...this.calls.keys()];
   }
 
+  /** What is left of each funding lot, in the order they are spent (FIFO). */
+  lotsRemaining(): bigint[] {
+    return this.lots.map((lot) => lot.remaining);
+  }
+
   capacityMinutes(): number {
     // domain.md: 60 × purchased E5 and Audio Conferencing seats + assigned Select Dial Out licences.
     const selectAssigned = [...this.licences.values()].filter((skus) => skus.has('AUDIO_CONFERENCING_SELECT_DIAL_OUT')).length;

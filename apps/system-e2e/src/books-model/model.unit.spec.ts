@@ -186,6 +186,13 @@ describe('the books model', () => {
       expect(money(m)).toMatchObject({ balance: '0.22', held: '0.00' });
     });
 
+    it('charges draw on the lots first-in first-out', () => {
+      // 7 minutes to Egypt: 7 × 0.2417 + 0.05 = 1.7419 → 1.74, taken from the 1.00 lot first.
+      const m = model(120, ...team(1), fund('1.00'), fund('2.00'), start('e', 'alice', 'EG'), end('e', 420));
+      expect(m.lotsRemaining().map(formatCents)).toEqual(['0.00', '1.26']);
+      expect(money(m)).toMatchObject({ balance: '1.26' });
+    });
+
     it('ends before starts and repeats give the same books', () => {
       const inOrder = model(120, ...team(1), fund('5.00'), start('x', 'alice', 'EG'), end('x', 125));
       const shuffled = model(120, ...team(1), fund('5.00'), end('x', 125), end('x', 125), start('x', 'alice', 'EG'), start('x', 'alice', 'EG'), end('x', 125));
