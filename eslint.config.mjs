@@ -72,4 +72,31 @@ export default [
       ],
     },
   },
+  {
+    // Domain code is pure (style.md: deciders tested given/when/then without I/O): no framework,
+    // database, broker or I/O module may enter a domain folder or the domain kit. The testing
+    // libraries stay banned here too (this entry replaces the one above for these files).
+    files: ['libs/*/src/lib/domain/**/*.ts', 'libs/domain-kit/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@comms-credits/testing', message: 'The testing library is for tests only.' },
+            { name: '@comms-credits/service-testing', message: 'The testing library is for tests only.' },
+            ...['@comms-credits/event-store', '@comms-credits/messaging', '@comms-credits/platform'].map((name) => ({
+              name,
+              message: 'Domain code is pure: persistence, messaging and the platform belong to application/ and messaging/.',
+            })),
+            ...['typeorm', 'kafkajs', 'pg', 'express', 'pino', 'nestjs-pino', 'node:fs', 'node:net', 'node:http', 'node:https', 'fs', 'net', 'http', 'https'].map((name) => ({
+              name,
+              message: 'Domain code is pure: no framework, database, broker or I/O module.',
+            })),
+          ],
+          patterns: [{ group: ['@nestjs/*'], message: 'Domain code is pure: no NestJS in a domain folder.' }],
+        },
+      ],
+    },
+  },
 ];
