@@ -8,3 +8,4 @@ export * from './lib/if-match';
 export * from './lib/auth';
 export * from './lib/metrics';
 export * from './lib/safe-logging';
+export * from './lib/edge';

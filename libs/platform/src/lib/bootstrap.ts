@@ -9,6 +9,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ConfigError, ServiceConfig, loadConfig } from './config';
 import { ensureDatabase } from './database';
+import { applyEdge } from './edge';
 import { ServiceMetrics } from './metrics';
 import { PlatformModule } from './platform.module';
 import { KAFKA, ServiceDefinition } from './service-definition';
@@ -49,11 +50,13 @@ export async function startService(
   @Module({ imports: [PlatformModule.forService(definition, config), definition.module] })
   class ServiceRootModule {}
 
-  const app = await NestFactory.create(ServiceRootModule, { bufferLogs: true, abortOnError: false });
+  // bodyParser: false: applyEdge registers the one JSON parser, with its size limit.
+  const app = await NestFactory.create(ServiceRootModule, { bufferLogs: true, abortOnError: false, bodyParser: false });
   app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
   const metrics = app.get(ServiceMetrics);
   app.use(metrics.httpMiddleware());
+  applyEdge(app, config);
 
   const openApi = new DocumentBuilder()
     .setTitle(definition.title)

@@ -75,6 +75,33 @@ export class ServiceConfig {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
+  // --- the HTTP edge (docs/security.md "At the edge") ---------------------------------------
+
+  /** Largest JSON request body, in bytes (default 64 KiB; a full rate card is about 25 KiB): larger → 413. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_024)
+  @Max(10_485_760)
+  HTTP_MAX_BODY_BYTES = 65_536;
+
+  /**
+   * Browser origins allowed to call the API cross-origin (comma-separated, e.g.
+   * `https://console.example.com`). Default none: no CORS at all (the ops console calls the
+   * services through its own server, one origin).
+   */
+  @IsOptional()
+  @Matches(/^\s*https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\s*(,\s*https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\s*)*$/, {
+    message: 'CORS_ORIGINS must be a comma-separated list of origins like https://console.example.com',
+  })
+  CORS_ORIGINS?: string;
+
+  /** Requests per minute per bearer token (per address without one), per instance; 0 = no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE = 6_000;
+
   // --- access (design.md "Access"; docs/security.md) ---------------------------------------
 
   /**

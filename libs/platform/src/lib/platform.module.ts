@@ -24,6 +24,7 @@ import { DataSource } from 'typeorm';
 import { AuthModule, withPlatformMigrations } from './auth';
 import { ServiceConfig } from './config';
 import { ensureDatabase } from './database';
+import { EdgeModule } from './edge';
 import { HealthController } from './health.controller';
 import { MetricsController, ServiceMetrics } from './metrics';
 import { KafkaHealthIndicator } from './kafka.health';
@@ -148,6 +149,7 @@ export class PlatformModule {
         }),
         TerminusModule.forRoot({ logger: false }),
         AuthModule.forService(config),
+        EdgeModule.forService(config),
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -92,6 +92,29 @@ describe('toll-free numbers', () => {
     });
   });
 
+  describe('Idempotency-Key (design.md "Money additions")', () => {
+    it('returns the same number for a repeat, racing or not, and acquires nothing more', async () => {
+      const tenant = uniqueTenant('idem');
+      await givenAccount(kafka, url, tenant, { seats: { PHONE_SYSTEM: 1 }, balance: '20.00' });
+      const post = (key: string, country = 'US') => http('POST', `${url}/tenants/${tenant}/toll-free-numbers`, { country }, { 'Idempotency-Key': key });
+      const first = await post('acq-1');
+      expect(first).toMatchObject({ status: 201, body: { country: 'US', status: 'active' } });
+      const repeats = await Promise.all([post('acq-1'), post('acq-1'), post('acq-1')]);
+      for (const repeat of repeats) expect(repeat).toMatchObject({ status: 201, body: { number: first.body['number'] } });
+      // Racing first requests with one new key: one acquisition between them.
+      const raced = await Promise.all(Array.from({ length: 4 }, () => post('acq-2')));
+      expect(new Set(raced.map((r) => r.body['number'])).size).toBe(1);
+      expect(raced.every((r) => r.status === 201)).toBe(true);
+      expect((await numbersOf(tenant)).map((n) => n.number).sort()).toEqual([first.body['number'], raced[0]!.body['number']].sort());
+
+      expect(await post('acq-1', 'GB')).toMatchObject({ status: 422, body: { code: 'TOLL_FREE_IDEMPOTENCY_KEY_REUSED', country: 'US' } });
+      expect(await post('bad key with spaces')).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+      // Without a key every request acquires (the quota still holds).
+      expect((await acquire(url, tenant, 'US')).status).toBe(201);
+      expect(await numbersOf(tenant)).toHaveLength(3);
+    });
+  });
+
   describe('inventory', () => {
     it('refuses an unknown or unsupported country, and a malformed tenant, as bad input', async () => {
       const tenant = uniqueTenant('badcountry');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, Result, fold, ok } from '@comms-credits/domain-kit';
+import { DomainError, Result, fail, fold, ok } from '@comms-credits/domain-kit';
 import { EventStore, SqlClient, Transactions, decideAndAppend, retryOnVersionConflict } from '@comms-credits/event-store';
 import {
   Assignment,
@@ -9,6 +9,7 @@ import {
   acquisitionRefusal,
   tollFreeAccountDecider,
 } from '../domain/toll-free-account.decider';
+import { TollFreeErrors } from '../domain/toll-free.errors';
 import { accountStream, lockAccounts, pickFreeNumber } from './toll-free.streams';
 
 /**
@@ -23,16 +24,42 @@ export class TollFreeCommands {
     private readonly store: EventStore,
   ) {}
 
-  /** The number acquired, or why not. */
-  async acquire(tenantId: string, country: string): Promise<Result<string, DomainError>> {
-    const result = await this.onAccount(tenantId, async (sql) => {
-      // Only an acquisition that will succeed locks a number: a refused one would hide that
-      // number from racing acquisitions (SKIP LOCKED) and make them answer "none available".
-      const refused = acquisitionRefusal(await this.accountState(sql, tenantId)) !== null;
-      return { type: 'Acquire', country, number: refused ? null : await pickFreeNumber(sql, country) };
-    });
-    if (!result.ok) return result;
-    return ok((result.value.events[0]!.data as { number: string }).number);
+  /**
+   * The number acquired, or why not. With an idempotency key, a repeat (same tenant and key)
+   * returns the number the first acquisition got and acquires nothing; the key with another
+   * country is refused. Refusals are not remembered: a retry is decided afresh.
+   */
+  async acquire(tenantId: string, country: string, idempotencyKey?: string): Promise<Result<string, DomainError>> {
+    return retryOnVersionConflict(() =>
+      this.transactions.run(async (sql): Promise<Result<string, DomainError>> => {
+        await lockAccounts(sql, [tenantId]);
+        if (idempotencyKey !== undefined) {
+          const { rows } = await sql.query<{ country: string; number: string }>(
+            `SELECT country, number FROM tf_acquisition_keys WHERE tenant_id = $1 AND idempotency_key = $2`,
+            [tenantId, idempotencyKey],
+          );
+          const earlier = rows[0];
+          if (earlier && earlier.country !== country) return fail(TollFreeErrors.idempotencyKeyReused(earlier.country));
+          if (earlier) return ok(earlier.number);
+        }
+        // Only an acquisition that will succeed locks a number: a refused one would hide that
+        // number from racing acquisitions (SKIP LOCKED) and make them answer "none available".
+        const refused = acquisitionRefusal(await this.accountState(sql, tenantId)) !== null;
+        const command: TollFreeAccountCommand = { type: 'Acquire', country, number: refused ? null : await pickFreeNumber(sql, country) };
+        const result = await decideAndAppend(sql, this.store, accountStream(tenantId), tollFreeAccountDecider, command);
+        if (!result.ok) return result;
+        const number = (result.value.events[0]!.data as { number: string }).number;
+        if (idempotencyKey !== undefined) {
+          await sql.query(`INSERT INTO tf_acquisition_keys (tenant_id, idempotency_key, country, number) VALUES ($1, $2, $3, $4)`, [
+            tenantId,
+            idempotencyKey,
+            country,
+            number,
+          ]);
+        }
+        return ok(number);
+      }),
+    );
   }
 
   assign(tenantId: string, number: string, assignment: Assignment) {

@@ -6,6 +6,7 @@ export const TollFreeErrorCodes = {
   QuotaReached: 'TOLL_FREE_QUOTA_REACHED',
   NoneAvailable: 'TOLL_FREE_NONE_AVAILABLE',
   NumberNotFound: 'TOLL_FREE_NUMBER_NOT_FOUND',
+  IdempotencyKeyReused: 'TOLL_FREE_IDEMPOTENCY_KEY_REUSED',
 } as const;
 
 export const TollFreeErrors = {
@@ -27,6 +28,13 @@ export const TollFreeErrors = {
     ),
   noneAvailable: (country: string) =>
     new DomainError(TollFreeErrorCodes.NoneAvailable, `no toll-free number is left in ${country}`, 'conflict', { country }),
+  idempotencyKeyReused: (country: string) =>
+    new DomainError(
+      TollFreeErrorCodes.IdempotencyKeyReused,
+      `this Idempotency-Key was used for an acquisition in ${country}: use a new key for another request`,
+      'rule',
+      { country },
+    ),
   numberNotFound: (number: string) =>
     new DomainError(TollFreeErrorCodes.NumberNotFound, `${number} is not one of the tenant's toll-free numbers`, 'not-found', { number }),
 };

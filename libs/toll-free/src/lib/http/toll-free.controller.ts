@@ -1,6 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { orProblem, problemOf } from '@comms-credits/platform';
+import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { ProblemException, orProblem, problemOf } from '@comms-credits/platform';
 import { TollFreeCommands } from '../application/toll-free.commands';
 import { TollFreeNumberView, TollFreeQueries } from '../application/toll-free.queries';
 import { TollFreeErrors } from '../domain/toll-free.errors';
@@ -14,6 +24,9 @@ import {
   TollFreeNumberResponse,
 } from './toll-free.dto';
 
+/** `Idempotency-Key`: 1-255 visible ASCII characters (as on wallet funding). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
 const NOT_HELD = "TOLL_FREE_NUMBER_NOT_FOUND: the number is not one of the tenant's";
 
 @ApiTags('toll-free')
@@ -25,11 +38,20 @@ export class TollFreeController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Acquire a toll-free number in a country (needs a positive credit balance and room in the quota)' })
+  @ApiOperation({ summary: 'Acquire a toll-free number in a country (needs a positive credit balance and room in the quota); once per Idempotency-Key' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat with the same key returns the number the first request acquired, and acquires nothing' })
   @ApiCreatedResponse({ type: TollFreeNumberResponse })
   @ApiConflictResponse({ description: 'TOLL_FREE_REQUIRES_CREDITS, TOLL_FREE_QUOTA_REACHED or TOLL_FREE_NONE_AVAILABLE' })
-  async acquire(@Param() { tenantId }: TenantParams, @Body() body: AcquireNumberRequest): Promise<TollFreeNumberView> {
-    const number = orProblem(await this.commands.acquire(tenantId, body.country));
+  @ApiUnprocessableEntityResponse({ description: 'TOLL_FREE_IDEMPOTENCY_KEY_REUSED: the key was used for another country' })
+  async acquire(
+    @Param() { tenantId }: TenantParams,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Body() body: AcquireNumberRequest,
+  ): Promise<TollFreeNumberView> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw ProblemException.invalid([{ name: 'Idempotency-Key', reason: 'must be 1-255 visible ASCII characters' }]);
+    }
+    const number = orProblem(await this.commands.acquire(tenantId, body.country, idempotencyKey));
     return this.view(tenantId, number);
   }
 
