@@ -13,7 +13,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { DeadLetter, DeadLetterTool } from './dead-letters';
+import { DeadLetter, DeadLetterTool, readablePayload } from '@comms-credits/messaging';
 
 const HELP = `dlt — inspect and replay dead letters
 
@@ -83,7 +83,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
         out(`no dead letter at ${tool.deadLetterTopicOf(topic!)} partition ${partition} offset ${offset}`);
         return 1;
       }
-      out(JSON.stringify({ ...summary(letter), headers: letter.headers, value: readable(letter.value) }, null, 2));
+      out(JSON.stringify({ ...summary(letter), headers: letter.headers, value: readablePayload(letter.value) }, null, 2));
       return 0;
     }
     case 'replay': {
@@ -113,20 +113,6 @@ function summary(l: DeadLetter) {
     consumer: l.consumer,
     failedAt: l.failedAt,
   };
-}
-
-/** The payload as JSON when it is, else as text, else base64 (a dead letter can be any bytes). */
-function readable(value: Buffer | null): unknown {
-  if (value === null) return null;
-  const text = value.toString('utf8');
-  if (!Buffer.from(text, 'utf8').equals(value)) return { base64: value.toString('base64') };
-  try {
-    const parsed: unknown = JSON.parse(text);
-    JSON.stringify(parsed); // recursive: a hostile 5,000-level payload is shown as text instead
-    return parsed;
-  } catch {
-    return text;
-  }
 }
 
 function oneLine(text: string, max: number): string {

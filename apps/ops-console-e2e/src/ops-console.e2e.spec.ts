@@ -140,9 +140,32 @@ describe('ops console in a real browser', () => {
     await page.locator('tr[data-sku="OFFICE_365_E5"]', { hasText: '10' }).waitFor(WAIT);
     await screenshot(page, '03-licences');
 
+    // A hostile CallEnded (not JSON) that every consumer of the topic dead-letters.
+    const lostCall = `lost-${randomUUID().slice(0, 6)}`;
+    await kafka.publishRaw(Topics.CallEnded, [{ key: tenant, value: `{"callId": "${lostCall}", "durationSeconds": ` }]);
     await page.getByRole('link', { name: 'Operations' }).click();
     for (const service of ['licensing', 'dialout-policy', 'pool-ledger', 'credit-wallet', 'toll-free']) await hasText(page, `ready-${service}`, 'ready');
     await screenshot(page, '04-operations');
+
+    if (hasReporting) {
+      // Dead letters: listed (filtered by topic), opened, replayed with a fixed payload, and the replay is in the audit.
+      await page.getByTestId('dead-letter-topic').click();
+      await page.getByRole('option', { name: Topics.CallEnded, exact: true }).click();
+      const letter = page.locator(`[data-testid="dead-letters-table"] tr[data-key="${tenant}"]`, { hasText: 'INVALID_JSON' }).first();
+      await letter.waitFor(WAIT);
+      await screenshot(page, '04b-dead-letters');
+      await letter.click();
+      await page.getByTestId('dead-letter-headers').getByText('dlt-original-topic').waitFor(WAIT);
+      await page.getByTestId('dead-letter-payload').fill('{"callId": ');
+      await page.getByTestId('replay-fixed').click();
+      await hasText(page, 'dead-letter-invalid', 'not JSON');
+      await page.getByTestId('dead-letter-payload').fill(JSON.stringify(callEnded({ tenantId: tenant, callId: lostCall, durationSeconds: 61 })));
+      await page.getByTestId('replay-fixed').click();
+      await hasText(page, 'replayed', `Replayed to ${Topics.CallEnded} partition`);
+      await screenshot(page, '04c-dead-letter-replayed');
+      const audit = await http<{ items: { eventType: string; actor: { sub: string } }[] }>('GET', `${system.url('reporting')}/tenants/${tenant}/audit`);
+      expect(audit.body.items).toContainEqual(expect.objectContaining({ eventType: 'DeadLetterReplayed', actor: expect.objectContaining({ sub: 'e2e-operator' }) }));
+    }
     await context.close();
   });
 
@@ -172,6 +195,11 @@ describe('ops console in a real browser', () => {
     await screenshot(page, '06-reader-forbidden-tenant');
     await page.goto(`${server.url}/tenants`);
     await hasText(page, 'forbidden', 'the list of tenants');
+    await page.goto(`${server.url}/operations`);
+    await hasText(page, 'forbidden', 'the operations page');
+    expect(await page.getByTestId('dead-letters').count()).toBe(0);
+    const deadLetters = await http('GET', `${system.url('reporting')}/dead-letters`, undefined, await asRole({ roles: ['tenant-reader'], tenant }));
+    expect(deadLetters.status).toBe(403);
     // The services refuse it too, whatever the console shows: the same 403 as any other tenant's data.
     const refused = await http('GET', `${system.url('credit-wallet')}/tenants/${other}/wallet`, undefined, await asRole({ roles: ['tenant-reader'], tenant }));
     expect(refused.status).toBe(403);

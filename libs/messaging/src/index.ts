@@ -9,3 +9,4 @@ export * from './lib/nest/kafka-batch.transport';
 export * from './lib/message-guard';
 export * from './lib/supervision';
 export * from './lib/kafka-security';
+export * from './lib/dead-letters';

@@ -8,3 +8,4 @@ export * from './lib/metrics';
 export * from './lib/usage';
 export * from './lib/reporting';
 export * from './lib/decision-chain';
+export * from './lib/dead-letters';

@@ -1,12 +1,17 @@
-import { Badge, Code, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { readinessOf, topicFigures } from '@comms-credits/ops-console-model';
 import { useQuery } from '@tanstack/react-query';
 import { LIVE_MS, Service, call } from '../api';
+import { DeadLetters } from '../components/dead-letters';
 import { Page } from '../components/page';
 
 const SERVICES: Service[] = ['licensing', 'dialout-policy', 'pool-ledger', 'credit-wallet', 'toll-free', 'reporting'];
 
-/** Operators: each service's readiness (`/health/ready`), consumer lag and dead letters (`/metrics`); both are public probes. */
+/**
+ * Operators: each service's readiness (`/health/ready`), consumer lag and dead-letter counts
+ * (`/metrics`; both public probes), and the dead letters themselves with replay (reporting's
+ * operator-only `/dead-letters`).
+ */
 export function OperationsPage() {
   return (
     <Page title="Operations">
@@ -15,13 +20,7 @@ export function OperationsPage() {
           <ServiceCard key={s} service={s} />
         ))}
       </SimpleGrid>
-      <Paper withBorder p="md">
-        <Text fw={600}>Dead letters</Text>
-        <Text size="sm">
-          The counts above come from each service’s <Code>kafka_messages_dead_lettered_total</Code>. The services have no HTTP API for dead letters yet; an operator lists,
-          inspects and replays them with <Code>npm run -s dlt -- list</Code>, <Code>show</Code> and <Code>replay</Code> (docs/operations.md).
-        </Text>
-      </Paper>
+      <DeadLetters />
     </Page>
   );
 }

@@ -1,0 +1,62 @@
+/**
+ * The reporting service's dead letters (`GET /dead-letters`, operators) as the Operations page
+ * shows them, and the body of a replay from what the operator typed.
+ */
+export interface DeadLetterEntry {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  reason: string;
+  error: string;
+  originalTopic: string;
+  originalPartition: string;
+  originalOffset: string;
+  consumer: string;
+  failedAt: string;
+  tenantId: string | null;
+  payloadPreview: string | null;
+  payloadBytes: number;
+  payloadTruncated: boolean;
+}
+
+/** `telephony.call-started.dlt/0/42`: how a dead letter is named on the page and in its API path. */
+export function deadLetterPlace(letter: Pick<DeadLetterEntry, 'topic' | 'partition' | 'offset'>): string {
+  return `${letter.topic}/${letter.partition}/${letter.offset}`;
+}
+
+/** The API path of one dead letter (`/dead-letters/<topic>/<partition>/<offset>`), each part encoded. */
+export function deadLetterPath(letter: Pick<DeadLetterEntry, 'topic' | 'partition' | 'offset'>, rest = ''): string {
+  return `/dead-letters/${encodeURIComponent(letter.topic)}/${letter.partition}/${encodeURIComponent(letter.offset)}${rest}`;
+}
+
+/** "consumer t1.credit-wallet" without the test/namespace noise: the group's last segment. */
+export function consumerName(consumer: string): string {
+  const parts = consumer.split('.');
+  return parts[parts.length - 1] || consumer;
+}
+
+/**
+ * What to send to `POST …/replay`: nothing typed → replay the message as it was (`{}`);
+ * JSON → `{payload}`; anything else → an error to show instead of sending.
+ */
+export function replayBodyOf(text: string): { body: { payload?: unknown } } | { error: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') return { body: {} };
+  try {
+    return { body: { payload: JSON.parse(trimmed) as unknown } };
+  } catch (error) {
+    return { error: `The fixed payload is not JSON: ${(error as Error).message}` };
+  }
+}
+
+/** The payload in the editor: pretty JSON when it is JSON, else as it came (text; base64 as `{base64}`). */
+export function payloadText(payload: unknown): string {
+  if (payload === null || payload === undefined) return '';
+  if (typeof payload === 'string') return payload;
+  try {
+    return JSON.stringify(payload, null, 2);
+  } catch {
+    return String(payload);
+  }
+}
