@@ -213,6 +213,9 @@ async function runPhase(ctx: Context, name: string, offered: string, offer: (pha
   }
   const mine = calls();
   const decidedCalls = mine.filter((c) => c.decision);
+  for (const c of mine.filter((call) => !call.decision).slice(0, 5)) {
+    log(`  ${name}: no decision for ${c.tenantId}/${c.callId} (${c.kind}); chain events seen: ${Object.keys(c.hops).join(', ') || 'none'}`);
+  }
   const lastDecisionAt = Math.max(...decidedCalls.map((c) => c.decidedAt!));
   log(`  ${name}: ${decidedCalls.length}/${mine.length} decided ${((lastDecisionAt - startedAt) / 1000).toFixed(1)} s after the first call; waiting for the books to settle…`);
 

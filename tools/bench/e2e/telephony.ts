@@ -90,20 +90,50 @@ export class Telephony {
     const group = `bench-e2e-${process.pid}-${Date.now()}`;
     this.decisions = this.kafka.consumer({ groupId: `${group}-decisions`, maxWaitTimeInMs: 20, sessionTimeout: 30_000 });
     await this.decisions.connect();
-    await this.decisions.subscribe({ topic: Topics.CallDecisions, fromBeginning: false });
+    // From the beginning, with a fresh group: a member dropped and rejoined under load (it
+    // happens on a starved machine) resumes from its commits and never skips to the end. Older
+    // decisions are read once and ignored (not our calls).
+    await this.decisions.subscribe({ topic: Topics.CallDecisions, fromBeginning: true });
     const joined = once(this.decisions);
     await this.decisions.run({ partitionsConsumedConcurrently: 3, eachBatch: (payload) => this.onDecisions(payload) });
     await joined;
     if (this.followHops) {
       this.hops = this.kafka.consumer({ groupId: `${group}-hops`, maxWaitTimeInMs: 20, sessionTimeout: 30_000 });
       await this.hops.connect();
-      await this.hops.subscribe({ topics: [Topics.DialoutPolicyEvents, Topics.LicensingEvents, Topics.PoolLedgerEvents], fromBeginning: false });
+      await this.hops.subscribe({ topics: [Topics.DialoutPolicyEvents, Topics.LicensingEvents, Topics.PoolLedgerEvents], fromBeginning: true });
       const hopsJoined = once(this.hops);
       await this.hops.run({ partitionsConsumedConcurrently: 3, eachBatch: (payload) => this.onHops(payload) });
       await hopsJoined;
     }
-    // fromBeginning false starts at the end as of the join: give the offsets a moment to be fetched.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await this.catchUp([Topics.CallDecisions, ...(this.followHops ? [Topics.DialoutPolicyEvents, Topics.LicensingEvents, Topics.PoolLedgerEvents] : [])]);
+  }
+
+  /** Position reached per topic-partition by our consumers (next offset to read). */
+  private readonly reached = new Map<string, bigint>();
+
+  /** Waits until the consumers have read past the history the topics held at start, before the first call is timed. */
+  private async catchUp(topics: string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const targets = new Map<string, bigint>();
+    try {
+      for (const topic of topics) {
+        for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+          if (BigInt(high) > BigInt(low)) targets.set(`${topic}:${partition}`, BigInt(high));
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const deadline = Date.now() + 120_000;
+    while ([...targets].some(([key, high]) => (this.reached.get(key) ?? 0n) < high) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private progress(batch: EachBatchPayload['batch']): void {
+    const last = batch.messages[batch.messages.length - 1];
+    if (last) this.reached.set(`${batch.topic}:${batch.partition}`, BigInt(last.offset) + 1n);
   }
 
   async stop(): Promise<void> {
@@ -168,6 +198,7 @@ export class Telephony {
 
   private async onDecisions({ batch }: EachBatchPayload): Promise<void> {
     const receivedAt = Date.now();
+    this.progress(batch);
     const ends: { key: string; value: string }[] = [];
     for (const message of batch.messages) {
       const decision = JSON.parse(message.value?.toString() ?? '{}') as Decision & { callId?: string; occurredAt?: string };
@@ -195,6 +226,7 @@ export class Telephony {
 
   private async onHops({ batch }: EachBatchPayload): Promise<void> {
     const receivedAt = Date.now();
+    this.progress(batch);
     for (const message of batch.messages) {
       const type = message.headers?.['event-type']?.toString();
       if (type !== 'CallCleared' && type !== 'CallEntitled' && type !== 'CallHandedToWallet') continue;
