@@ -91,8 +91,24 @@ export interface UsagePage {
   nextCursor: string | null;
 }
 
+/** A row of reporting's operator-only `GET /tenants` (the tenant directory). */
 export interface TenantEntry {
   tenantId: string;
+  firstSeenAt: string | null;
+  lastSeenAt: string | null;
+  pool: { month: string; capacityMinutes: number | null; usedMinutes: number; reservedMinutes: number; usedPercent: string | null };
+  balance: Money | null;
+  owed: Money | null;
+  billingSetUp: boolean | null;
+  alerts: { code: string; level: 'red' | 'yellow' | 'blue'; text: string }[];
+  callsToday: number;
+}
+
+export interface DirectoryPage {
+  items: TenantEntry[];
+  nextCursor: string | null;
+  month: string;
+  day: string;
 }
 
 export const SKUS = [

@@ -5,7 +5,7 @@ import { EventEnvelope, UTC_INSTANT } from './envelope';
 import { ISO_COUNTRY } from './licensing';
 import { CURRENCIES, Currency, DECIMAL_AMOUNT, MoneyV1 } from './money';
 import { CallEntitledV1 } from './admission';
-import { PoolUsageThresholdReachedV1 } from './funding';
+import { PoolUsageThresholdReachedV1, WalletBalanceChangedV1 } from './funding';
 import { SchemaRegistry } from './schema-registry';
 
 /**
@@ -75,7 +75,54 @@ export class CallChargedV1 extends EventEnvelope {
   @ValidateNested() @Type(() => MoneyV1) amount!: MoneyV1;
   /** A continuation: the pool minutes of the call (not charged here). */
   @IsOptional() @IsInt() @Min(0) poolMinutes?: number;
+  /** What the wallet owes after this charge (absent before v2 of the contract). */
+  @IsOptional() @ValidateNested() @Type(() => MoneyV1) owedAfter?: MoneyV1;
 }
+
+/** New funds paid what the wallet owed (on `credit-wallet.events`). */
+export class OwedSettledV1 extends EventEnvelope {
+  @Equals('OwedSettled') override type!: 'OwedSettled';
+  @Equals(1) override version!: 1;
+  @ValidateNested() @Type(() => MoneyV1) amount!: MoneyV1;
+  @ValidateNested() @Type(() => MoneyV1) owedAfter!: MoneyV1;
+  @ValidateNested() @Type(() => MoneyV1) balanceAfter!: MoneyV1;
+}
+
+/** The monthly cap of auto-recharges is reached (on `credit-wallet.events`, once a month). */
+export class AutoRechargeCapReachedV1 extends EventEnvelope {
+  @Equals('AutoRechargeCapReached') override type!: 'AutoRechargeCapReached';
+  @Equals(1) override version!: 1;
+  @Matches(MONTH) month!: string;
+  @IsInt() @Min(1) maxRechargesPerMonth!: number;
+}
+
+/**
+ * The pool's month after a reservation, a debit or an expired reservation (on
+ * `pool-ledger.events` since the reporting service's tenant directory): the month's used and
+ * reserved minutes and, on reservations and debits, the capacity it was decided with.
+ */
+export class PoolMonthChangedV1 extends EventEnvelope {
+  @IsIn(['PoolMinutesReserved', 'PoolMinutesDebited', 'PoolReservationExpired']) override type!: 'PoolMinutesReserved' | 'PoolMinutesDebited' | 'PoolReservationExpired';
+  @Equals(1) override version!: 1;
+  @Matches(MONTH) month!: string;
+  @Matches(ID) callId!: string;
+  @IsInt() @Min(0) usedMinutes!: number;
+  /** Reserved minutes of the month after the event (absent on debits recorded before v2). */
+  @IsOptional() @IsInt() @Min(0) reservedMinutes?: number;
+  @IsOptional() @IsInt() @Min(0) capacityMinutes?: number;
+}
+
+/** Any other event a service publishes, read by the reporting service only for the tenant it names. */
+export class TenantActivityV1 extends EventEnvelope {}
+
+const ACTIVITY = {
+  licensing: ['UserUpserted', 'SubscriptionSeatsChanged', 'LicenseAssigned', 'LicenseUnassigned'],
+  pool: ['CallHandedToWallet', 'PoolOverflowHandedToWallet'],
+  wallet: ['FundsAdded', 'LotExpired', 'AutoRechargeRequested'],
+  tollFree: ['TollFreeNumberAcquired', 'TollFreeNumberAssigned', 'TollFreeNumberReleased', 'TollFreeCallRouted'],
+};
+const activity = (registry: SchemaRegistry, types: readonly string[]) =>
+  types.reduce((r, type) => r.register({ type, schema: TenantActivityV1, latestVersion: 1 }), registry);
 
 /** An auto-recharge charged the card and added a lot (on `credit-wallet.events`). */
 export class AutoRechargeSucceededV1 extends EventEnvelope {
@@ -135,7 +182,9 @@ export class TollFreeNumbersResumedV1 extends EventEnvelope {
 
 /** What the reporting service reads of `pool-ledger.events`. */
 export function poolLedgerReportSchemas(): SchemaRegistry {
-  return new SchemaRegistry({ ignoreUnknownTypes: true })
+  const registry = new SchemaRegistry({ ignoreUnknownTypes: true });
+  for (const type of ['PoolMinutesReserved', 'PoolMinutesDebited', 'PoolReservationExpired']) registry.register({ type, schema: PoolMonthChangedV1, latestVersion: 1 });
+  return activity(registry, ACTIVITY.pool)
     .register({ type: 'PoolCallSettled', schema: PoolCallSettledV1, latestVersion: 1 })
     .register({ type: 'PoolSettlementMissing', schema: PoolSettlementMissingV1, latestVersion: 1 })
     .register({ type: 'PoolUsageThresholdReached', schema: PoolUsageThresholdReachedV1, latestVersion: 1 });
@@ -143,7 +192,10 @@ export function poolLedgerReportSchemas(): SchemaRegistry {
 
 /** What the reporting service reads of `credit-wallet.events`. */
 export function creditWalletReportSchemas(): SchemaRegistry {
-  return new SchemaRegistry({ ignoreUnknownTypes: true })
+  return activity(new SchemaRegistry({ ignoreUnknownTypes: true }), ACTIVITY.wallet)
+    .register({ type: 'WalletBalanceChanged', schema: WalletBalanceChangedV1, latestVersion: 1 })
+    .register({ type: 'OwedSettled', schema: OwedSettledV1, latestVersion: 1 })
+    .register({ type: 'AutoRechargeCapReached', schema: AutoRechargeCapReachedV1, latestVersion: 1 })
     .register({ type: 'CallCharged', schema: CallChargedV1, latestVersion: 1 })
     .register({ type: 'AutoRechargeSucceeded', schema: AutoRechargeSucceededV1, latestVersion: 1 })
     .register({ type: 'AutoRechargeFailed', schema: AutoRechargeFailedV1, latestVersion: 1 })
@@ -153,14 +205,14 @@ export function creditWalletReportSchemas(): SchemaRegistry {
 
 /** What the reporting service reads of `toll-free.events`. */
 export function tollFreeReportSchemas(): SchemaRegistry {
-  return new SchemaRegistry({ ignoreUnknownTypes: true })
+  return activity(new SchemaRegistry({ ignoreUnknownTypes: true }), ACTIVITY.tollFree)
     .register({ type: 'TollFreeNumbersSuspended', schema: TollFreeNumbersSuspendedV1, latestVersion: 1 })
     .register({ type: 'TollFreeNumbersResumed', schema: TollFreeNumbersResumedV1, latestVersion: 1 });
 }
 
-/** What the reporting service reads of `licensing.events`: the capability of calls that need funding. */
+/** What the reporting service reads of `licensing.events`: the capability of calls that need funding; the rest for the tenant directory. */
 export function licensingReportSchemas(): SchemaRegistry {
-  return new SchemaRegistry({ ignoreUnknownTypes: true }).register({ type: 'CallEntitled', schema: CallEntitledV1, latestVersion: 1 });
+  return activity(new SchemaRegistry({ ignoreUnknownTypes: true }), ACTIVITY.licensing).register({ type: 'CallEntitled', schema: CallEntitledV1, latestVersion: 1 });
 }
 
 export type PoolCallSettled = Omit<PoolCallSettledV1, never>;

@@ -12,10 +12,12 @@ import { poolCallsProjection, poolCapacityProjection, poolMonthsProjection } fro
 const telephony = telephonySchemas();
 /**
  * Hand-overs to the wallet, usage notifications, settlement anomalies and each call's settlement
- * (`PoolCallSettled`, for the reporting service's usage rows); the pool's admissions.
+ * (`PoolCallSettled`, for the reporting service's usage rows); the month's reservations, debits
+ * and expiries (used, reserved, capacity: the reporting service's tenant directory); the pool's
+ * admissions.
  */
 export const routePoolLedgerEvent = routeByType({
-  [Topics.PoolLedgerEvents]: ['CallHandedToWallet', 'PoolOverflowHandedToWallet', 'PoolUsageThresholdReached', 'PoolSettlementMissing', 'CallDurationExceededGrant', 'PoolCallSettled'],
+  [Topics.PoolLedgerEvents]: ['CallHandedToWallet', 'PoolOverflowHandedToWallet', 'PoolUsageThresholdReached', 'PoolSettlementMissing', 'CallDurationExceededGrant', 'PoolCallSettled', 'PoolMinutesReserved', 'PoolMinutesDebited', 'PoolReservationExpired'],
   [Topics.CallDecisions]: ['CallAdmitted'],
 });
 

@@ -11,6 +11,8 @@ import {
 import { EventStore1764000000000 } from '@comms-credits/event-store';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { Reporting1764000000700 } from './migrations/1764000000700-reporting';
+import { TenantDirectory1764000000710 } from './migrations/1764000000710-tenant-directory';
+import { tenantDirectoryProjection } from './projections/tenant-directory.projection';
 import { usageProjection } from './projections/usage.projection';
 import { webhookEndpointsProjection } from './projections/webhook-endpoints.projection';
 import { ReportingConfig } from './reporting.config';
@@ -30,8 +32,8 @@ export const reportingService: ServiceDefinition<ReportingConfig> = {
   defaultPort: 3006,
   configSchema: ReportingConfig,
   module: ReportingModule,
-  migrations: [EventStore1764000000000, Reporting1764000000700],
-  projections: [usageProjection, webhookEndpointsProjection],
+  migrations: [EventStore1764000000000, Reporting1764000000700, TenantDirectory1764000000710],
+  projections: [usageProjection, webhookEndpointsProjection, tenantDirectoryProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,

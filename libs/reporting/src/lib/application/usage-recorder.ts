@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Envelope } from '@comms-credits/contracts';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
+import { figuresOf } from '../domain/tenant-directory';
 import { UsageFact, usageDecider, usageStreamId } from '../domain/usage.facts';
 import { ReportingConfig } from '../reporting.config';
 import { alertOf } from '../webhooks/webhook.events';
@@ -35,6 +36,27 @@ export class UsageRecorder {
         target: { streamId: usageStreamId(event.tenantId, callId), streamType: 'usage', tenantId: event.tenantId },
         command: { type: 'RecordUsageFact' as const, callId, fact, sourceEventId: event.eventId, sourceType: event.type },
         options: { metadata: { correlationId: callId, causationId: event.eventId } },
+      })),
+    );
+  }
+
+  /**
+   * The tenant directory's figures in a chunk of a service's topic: one `TenantFiguresRecorded`
+   * per tenant on `tenant:<t>:<topic>` (a tenant's events of one topic are consumed in order by
+   * one consumer, so the stream never races), even without figures — the tenant was seen.
+   */
+  async tenants(sql: SqlClient, topic: string, events: (Envelope & Record<string, unknown>)[]): Promise<void> {
+    if (events.length === 0) return;
+    const byTenant = new Map<string, ReturnType<typeof figuresOf>>();
+    for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), ...figuresOf(e)]);
+    await this.store.append(
+      sql,
+      [...byTenant].map(([tenantId, figures]) => ({
+        streamId: `tenant:${tenantId}:${topic}`,
+        streamType: 'tenant',
+        tenantId,
+        expectedVersion: 'any' as const,
+        events: [{ type: 'TenantFiguresRecorded', data: { figures } }],
       })),
     );
   }

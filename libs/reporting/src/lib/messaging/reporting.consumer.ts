@@ -80,6 +80,7 @@ export class ReportingConsumer {
           fact: { kind: 'entitled', capability: e.capability, destinationCountry: e.destinationCountry, domestic: e.domestic },
         })),
     );
+    await this.recorder.tenants(ctx.sql, Topics.LicensingEvents, events as unknown as AnyEvent[]);
   }
 
   @EventPattern(Topics.PoolLedgerEvents, BATCH)
@@ -93,6 +94,7 @@ export class ReportingConsumer {
         fact: { kind: 'pool-settled', month: e.month, minutes: e.minutes, poolMinutes: e.poolMinutes, uncoveredMinutes: e.uncoveredMinutes },
       })),
     );
+    await this.recorder.tenants(ctx.sql, Topics.PoolLedgerEvents, events);
     await this.recorder.alert(ctx.sql, events);
   }
 
@@ -116,11 +118,13 @@ export class ReportingConsumer {
         },
       })),
     );
+    await this.recorder.tenants(ctx.sql, Topics.CreditWalletEvents, events);
     await this.recorder.alert(ctx.sql, events);
   }
 
   @EventPattern(Topics.TollFreeEvents, BATCH)
   async onTollFreeEvents(@Payload() events: AnyEvent[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    await this.recorder.tenants(ctx.sql, Topics.TollFreeEvents, events);
     await this.recorder.alert(ctx.sql, events);
   }
 }
