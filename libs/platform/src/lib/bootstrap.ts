@@ -21,6 +21,8 @@ export interface StartOptions {
    * fresh one; by default (tests) readiness just stays 503.
    */
   onUnrecoverable?: (error: unknown, app: INestApplication) => void;
+  /** Where the JSON log lines go (default stdout); the log-redaction test captures them. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export interface RunningService {
@@ -47,7 +49,7 @@ export async function startService(
 ): Promise<RunningService> {
   const config = loadConfig(definition.configSchema ?? ServiceConfig, settings, defaultSettings(definition));
 
-  @Module({ imports: [PlatformModule.forService(definition, config), definition.module] })
+  @Module({ imports: [PlatformModule.forService(definition, config, { logStream: options.logStream }), definition.module] })
   class ServiceRootModule {}
 
   // bodyParser: false: applyEdge registers the one JSON parser, with its size limit.
@@ -80,7 +82,10 @@ export async function startService(
         limits: { maxBytes: config.KAFKA_MAX_MESSAGE_BYTES },
         supervision: app.get(Supervision),
         observer: metrics,
-        consumer: { onGiveUp: (error) => options.onUnrecoverable?.(error, app) },
+        consumer: {
+          onGiveUp: (error) => options.onUnrecoverable?.(error, app),
+          partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+        },
       }),
     },
     { inheritAppConfig: false },

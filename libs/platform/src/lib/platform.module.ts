@@ -16,10 +16,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ALL_TOPICS } from '@comms-credits/contracts';
 import { EventStore, Transactions } from '@comms-credits/event-store';
-import { KafkaPublisher, OutboxRelay, Supervision, createKafka, ensureTopics, kafkaSecurityOf } from '@comms-credits/messaging';
+import { CommitNudgingTransactions, KafkaPublisher, OutboxRelay, Supervision, createKafka, ensureTopics, kafkaSecurityOf } from '@comms-credits/messaging';
 import { Kafka } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
-import pino from 'pino';
+import pino, { DestinationStream } from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { DataSource } from 'typeorm';
 import { AuthModule, withPlatformMigrations } from './auth';
 import { ServiceConfig } from './config';
@@ -29,7 +30,7 @@ import { HealthController } from './health.controller';
 import { MetricsController, ServiceMetrics } from './metrics';
 import { KafkaHealthIndicator } from './kafka.health';
 import { ProblemFilter, validationProblem } from './problem';
-import { LOG_REDACT_PATHS, SafeTypeOrmLogger } from './safe-logging';
+import { LOG_REDACT_PATHS, SafeTypeOrmLogger, safeRequestSerializer } from './safe-logging';
 import { KAFKA, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 
 /** A refusal by the broker's ACLs (kafkajs reports topic creation errors as an aggregate). */
@@ -112,21 +113,21 @@ export class MessagingLifecycle
 @Global()
 @Module({})
 export class PlatformModule {
-  static forService(definition: ServiceDefinition, config: ServiceConfig): DynamicModule {
+  static forService(definition: ServiceDefinition, config: ServiceConfig, options: { logStream?: NodeJS.WritableStream } = {}): DynamicModule {
+    const pinoOptions: PinoHttpOptions = {
+      level: config.LOG_LEVEL,
+      base: { service: definition.name },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      // Probes and scrapes every few seconds would drown the request log.
+      autoLogging: { ignore: (req) => /^\/(health(\/live|\/ready)?|metrics)$/.test(req.url ?? '') },
+      redact: LOG_REDACT_PATHS,
+      serializers: { req: safeRequestSerializer },
+    };
     return {
       module: PlatformModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            base: { service: definition.name },
-            timestamp: pino.stdTimeFunctions.isoTime,
-            formatters: { level: (label) => ({ level: label }) },
-            // Probes and scrapes every few seconds would drown the request log.
-            autoLogging: { ignore: (req) => /^\/(health(\/live|\/ready)?|metrics)$/.test(req.url ?? '') },
-            redact: LOG_REDACT_PATHS,
-          },
-        }),
+        LoggerModule.forRoot({ pinoHttp: options.logStream ? [pinoOptions, options.logStream as DestinationStream] : pinoOptions }),
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
             await ensureDatabase(config.DATABASE_URL);
@@ -166,7 +167,12 @@ export class PlatformModule {
             }),
         },
         { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka, config.KAFKA_TOPIC_PREFIX) },
-        { provide: Transactions, inject: [DataSource], useFactory: (ds: DataSource) => new Transactions(ds) },
+        {
+          // After a commit that stored events, the relay publishes at once instead of at its next poll.
+          provide: Transactions,
+          inject: [DataSource, OutboxRelay],
+          useFactory: (ds: DataSource, relay: OutboxRelay) => new CommitNudgingTransactions(ds, () => relay.nudge()),
+        },
         { provide: EventStore, useFactory: () => new EventStore(definition.projections) },
         { provide: Supervision, useValue: new Supervision() },
         {

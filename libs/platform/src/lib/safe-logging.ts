@@ -74,3 +74,27 @@ export class SafeTypeOrmLogger implements TypeOrmLogger {
 function truncate(query: string): string {
   return query.length > 2_000 ? `${query.slice(0, 2_000)}…` : query;
 }
+
+/**
+ * Phone numbers in text (a URL, a path): `+` (or `%2B`) and 7-15 digits with the usual
+ * separators, or 10-15 digits in a row. All digits but the last four become `*`.
+ */
+const PHONE_NUMBER = /(?:\+|%2B)\d(?:[\d().\s-]|%20){5,20}\d|(?<![\d.])\d{10,15}(?![\d.])/gi;
+
+export function maskPhoneNumbers(text: string): string {
+  return text.replace(PHONE_NUMBER, (match) => {
+    const digits = match.replace(/%2B|%20/gi, '').replace(/\D/g, '');
+    if (digits.length < 7 || digits.length > 15) return match;
+    return (/^(\+|%2B)/i.test(match) ? '+' : '') + '*'.repeat(digits.length - 4) + digits.slice(-4);
+  });
+}
+
+/**
+ * pino-http's request serializer, made safe (pino-http hands it the standard serialization):
+ * the URL with phone numbers masked (toll-free numbers are path parameters), without the
+ * `query` and `params` copies of it. Headers are redacted by LOG_REDACT_PATHS.
+ */
+export function safeRequestSerializer(serialized: Record<string, unknown>): Record<string, unknown> {
+  const { query: _query, params: _params, ...rest } = serialized;
+  return { ...rest, url: maskPhoneNumbers(String(serialized['url'] ?? '')) };
+}
