@@ -5,6 +5,8 @@ import { routeByType } from '@comms-credits/messaging';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { PoolReadModels1764000000400 } from './migrations/1764000000400-pool-read-models';
 import { PoolReservations1764000000410 } from './migrations/1764000000410-pool-reservations';
+import { PoolMonthSnapshots1764000000420 } from './migrations/1764000000420-pool-month-snapshots';
+import { poolMonthSnapshotProjection } from './application/pool-months';
 import { PoolLedgerConfig } from './pool-ledger.config';
 import { PoolLedgerModule } from './pool-ledger.module';
 import { poolCallsProjection, poolCapacityProjection, poolMonthsProjection } from './projections/pool.projections';
@@ -29,8 +31,8 @@ export const poolLedgerService: ServiceDefinition = {
   defaultPort: 3003,
   configSchema: PoolLedgerConfig,
   module: PoolLedgerModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100, PoolReadModels1764000000400, PoolReservations1764000000410],
-  projections: [callLogProjection, poolCapacityProjection, poolMonthsProjection, poolCallsProjection],
+  migrations: [EventStore1764000000000, CallLog1764000000100, PoolReadModels1764000000400, PoolReservations1764000000410, PoolMonthSnapshots1764000000420],
+  projections: [callLogProjection, poolCapacityProjection, poolMonthsProjection, poolCallsProjection, poolMonthSnapshotProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,

@@ -4,7 +4,8 @@ import { CallEntitledV1, monthOf } from '@comms-credits/contracts';
 import { DomainError, Result, fold } from '@comms-credits/domain-kit';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
 import { EntitledCall, PoolCallEvent, PoolCallState, PoolGrantPolicy, poolCallDecider, settlementOf, wantedMinutes } from '../domain/pool-call.decider';
-import { PoolMonthEvent, poolMonthDecider } from '../domain/pool-month.decider';
+import { PoolMonthEvent } from '../domain/pool-month.decider';
+import { decideOnMonths } from './pool-months';
 import { capacityMinutesOf } from './pool.queries';
 
 export const POOL_GRANT_POLICY = Symbol('POOL_GRANT_POLICY');
@@ -22,8 +23,9 @@ export const monthTarget = (tenantId: string, month: string) => ({ streamId: `po
 /**
  * Admission stage 3, settlement and expiry, inside the caller's transaction. A chunk's calls are
  * read, decided and appended together. Every minute the pool grants is first reserved on the
- * month's stream, whose version serializes every admission, debit and expiry of that month, so
- * concurrent calls (in one chunk, across partitions or instances) never share a minute.
+ * month's stream, whose snapshot row (locked) and version serialize every admission, debit and
+ * expiry of that month, so concurrent calls (in one chunk, across partitions or instances)
+ * never share a minute.
  */
 @Injectable()
 export class PoolFunding {
@@ -54,10 +56,9 @@ export class PoolFunding {
   private async reserve(sql: SqlClient, calls: { tenantId: string; call: EntitledCall }[]): Promise<Map<string, number>> {
     const wanting = calls.filter(({ call }) => wantedMinutes(call, this.policy) > 0);
     const capacity = await capacityMinutesOf(sql, wanting.map((c) => c.tenantId));
-    const results = await decideAndAppendBatch(
+    const results = await decideOnMonths(
       sql,
       this.store,
-      poolMonthDecider,
       wanting.map(({ tenantId, call }) => {
         const month = monthOf(call.startedAt);
         return {
@@ -90,10 +91,9 @@ export class PoolFunding {
     if (due.length === 0) return;
 
     const capacity = await capacityMinutesOf(sql, due.map((c) => c.tenantId));
-    const debits = await decideAndAppendBatch(
+    const debits = await decideOnMonths(
       sql,
       this.store,
-      poolMonthDecider,
       due.map((c) => ({
         target: monthTarget(c.tenantId, c.month),
         command: { type: 'Debit' as const, month: c.month, callId: c.callId, minutes: c.minutes, capacityMinutes: capacity.get(c.tenantId) ?? 0 },
@@ -121,10 +121,9 @@ export class PoolFunding {
 
   /** Releases the reservations of calls whose end did not come in time, and marks them. */
   async expire(sql: SqlClient, calls: { tenantId: string; callId: string; month: string }[]): Promise<void> {
-    await decideAndAppendBatch(
+    await decideOnMonths(
       sql,
       this.store,
-      poolMonthDecider,
       calls.map((c) => ({ target: monthTarget(c.tenantId, c.month), command: { type: 'ExpireReservation' as const, month: c.month, callId: c.callId }, options: { metadata: { correlationId: c.callId } } })),
     );
     await decideAndAppendBatch(

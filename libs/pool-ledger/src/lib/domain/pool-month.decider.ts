@@ -11,7 +11,9 @@ export const THRESHOLDS = [80, 100] as const;
  * - a reservation whose call never reports its end is released when it expires;
  * - used minutes never exceed the capacity and are never given back; a new month starts empty.
  * Every command on the month is serialized by the stream's version, across partitions and
- * instances.
+ * instances. The state stays small (the reservations of calls in progress, not every call of
+ * the month), so it is kept as a snapshot beside the stream: a repeated command is caught by
+ * the call's own stream (decided once, settled once) in the same transaction.
  */
 export type PoolMonthEvent =
   | DomainEvent<'PoolMinutesReserved', { month: string; callId: string; minutes: number; reservedMinutes: number; usedMinutes: number; capacityMinutes: number }>
@@ -47,8 +49,6 @@ export interface PoolMonthState {
   usedMinutes: number;
   /** Minutes reserved by calls in progress, by call. */
   reservations: Readonly<Record<string, number>>;
-  /** Calls the month has debited (a repeated debit is a no-op). */
-  debited: ReadonlySet<string>;
   thresholdsReached: readonly number[];
 }
 
@@ -64,18 +64,13 @@ const without = (reservations: Readonly<Record<string, number>>, callId: string)
 };
 
 export const poolMonthDecider: Decider<PoolMonthCommand, PoolMonthEvent, PoolMonthState> = {
-  initialState: () => ({ usedMinutes: 0, reservations: {}, debited: new Set(), thresholdsReached: [] }),
+  initialState: () => ({ usedMinutes: 0, reservations: {}, thresholdsReached: [] }),
   evolve: (state, event) => {
     switch (event.type) {
       case 'PoolMinutesReserved':
         return { ...state, reservations: { ...state.reservations, [event.data.callId]: event.data.minutes } };
       case 'PoolMinutesDebited':
-        return {
-          ...state,
-          usedMinutes: event.data.usedMinutes,
-          reservations: without(state.reservations, event.data.callId),
-          debited: new Set([...state.debited, event.data.callId]),
-        };
+        return { ...state, usedMinutes: event.data.usedMinutes, reservations: without(state.reservations, event.data.callId) };
       case 'PoolReservationExpired':
         return { ...state, reservations: without(state.reservations, event.data.callId) };
       case 'PoolUsageThresholdReached':
@@ -99,7 +94,7 @@ export const poolMonthDecider: Decider<PoolMonthCommand, PoolMonthEvent, PoolMon
 };
 
 function reserve({ month, callId, wantedMinutes, capacityMinutes }: Extract<PoolMonthCommand, { type: 'Reserve' }>, state: PoolMonthState): PoolMonthEvent[] {
-  if (state.reservations[callId] !== undefined || state.debited.has(callId)) return [];
+  if (state.reservations[callId] !== undefined) return [];
   const minutes = Math.min(wantedMinutes, unreservedMinutesOf(state, capacityMinutes));
   if (minutes <= 0) return [];
   const reservedMinutes = reservedMinutesOf(state) + minutes;
@@ -112,7 +107,6 @@ function reserve({ month, callId, wantedMinutes, capacityMinutes }: Extract<Pool
  * cannot cover is `uncoveredMinutes`, for the wallet.
  */
 function debit({ month, callId, minutes, capacityMinutes }: Extract<PoolMonthCommand, { type: 'Debit' }>, state: PoolMonthState): PoolMonthEvent[] {
-  if (state.debited.has(callId)) return [];
   const reservation = state.reservations[callId];
   const othersReserved = reservedMinutesOf(state) - (reservation ?? 0);
   const room = Math.max(capacityMinutes - state.usedMinutes - (reservation === undefined ? othersReserved : 0), 0);
