@@ -16,7 +16,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ALL_TOPICS } from '@comms-credits/contracts';
 import { EventStore, Transactions } from '@comms-credits/event-store';
-import { CommitNudgingTransactions, KafkaPublisher, OutboxRelay, Supervision, createKafka, ensureTopics, kafkaSecurityOf } from '@comms-credits/messaging';
+import { KafkaPublisher, OutboxRelay, Supervision, createKafka, ensureTopics, kafkaSecurityOf } from '@comms-credits/messaging';
 import { Kafka } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
@@ -167,12 +167,7 @@ export class PlatformModule {
             }),
         },
         { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka, config.KAFKA_TOPIC_PREFIX) },
-        {
-          // After a commit that stored events, the relay publishes at once instead of at its next poll.
-          provide: Transactions,
-          inject: [DataSource, OutboxRelay],
-          useFactory: (ds: DataSource, relay: OutboxRelay) => new CommitNudgingTransactions(ds, () => relay.nudge()),
-        },
+        { provide: Transactions, inject: [DataSource], useFactory: (ds: DataSource) => new Transactions(ds) },
         { provide: EventStore, useFactory: () => new EventStore(definition.projections) },
         { provide: Supervision, useValue: new Supervision() },
         {
