@@ -29,9 +29,15 @@ export async function readStreams<E extends RecordedEvent = RecordedEvent>(
 ): Promise<Map<string, ReadStreamResult<E>>> {
   const result = new Map<string, ReadStreamResult<E>>(streamIds.map((id) => [id, { currentVersion: 0, events: [] }]));
   if (streamIds.length === 0) return result;
+  // One index range per stream (LATERAL), whatever the table's statistics say: with `= ANY` a
+  // planner without fresh statistics (autovacuum off, as on CI machines) chose a sequential scan
+  // of the whole event table for every chunk (docs/benchmarks.md, profile).
   const { rows } = await sql.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM es_events e WHERE e.stream_id = ANY($1::text[]) ORDER BY e.stream_id, e.stream_position`,
-    [streamIds],
+    `SELECT ${EVENT_COLUMNS}
+       FROM unnest($1::text[]) AS s(stream_id)
+       CROSS JOIN LATERAL (SELECT * FROM es_events x WHERE x.stream_id = s.stream_id ORDER BY x.stream_position) e
+      ORDER BY e.stream_id, e.stream_position`,
+    [[...new Set(streamIds)]],
   );
   for (const row of rows) {
     const event = toRecordedEvent(row) as E;
