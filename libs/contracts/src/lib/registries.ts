@@ -1,6 +1,7 @@
 import { CallClearedV2, CallEntitledV1 } from './admission';
 import { CallHandedToWalletV1, PoolOverflowHandedToWalletV1, PoolUsageThresholdReachedV1, TollFreeCallRoutedV1, WalletBalanceChangedV1 } from './funding';
 import { LicenseAssignedV1, LicenseUnassignedV1, SubscriptionSeatsChangedV1, UserUpsertedV1 } from './licensing';
+import { CallChargedV1 } from './reporting';
 import { SchemaRegistry } from './schema-registry';
 
 /** Schemas of `licensing.events`. */
@@ -37,7 +38,9 @@ export function tollFreeSchemas(): SchemaRegistry {
   return new SchemaRegistry({ ignoreUnknownTypes: true }).register({ type: 'TollFreeCallRouted', schema: TollFreeCallRoutedV1, latestVersion: 1 });
 }
 
-/** Schemas of `credit-wallet.events` that other services consume. */
+/** Schemas of `credit-wallet.events` that other services consume (toll-free: the balance, and the charges of the calls it routed). */
 export function creditWalletSchemas(): SchemaRegistry {
-  return new SchemaRegistry({ ignoreUnknownTypes: true }).register({ type: 'WalletBalanceChanged', schema: WalletBalanceChangedV1, latestVersion: 1 });
+  return new SchemaRegistry({ ignoreUnknownTypes: true })
+    .register({ type: 'WalletBalanceChanged', schema: WalletBalanceChangedV1, latestVersion: 1 })
+    .register({ type: 'CallCharged', schema: CallChargedV1, latestVersion: 1 });
 }

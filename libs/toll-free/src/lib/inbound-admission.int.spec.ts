@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Topics, monthOf, tollFreeSchemas } from '@comms-credits/contracts';
 import { rebuildServiceProjections } from '@comms-credits/platform';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
-import { Collector, TestKafka, callEnded, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
+import { Collector, TestKafka, callEnded, callStarted, eventually, serviceEvent, uniqueTenant } from '@comms-credits/testing';
 import { Client } from 'pg';
 import { TollFreeNumberView } from './application/toll-free.queries';
 import { acquire, givenAccount, quotaOnceItShows, walletBalanceChanged } from './test-support/toll-free.fixtures';
@@ -107,14 +107,22 @@ describe('inbound admission (toll-free stage)', () => {
     expect(decisions.messages.filter((m) => m.json?.['callId'] === 'outbound')).toHaveLength(0);
   });
 
-  it("counts the number's minutes of ended routed calls, each rounded up, in the month of their start", async () => {
-    const calls = [inbound(tenant, 'minutes-1', active), inbound(tenant, 'minutes-2', active, 'conf_in')];
+  it("counts the number's minutes of the routed calls the wallet charged, each rounded up, in the month of their start", async () => {
+    const calls = [inbound(tenant, 'minutes-1', active), inbound(tenant, 'minutes-2', active, 'conf_in'), inbound(tenant, 'minutes-rejected', active)];
     // Ends may come before starts.
     await kafka.publish(Topics.CallEnded, [
       callEnded({ tenantId: tenant, callId: 'minutes-1', durationSeconds: 61 }),
       callEnded({ tenantId: tenant, callId: 'minutes-2', durationSeconds: 120 }),
+      callEnded({ tenantId: tenant, callId: 'minutes-rejected', durationSeconds: 600 }),
     ]);
     await kafka.publish(Topics.CallStarted, calls);
+    await events.waitFor((m) => m.json?.['type'] === 'TollFreeCallRouted' && m.json?.['callId'] === 'minutes-2');
+    // The wallet charges two of them (and a dial-out of the same tenant); it rejected the third: its 10 minutes never count.
+    const rate = { kind: 'toll-free-inbound', country: 'CA', perMinute: '0.0300', connectionFee: '0', currency: 'USD', rateCardVersion: '2026-11' };
+    const money = (amount: string) => ({ amount, currency: 'USD' });
+    const charge = (callId: string, seconds: number, kind = rate.kind) =>
+      serviceEvent('CallCharged', tenant, { callId, kind: 'call', durationSeconds: seconds, billedMinutes: String(Math.ceil(seconds / 60)), rate: { ...rate, kind }, cost: money('0.06'), amount: money('0.06') });
+    await kafka.publish(Topics.CreditWalletEvents, [charge('minutes-1', 61), charge('minutes-2', 120), charge('minutes-1', 61), charge('dial-out', 900, 'dial-out')]);
     const month = monthOf(calls[0]!.occurredAt);
     const [number] = await eventually(async () => {
       const { body } = await http<TollFreeNumberView[]>('GET', `${url}/tenants/${tenant}/toll-free-numbers?month=${month}`);

@@ -5,6 +5,7 @@ import { routeByType } from '@comms-credits/messaging';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { TollFreeReadModels1764000000600 } from './migrations/1764000000600-toll-free-read-models';
 import { TollFreeIdempotency1764000000601 } from './migrations/1764000000601-toll-free-idempotency';
+import { TollFreeChargedMinutes1764000000602 } from './migrations/1764000000602-toll-free-charged-minutes';
 import { numbersProjection, routedCallsProjection, tenantsProjection } from './projections/toll-free.projections';
 import { TollFreeModule } from './toll-free.module';
 
@@ -30,7 +31,7 @@ export const tollFreeService: ServiceDefinition = {
   description: 'Toll-free number inventory, assignments and suspension; admission of inbound calls.',
   defaultPort: 3005,
   module: TollFreeModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100, TollFreeReadModels1764000000600, TollFreeIdempotency1764000000601],
+  migrations: [EventStore1764000000000, CallLog1764000000100, TollFreeReadModels1764000000600, TollFreeIdempotency1764000000601, TollFreeChargedMinutes1764000000602],
   projections: [callLogProjection, numbersProjection, tenantsProjection, routedCallsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,

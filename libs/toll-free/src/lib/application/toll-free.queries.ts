@@ -13,7 +13,7 @@ export interface TollFreeNumberView {
   acquiredAt: string;
   /** The calendar month (UTC) `minutes` counts. */
   month: string;
-  /** Whole minutes (each call rounded up) of the ended calls routed to the number that started in `month`. */
+  /** Whole minutes (each call rounded up) of the routed calls the wallet charged that started in `month` (a call it rejected counts none). */
   minutes: number;
 }
 
@@ -49,9 +49,9 @@ export class TollFreeQueries {
     const month = options.month ?? monthOf(new Date());
     const rows = await this.transactions.query<NumberRow>(
       `SELECT n.number, n.country, n.target, n.target_id, n.acquired_at, t.suspended,
-              (SELECT COALESCE(sum(ceil(l.duration_seconds / 60.0)), 0)::int
-                 FROM rm_toll_free_calls c JOIN rm_call_log l USING (tenant_id, call_id)
-                WHERE c.tenant_id = n.tenant_id AND c.number = n.number AND l.duration_seconds IS NOT NULL
+              (SELECT COALESCE(sum(ceil(c.charged_seconds / 60.0)), 0)::int
+                 FROM rm_toll_free_calls c
+                WHERE c.tenant_id = n.tenant_id AND c.number = n.number AND c.charged_seconds IS NOT NULL
                   AND c.started_at >= ($3::text || '-01T00:00:00Z')::timestamptz
                   AND c.started_at < ($3::text || '-01T00:00:00Z')::timestamptz + interval '1 month') AS minutes
          FROM rm_toll_free_numbers n LEFT JOIN rm_toll_free_tenants t USING (tenant_id)

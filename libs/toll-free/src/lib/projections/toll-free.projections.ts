@@ -93,17 +93,37 @@ function tenantChange(event: RecordedEvent): Record<string, unknown> {
   }
 }
 
-/** `rm_toll_free_calls`: the calls routed to the wallet, by number and start (minutes come from the call log). */
+/**
+ * `rm_toll_free_calls`: the calls routed to the wallet, by number and start, and the duration the
+ * wallet charged (`TollFreeCallCharged`; null while not charged, and for a call it rejected).
+ */
 export const routedCallsProjection: Projection = {
   name: 'toll-free-calls',
-  handles: ['TollFreeCallRouted'],
+  handles: ['TollFreeCallRouted', 'TollFreeCallCharged'],
   tables: ['rm_toll_free_calls'],
-  async apply(sql: SqlClient, events: RecordedEvent[]) {
+  async apply(sql: SqlClient, all: RecordedEvent[]) {
+    const charged = all.filter((e) => e.type === 'TollFreeCallCharged').map((e) => ({ tenantId: e.tenantId, ...dataOf<{ callId: string; durationSeconds: number }>(e) }));
+    const events = all.filter((e) => e.type === 'TollFreeCallRouted');
+    await applyRouted(sql, events);
+    if (charged.length > 0) {
+      await sql.query(
+        `UPDATE rm_toll_free_calls c SET charged_seconds = k.seconds
+           FROM unnest($1::text[], $2::text[], $3::int[]) AS k(tenant_id, call_id, seconds)
+          WHERE c.tenant_id = k.tenant_id AND c.call_id = k.call_id`,
+        [charged.map((c) => c.tenantId), charged.map((c) => c.callId), charged.map((c) => c.durationSeconds)],
+      );
+    }
+  },
+};
+
+async function applyRouted(sql: SqlClient, events: RecordedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  {
     const data = events.map((e) => dataOf<Extract<InboundCallEvent, { type: 'TollFreeCallRouted' }>['data']>(e));
     await sql.query(
       `INSERT INTO rm_toll_free_calls (tenant_id, call_id, number, started_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT DO NOTHING`,
       [events.map((e) => e.tenantId), data.map((d) => d.callId), data.map((d) => d.to), data.map((d) => d.startedAt)],
     );
-  },
-};
+  }
+}
