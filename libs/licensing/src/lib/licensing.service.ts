@@ -6,7 +6,8 @@ import { ServiceDefinition } from '@comms-credits/platform';
 import { LicensingModule } from './licensing.module';
 import { LicensingReadModels1764000000300 } from './migrations/1764000000300-licensing-read-models';
 import { LicensingUserVersion1764000000301 } from './migrations/1764000000301-licensing-user-version';
-import { licenseCallsProjection, subscriptionsProjection, usersProjection } from './projections/licensing.projections';
+import { DropLicensingCalls1764000000302 } from './migrations/1764000000302-drop-licensing-calls';
+import { subscriptionsProjection, usersProjection } from './projections/licensing.projections';
 
 const telephony = telephonySchemas();
 
@@ -23,8 +24,8 @@ export const licensingService: ServiceDefinition = {
   description: 'Users, usage locations, seats and licence assignments; admission stage 2 (entitlements).',
   defaultPort: 3001,
   module: LicensingModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100, LicensingReadModels1764000000300, LicensingUserVersion1764000000301],
-  projections: [callLogProjection, usersProjection, subscriptionsProjection, licenseCallsProjection],
+  migrations: [EventStore1764000000000, CallLog1764000000100, LicensingReadModels1764000000300, LicensingUserVersion1764000000301, DropLicensingCalls1764000000302],
+  projections: [callLogProjection, usersProjection, subscriptionsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,

@@ -1,6 +1,4 @@
-import { CallEndObserved } from '@comms-credits/call-log';
 import { DataOf, Projection, RecordedEvent, SqlClient, dataOf } from '@comms-credits/event-store';
-import { CallEntitlementEvent } from '../domain/call-entitlement.decider';
 import { SubscriptionEvent, UserEvent } from '../domain/user.decider';
 
 
@@ -59,43 +57,6 @@ export const subscriptionsProjection: Projection = {
           [event.tenantId, d.sku, delta],
         );
       }
-    }
-  },
-};
-
-/** `rm_licensing_calls`: each call's licence capability and, once ended, its duration. */
-export const licenseCallsProjection: Projection = {
-  name: 'licensing-calls',
-  handles: ['CallUsageClassified', 'CallEndObserved'],
-  tables: ['rm_licensing_calls'],
-  async apply(sql: SqlClient, events: RecordedEvent[]) {
-    const classified = events.filter((e) => e.type === 'CallUsageClassified');
-    const ended = events.filter((e) => e.type === 'CallEndObserved');
-    if (classified.length > 0) {
-      const data = classified.map((e) => dataOf<DataOf<CallEntitlementEvent, 'CallUsageClassified'>>(e));
-      await sql.query(
-        `INSERT INTO rm_licensing_calls AS c (tenant_id, call_id, user_id, capability, outcome, started_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-         ON CONFLICT (tenant_id, call_id) DO UPDATE SET user_id = excluded.user_id, capability = excluded.capability,
-           outcome = excluded.outcome, started_at = excluded.started_at`,
-        [
-          classified.map((e) => e.tenantId),
-          data.map((d) => d.callId),
-          data.map((d) => d.userId),
-          data.map((d) => d.capability),
-          data.map((d) => d.outcome),
-          data.map((d) => d.startedAt),
-        ],
-      );
-    }
-    if (ended.length > 0) {
-      const data = ended.map((e) => dataOf<CallEndObserved['data']>(e));
-      await sql.query(
-        `INSERT INTO rm_licensing_calls AS c (tenant_id, call_id, duration_seconds)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
-         ON CONFLICT (tenant_id, call_id) DO UPDATE SET duration_seconds = excluded.duration_seconds`,
-        [ended.map((e) => e.tenantId), data.map((d) => d.callId), data.map((d) => d.durationSeconds)],
-      );
     }
   },
 };
