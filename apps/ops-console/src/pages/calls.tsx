@@ -135,7 +135,7 @@ const CHAIN_COLOR = { passed: 'teal', admitted: 'teal', rejected: 'red', 'not-re
 /**
  * One call: the report row, its decision chain (which stage decided, from the row's decision,
  * reason and funding), and the wallet's charges with their rate and the lots they were paid
- * from (found in the ledger's recent pages).
+ * from (the wallet's `GET …/wallet/transactions?callId=`).
  */
 function CallDetail({ tenant, row }: { tenant: string; row: UsageRow }) {
   const run = useCall();
@@ -143,14 +143,17 @@ function CallDetail({ tenant, row }: { tenant: string; row: UsageRow }) {
   const charges = useQuery<Transaction[], ApiError>({
     queryKey: ['call-charges', tenant, row.callId],
     queryFn: async () => {
+      // The wallet's entries of this call only (`?callId=`), however old the call.
       const found: Transaction[] = [];
       let cursor: string | null = null;
-      for (let i = 0; i < 5; i++) {
-        const page: TransactionPage = await run<TransactionPage>('credit-wallet', tenantPath(tenant, `/wallet/transactions?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
-        found.push(...page.items.filter((t) => t.callId === row.callId));
-        if (!page.nextCursor || (row.startTime !== null && page.items.some((t) => t.occurredAt < (row.startTime ?? '')))) break;
+      do {
+        const page: TransactionPage = await run<TransactionPage>(
+          'credit-wallet',
+          tenantPath(tenant, `/wallet/transactions?limit=200&callId=${encodeURIComponent(row.callId)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+        );
+        found.push(...page.items);
         cursor = page.nextCursor;
-      }
+      } while (cursor);
       return found;
     },
   });

@@ -275,6 +275,14 @@ describe('credit-wallet service', () => {
       expect(all.at(-1)).toMatchObject({ type: 'FundsAdded', amount: usd('20.00'), lots: [{ lotId, amount: usd('20.00') }] });
       const balance = all.reduce((sum, t) => sum + cents(t.amount.amount), 0);
       expect(usd((balance / 100).toFixed(2))).toEqual((await api.wallet(tenant)).balance);
+
+      // ?callId=: only that call's entries, newest first, paged like the rest; none for a call the wallet never saw.
+      const ofEarly = await api.transactions(tenant, '?callId=early&limit=200');
+      expect(ofEarly.items).toEqual(all.filter((t) => t.callId === 'early'));
+      const firstOfEarly = await api.transactions(tenant, '?callId=early&limit=1');
+      expect(firstOfEarly.items).toEqual(ofEarly.items.slice(0, 1));
+      expect((await api.transactions(tenant, `?callId=early&limit=200&cursor=${firstOfEarly.nextCursor}`)).items).toEqual(ofEarly.items.slice(1));
+      expect((await api.transactions(tenant, '?callId=never')).items).toEqual([]);
     });
 
     it('rebuilds the read models from the wallet streams to the same answers', async () => {

@@ -128,7 +128,8 @@ export class WalletQueries {
   }
 
   /** The ledger, newest first, `limit` rows from before `cursor` (a sequence number). */
-  async transactionsOf(tenantId: string, limit: number, cursor?: string): Promise<TransactionPage> {
+  /** The ledger newest first; with `callId`, only that call's entries (the `(tenant_id, call_id)` index). */
+  async transactionsOf(tenantId: string, limit: number, cursor?: string, callId?: string): Promise<TransactionPage> {
     const rows = await this.transactions.query<{
       event_id: string;
       seq: string;
@@ -144,8 +145,10 @@ export class WalletQueries {
       lots: LotDraw[];
       details: Record<string, unknown>;
     }>(
-      `SELECT * FROM rm_wallet_transactions WHERE tenant_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint) ORDER BY seq DESC LIMIT $3`,
-      [tenantId, cursor ?? null, limit + 1],
+      `SELECT * FROM rm_wallet_transactions
+        WHERE tenant_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint) AND ($4::text IS NULL OR call_id = $4)
+        ORDER BY seq DESC LIMIT $3`,
+      [tenantId, cursor ?? null, limit + 1, callId ?? null],
     );
     const page = rows.slice(0, limit);
     const items = page.map((r) => {

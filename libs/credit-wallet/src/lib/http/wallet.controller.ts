@@ -59,7 +59,7 @@ export class WalletController {
   @ApiOperation({ summary: 'The ledger, newest first: funds, charges, holds, recharges, expiries, each with its call, cause, rate and lots' })
   @ApiOkResponse({ type: TransactionPageResponse })
   transactions(@Param('tenantId', TenantIdPipe) tenantId: string, @Query() query: TransactionsQuery) {
-    return this.queries.transactionsOf(tenantId, query.limit, query.cursor);
+    return this.queries.transactionsOf(tenantId, query.limit, query.cursor, query.callId);
   }
 
   @Get('lots')

@@ -93,6 +93,11 @@ export class TransactionsQuery {
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
+
+  @ApiPropertyOptional({ description: "only the entries of this call (its holds, charges, releases), newest first" })
+  @IsOptional()
+  @Matches(/^[^\s]{1,128}$/, { message: 'callId must be 1-128 characters without spaces' })
+  callId?: string;
 }
 
 export class MoneyResponse {
