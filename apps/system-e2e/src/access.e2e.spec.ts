@@ -32,6 +32,10 @@ const GLOBAL_ROUTES: Record<string, 'any-role' | 'operator'> = {
   'credit-wallet PUT /rates/{version}': 'operator',
   'dialout-policy GET /dialout-policies': 'any-role',
   'licensing GET /tenants': 'operator',
+  'reporting GET /tenants': 'operator',
+  'reporting GET /dead-letters': 'operator',
+  'reporting GET /dead-letters/{topic}/{partition}/{offset}': 'operator',
+  'reporting POST /dead-letters/{topic}/{partition}/{offset}/replay': 'operator',
 };
 
 const SAMPLE_PARAMS: Record<string, string> = {
@@ -89,7 +93,7 @@ describe('access: bearer tokens, roles and tenants on every route', () => {
     await system?.stop();
   });
 
-  it('knows every route of the five services, and a rule for each route without a tenant', () => {
+  it('knows every route of the six services, and a rule for each route without a tenant', () => {
     expect(routes.length).toBeGreaterThan(25);
     const globals = routes.filter((r) => !PUBLIC.has(r.path) && !r.path.includes('{tenantId}')).map(key);
     expect(globals.sort()).toEqual(Object.keys(GLOBAL_ROUTES).sort());

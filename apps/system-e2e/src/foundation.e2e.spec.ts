@@ -3,7 +3,8 @@ import { rebuildServiceProjections } from '@comms-credits/platform';
 import { Client } from 'pg';
 import { TestSystem, startTestSystem } from '@comms-credits/service-testing';
 import { TestKafka, callEnded, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
-import { allServices, serviceNames } from './all-services';
+// The five services with a call log (reporting keeps a usage report instead).
+import { callLogServices as allServices, callLogServiceNames as serviceNames } from './all-services';
 
 interface CallEntry {
   callId: string;

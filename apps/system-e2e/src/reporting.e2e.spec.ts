@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Topics, monthOf } from '@comms-credits/contracts';
-import { reconcileFromApis, reportingService } from '@comms-credits/reporting';
+import { reconcileFromApis } from '@comms-credits/reporting';
 import { http, operatorToken, startTestSystem } from '@comms-credits/service-testing';
 import { TestKafka, eventually } from '@comms-credits/testing';
 import { Webhook } from 'standardwebhooks';
@@ -32,7 +32,7 @@ describe('reporting, end to end', () => {
   const received: { headers: Record<string, string>; body: string }[] = [];
 
   beforeAll(async () => {
-    const system = await startTestSystem([...allServices, reportingService], { REPORTING_WEBHOOK_ALLOW_PRIVATE: true, REPORTING_WEBHOOK_POLL_MS: 50 });
+    const system = await startTestSystem(allServices, { REPORTING_WEBHOOK_ALLOW_PRIVATE: true, REPORTING_WEBHOOK_POLL_MS: 50 });
     const kafka = new TestKafka(undefined, system.prefix);
     world = new World(system, kafka, await kafka.collect(Topics.CallDecisions), await kafka.collect(Topics.CreditWalletEvents), await kafka.collect(Topics.TollFreeEvents));
     receiver = createServer((req, res) => {
