@@ -220,15 +220,14 @@ export class Fleet {
   }
 
   /**
-   * Starts the first instance of every service one after another (each runs its migrations and
-   * creates the topics it misses), then the second ones together.
+   * Starts the first instance of every service together (each runs its own database's
+   * migrations; the databases and topics exist already, see `prepare` in main.ts), then the
+   * second ones together, once the first have migrated.
    */
   async start(timeoutMs: number): Promise<void> {
-    for (const service of this.services) {
-      const first = this.of(service)[0]!;
-      await first.start();
-      await first.waitReady(timeoutMs);
-    }
+    const first = this.instances.filter((i) => i.index === 1);
+    for (const instance of first) await instance.start();
+    await Promise.all(first.map((i) => i.waitReady(timeoutMs)));
     const rest = this.instances.filter((i) => i.index > 1);
     for (const instance of rest) await instance.start();
     await Promise.all(rest.map((i) => i.waitReady(timeoutMs)));

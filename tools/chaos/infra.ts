@@ -135,7 +135,9 @@ export class PrivateKafka {
   private env(): NodeJS.ProcessEnv {
     // KAFKA_PORT & co. from the caller's environment must not leak into our broker.
     const { KAFKA_PORT: _p, KAFKA_CONTROLLER_PORT: _c, ...env } = process.env;
-    return { ...env, COMMS_CREDITS_STATE: this.stateRoot, KAFKA_START_TIMEOUT: process.env['KAFKA_START_TIMEOUT'] ?? '120' };
+    // kafka.sh waits for an API-versions answer from a second JVM: on a loaded machine that alone
+    // can take a minute, so the start timeout is generous (kafka.sh stops a broker that misses it).
+    return { ...env, COMMS_CREDITS_STATE: this.stateRoot, KAFKA_START_TIMEOUT: process.env['KAFKA_START_TIMEOUT'] ?? '300' };
   }
 
   /** First start: free ports; later starts (a restart) reuse them, so the clients' bootstrap address stays valid. */
@@ -146,8 +148,12 @@ export class PrivateKafka {
       while (this.controllerPort === this.port);
     }
     const args = ['infra/kafka/kafka.sh', 'start', '--port', String(this.port), '--controller-port', String(this.controllerPort)];
-    const result = await run('bash', args, { env: this.env(), timeoutMs: 180_000 });
-    if (result.code !== 0 || !result.out.includes('KAFKA_BROKERS=')) throw new Error(`kafka.sh start failed:\n${result.out}`);
+    let result = { code: null as number | null, out: '' };
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      result = await run('bash', args, { env: this.env(), timeoutMs: 360_000 });
+      if (result.code === 0 && result.out.includes('KAFKA_BROKERS=')) return;
+    }
+    throw new Error(`kafka.sh start failed twice:\n${result.out}`);
   }
 
   /** kafka.sh stop: SIGTERM (a controlled shutdown), SIGKILL after its timeout. */

@@ -17,6 +17,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { Topics } from '@comms-credits/contracts';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import { testKeySet } from '@comms-credits/service-testing';
 import { HostileMessage, eventually, hostileCallEnded, hostileCallStarted } from '@comms-credits/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -79,6 +81,13 @@ async function cleanup(keepLogs: boolean, keepAll: boolean): Promise<void> {
 }
 
 function installSignalHandlers(): void {
+  process.on('unhandledRejection', (error) => {
+    process.stdout.write(`chaos: error: ${(error as Error)?.stack ?? String(error)}\n`);
+    void cleanup(true, false).finally(() => {
+      process.stdout.write('chaos: FAIL\n');
+      process.exit(1);
+    });
+  });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       say(`${signal}: stopping everything the suite started`);
@@ -262,6 +271,7 @@ async function main(argv: string[]): Promise<number> {
   await Promise.all([postgres.init().then(() => postgres!.start()), kafka.start()]);
   say(`PostgreSQL ${postgres.url}, Kafka ${kafka.brokers}`);
 
+  await prepare(postgres, kafka.brokers, services);
   const keys = await testKeySet();
   fleet = new Fleet(services, {
     brokers: kafka.brokers,
@@ -405,6 +415,7 @@ async function main(argv: string[]): Promise<number> {
           const r = await resumed;
           Object.assign(record.figures, { restartedAfterMs: restartAfter, readyMs, resumedMs: r.resumedMs, pending: r.pending, idle: r.idle });
         })();
+        record.done.catch(() => undefined); // awaited with the others at the end
         faults.push(record);
         say(`fault: ${record.what}; restart in ${secs(restartAfter)}`);
       } else {
@@ -448,6 +459,8 @@ async function main(argv: string[]): Promise<number> {
     await Promise.all([runChain(plan.filter((p) => p.kind === 'kill')), runChain(plan.filter((p) => p.kind !== 'kill'))]);
     await Promise.all(faults.map((f) => f.done));
   })();
+  // A failed fault (a broker that does not come back) fails the run, after the publisher is done.
+  injector.catch(() => undefined);
 
   async function measureInfraRecovery(record: FaultRecord, upAt: number): Promise<void> {
     const allReadyMs = await waitAllReady(fleet!, 180_000);
@@ -564,6 +577,37 @@ async function main(argv: string[]): Promise<number> {
   await cleanup(!passed, options.keep);
   process.stdout.write(`chaos: ${passed ? 'PASS' : 'FAIL'}\n`);
   return passed ? 0 : 1;
+}
+
+/**
+ * Creates the services' databases and topics before they start, so the first instances can
+ * start together: concurrent CREATE DATABASE from one template fails ("being accessed by other
+ * users"), and the services' own creation is only safe one at a time.
+ */
+async function prepare(pg: PrivatePostgres, brokers: string, services: readonly string[]): Promise<void> {
+  const client = new Client({ connectionString: `${pg.url}/postgres` });
+  await client.connect();
+  try {
+    for (const service of services) await client.query(`CREATE DATABASE "comms_credits_${service.replace(/-/g, '_')}"`);
+  } finally {
+    await client.end();
+  }
+  const kafkaClient = new Kafka({ clientId: 'chaos-prepare', brokers: [brokers], logLevel: logLevel.NOTHING });
+  const admin = kafkaClient.admin();
+  await admin.connect();
+  try {
+    const topics = Object.values(Topics).flatMap((t) => [t, `${t}.dlt`]);
+    await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })) });
+    await eventually(
+      async () => {
+        const { topics: found } = await admin.fetchTopicMetadata({ topics });
+        if (!found.every((t) => t.partitions.length === PARTITIONS && t.partitions.every((p) => p.leader >= 0))) throw new Error('no leaders yet');
+      },
+      { timeoutMs: 60_000, message: 'the new topics got no leaders' },
+    );
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 // ── checks ─────────────────────────────────────────────────────────────────────────────────────
