@@ -13,7 +13,7 @@ import { TestDatabase, TestKafka, callEnded, createTestDatabase, eventually, hos
 import { KafkaBatchConsumer } from './batch-consumer';
 import { inboxApplier } from './inbox-applier';
 import { createKafka } from './kafka-client';
-import { OutboxRelay } from './outbox-relay';
+import { CommitNudgingTransactions, OutboxRelay } from './outbox-relay';
 import { KafkaPublisher, MessagePublisher, OutgoingMessage } from './publisher';
 import { startWorker } from './test-support/worker-process';
 
@@ -316,6 +316,66 @@ describe('exactly-once effects over at-least-once Kafka', () => {
       expect(BigInt(final.globalPosition)).toBeGreaterThan(BigInt(afterTakeover.globalPosition));
     } finally {
       release();
+      await Promise.all([leader.stop(), standby.stop()]);
+      await publisher.disconnect();
+    }
+  });
+
+  it('publishes as soon as a transaction that stored events commits, not at the next poll; a nudge never makes a standby lead', async () => {
+    const store = new EventStore();
+    const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}nudged` });
+    const publisher = new KafkaPublisher(client, prefix);
+    // Idle polls an hour apart: only a nudge can make these publish within the test. After a
+    // nudge the relay polls briefly (hotPollMs): on a shared server another database's open
+    // transaction may hold the horizon past the nudged read.
+    const options = { route: () => topic, idlePollMs: 3_600_000, hotPollMs: 50, hotMs: 60_000, standbyPollMs: 3_600_000 };
+    const leader = new OutboxRelay(db.dataSource, publisher, options);
+    const standby = new OutboxRelay(db.dataSource, publisher, options);
+    let nudges = 0;
+    const transactions = new CommitNudgingTransactions(db.dataSource, () => {
+      nudges++;
+      leader.nudge();
+      standby.nudge();
+    });
+    const append = (from: number, count: number) => (sql: Parameters<Parameters<Transactions['run']>[0]>[0]) =>
+      store.append(
+        sql,
+        Array.from({ length: count }, (_, i) => ({
+          streamId: `call:contoso:n${from + i}`,
+          streamType: 'call',
+          tenantId: 'contoso',
+          expectedVersion: 'no_stream' as const,
+          events: [{ type: 'CallEnded', data: { callId: `n${from + i}`, durationSeconds: 1 } }],
+        })),
+      );
+    try {
+      leader.start();
+      await eventually(() => expect(leader.isLeader()).toBe(true));
+      standby.start();
+      await eventually(() => expect(standby.state()).toEqual({ up: true, detail: 'standby' }));
+
+      // Reads and rolled-back appends nudge nobody.
+      await transactions.run((sql) => sql.query(`SELECT count(*) FROM es_events`));
+      await expect(
+        transactions.run(async (sql) => {
+          await append(100, 1)(sql);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(nudges).toBe(0);
+
+      await transactions.run(append(0, 5));
+      expect(nudges).toBe(1);
+      await eventually(async () => expect(await kafka.messageCount(topic)).toBe(5));
+      await transactions.run(append(5, 3));
+      await eventually(async () => expect(await kafka.messageCount(topic)).toBe(8));
+      expect(nudges).toBe(2);
+      // Still fenced by the lock: the standby was nudged too, and neither published twice.
+      expect(standby.state()).toEqual({ up: true, detail: 'standby' });
+      expect(standby.isLeader()).toBe(false);
+      expect(await kafka.messageCount(topic)).toBe(8);
+    } finally {
+      // Stopping ends an hour-long wait at once.
       await Promise.all([leader.stop(), standby.stop()]);
       await publisher.disconnect();
     }

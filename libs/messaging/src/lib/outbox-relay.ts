@@ -38,7 +38,18 @@ export interface OutboxRelayOptions {
   name?: string;
   route: EventRouter;
   batchSize?: number;
+  /**
+   * The poll when nothing was nudged lately (default 50 ms; 250 ms where commits nudge it): the
+   * fallback for events this process did not commit (another instance, a tool).
+   */
   idlePollMs?: number;
+  /**
+   * The poll for `hotMs` after a nudge (default 25 ms, for 1 s): an event committed while an
+   * older transaction still holds the horizon (see readAll) becomes readable only when that
+   * one ends, which may be another database's transaction that nudges nobody.
+   */
+  hotPollMs?: number;
+  hotMs?: number;
   /** How often a standby tries to take the lead (default 1 s). */
   standbyPollMs?: number;
   /** Back-off after a failed relay loop, doubled up to 30 s (default 1 s). */
@@ -70,9 +81,17 @@ export class OutboxRelay implements Supervised {
   private readonly logger: Logger;
   private readonly batchSize: number;
   private readonly idlePollMs: number;
+  private readonly hotPollMs: number;
+  private readonly hotMs: number;
   private stopping = false;
   private loop?: Promise<void>;
+  /** Ends whatever wait the loop is in (stop). */
   private wake?: () => void;
+  /** Ends the leader's poll wait only (nudge): never a standby's wait, nor a back-off. */
+  private wakeLeader?: () => void;
+  /** A nudge came while the leader was reading or publishing: read again at once. */
+  private nudged = false;
+  private hotUntil = 0;
   private lockRunner?: QueryRunner;
   /** Set by the lock session's connection when it fails: publish nothing more on its behalf. */
   private fenced = false;
@@ -88,6 +107,8 @@ export class OutboxRelay implements Supervised {
     this.name = `relay:${options.name ?? 'outbox'}`;
     this.batchSize = options.batchSize ?? 1_000;
     this.idlePollMs = options.idlePollMs ?? 50;
+    this.hotPollMs = options.hotPollMs ?? 25;
+    this.hotMs = options.hotMs ?? 1_000;
     this.logger = new Logger(this.name);
   }
 
@@ -101,9 +122,18 @@ export class OutboxRelay implements Supervised {
     this.loop ??= this.supervise();
   }
 
-  /** Wakes the relay now (e.g. after a commit) instead of at its next poll. */
+  /**
+   * Something was committed in this process: a leading relay reads now instead of at its next
+   * poll (or again right after the read in progress). It only shortens the leader's wait: the
+   * read and the publish still go through the lock session and the fencing checks, a standby
+   * still waits for the lock, a failed loop still backs off. Cheap and safe to call often.
+   */
   nudge(): void {
-    this.wake?.();
+    if (this.stopping) return;
+    this.hotUntil = Date.now() + this.hotMs;
+    if (this.role !== 'leader') return;
+    this.nudged = true;
+    this.wakeLeader?.();
   }
 
   async stop(): Promise<void> {
@@ -163,9 +193,10 @@ export class OutboxRelay implements Supervised {
     this.logger.log({ msg: 'leading the outbox relay' });
     const session = sqlClientOf(this.lockRunner!);
     while (!this.stopping) {
+      this.nudged = false;
       // Reads and the checkpoint go through the lock's own session: if it is gone, so is the lead.
       const { more } = await this.relayOnce((work) => work(session));
-      if (!more) await this.idle(this.idlePollMs);
+      if (!more && !this.nudged) await this.idle(Date.now() < this.hotUntil ? this.hotPollMs : this.idlePollMs, true);
     }
   }
 
@@ -244,15 +275,56 @@ export class OutboxRelay implements Supervised {
     }
   }
 
-  private idle(ms: number): Promise<void> {
+  private idle(ms: number, nudgeable = false): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        if (this.wake === done) this.wake = undefined;
+        if (this.wakeLeader === done) this.wakeLeader = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
+      this.wakeLeader = nudgeable ? done : undefined;
     });
+  }
+}
+
+/** The statement that stores events (append-to-stream.ts): after it commits, the relay has work. */
+const STORES_EVENTS = /\binsert\s+into\s+es_events\b/i;
+
+/**
+ * The service's transactions (HTTP commands and consumer chunks alike), calling `afterCommit`
+ * (the relay's nudge) once a transaction that stored events has committed, so they are published
+ * now rather than at the relay's next poll. Read-only and event-less transactions nudge nobody;
+ * a rolled-back one neither. Events committed by other processes are found by the poll.
+ */
+export class CommitNudgingTransactions extends Transactions {
+  constructor(
+    dataSource: DataSource,
+    private readonly afterCommit: () => void,
+  ) {
+    super(dataSource);
+  }
+
+  override async run<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
+    let stored = false;
+    const result = await super.run((sql) =>
+      work({
+        query: <Row>(text: string, params?: unknown[]) => {
+          if (!stored && STORES_EVENTS.test(text)) stored = true;
+          return sql.query<Row>(text, params);
+        },
+      }),
+    );
+    if (stored) {
+      try {
+        this.afterCommit();
+      } catch {
+        // A nudge is an optimisation: the poll publishes anyway.
+      }
+    }
+    return result;
   }
 }
 

@@ -82,7 +82,10 @@ export async function startService(
         limits: { maxBytes: config.KAFKA_MAX_MESSAGE_BYTES },
         supervision: app.get(Supervision),
         observer: metrics,
-        consumer: { onGiveUp: (error) => options.onUnrecoverable?.(error, app) },
+        consumer: {
+          onGiveUp: (error) => options.onUnrecoverable?.(error, app),
+          partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+        },
       }),
     },
     { inheritAppConfig: false },

@@ -56,6 +56,29 @@ export class ServiceConfig {
   @Max(1000)
   KAFKA_TOPIC_PARTITIONS = 3;
 
+  /**
+   * Partitions a consumer processes at once, each chunk in its own transaction (kafkajs
+   * `partitionsConsumedConcurrently`). Default 1: one call's stream is written from several
+   * topics (call log, the stage's chain topic, call-ended), i.e. from different partitions, so
+   * concurrent chunks race on it and decide again (a prototype at 3 logged 105 version
+   * conflicts in a short run, docs/benchmarks.md); lanes per partition number are the fix.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY = 1;
+
+  /**
+   * Wake the outbox relay after each commit that stored events (HTTP commands and consumer
+   * chunks), with a 250 ms fallback poll instead of 50 ms. Off by default for now: with it the
+   * chain gets fast enough that scenarios.e2e "a new month restores the pool…" sees o2 decided
+   * before o1's end settles o1's reservation (o2 then funded by credits), see docs/benchmarks.md.
+   */
+  @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
+  @IsBoolean({ message: 'OUTBOX_RELAY_WAKE_ON_COMMIT must be true or false' })
+  OUTBOX_RELAY_WAKE_ON_COMMIT = false;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -170,10 +170,11 @@ export class PlatformModule {
         },
         { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka, config.KAFKA_TOPIC_PREFIX) },
         {
-          // After a commit that stored events, the relay publishes at once instead of at its next poll.
+          // With OUTBOX_RELAY_WAKE_ON_COMMIT, a commit that stored events wakes the relay at once.
           provide: Transactions,
           inject: [DataSource, OutboxRelay],
-          useFactory: (ds: DataSource, relay: OutboxRelay) => new CommitNudgingTransactions(ds, () => relay.nudge()),
+          useFactory: (ds: DataSource, relay: OutboxRelay) =>
+            config.OUTBOX_RELAY_WAKE_ON_COMMIT ? new CommitNudgingTransactions(ds, () => relay.nudge()) : new Transactions(ds),
         },
         { provide: EventStore, useFactory: () => new EventStore(definition.projections) },
         { provide: Supervision, useValue: new Supervision() },
@@ -196,6 +197,7 @@ export class PlatformModule {
           useFactory: (ds: DataSource, publisher: KafkaPublisher, supervision: Supervision, metrics: ServiceMetrics) => {
             const relay = new OutboxRelay(ds, metrics.watchDecisions(publisher), {
               route: definition.route,
+              idlePollMs: config.OUTBOX_RELAY_WAKE_ON_COMMIT ? 250 : 50,
               onPublished: (count, age) => metrics.relayPublished(count, age),
             });
             supervision.register(relay);

@@ -50,7 +50,14 @@ export interface KafkaBatchTransportOptions {
   /** Group membership timings and restart policy (see BatchConsumerOptions). */
   consumer?: Pick<
     BatchConsumerOptions,
-    'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'rebalanceTimeoutMs' | 'maxRestarts' | 'restartWindowMs' | 'onGiveUp' | 'retryBackoffMs'
+    | 'sessionTimeoutMs'
+    | 'heartbeatIntervalMs'
+    | 'rebalanceTimeoutMs'
+    | 'maxRestarts'
+    | 'restartWindowMs'
+    | 'onGiveUp'
+    | 'retryBackoffMs'
+    | 'partitionsConsumedConcurrently'
   >;
 }
 
