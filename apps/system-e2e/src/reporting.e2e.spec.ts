@@ -44,7 +44,7 @@ describe('reporting, end to end', () => {
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  });
+  }, 300_000);
   afterAll(async () => {
     receiver?.closeAllConnections();
     receiver?.close();
@@ -65,6 +65,9 @@ describe('reporting, end to end', () => {
     await tenant.seats('OFFICE_365_E5', 1);
     await tenant.user('alice', 'US', ['OFFICE_365_E5', 'COMMUNICATIONS_CREDITS']);
     await tenant.user('bob', 'US', []);
+    await tenant.seats('PHONE_SYSTEM', 1);
+    await tenant.seats('INTERNATIONAL_CALLING_PLAN', 1);
+    await tenant.user('carol', 'US', ['PHONE_SYSTEM', 'INTERNATIONAL_CALLING_PLAN']);
     await tenant.poolReaches({ capacityMinutes: 60 });
     await tenant.fund('20.00');
 
@@ -79,7 +82,10 @@ describe('reporting, end to end', () => {
     await tenant.publish(tenant.started('cairo', { userId: 'alice', to: '+20223456789' }), tenant.started('refused', { userId: 'bob', to: '+33142685300' }));
     expect(await tenant.decision('cairo')).toMatchObject({ funding: 'credits' });
     expect(await tenant.decision('refused')).toMatchObject({ type: 'CallRejected' });
-    await tenant.publish(tenant.ended('long', 55 * 60), tenant.ended('cairo', 61), tenant.ended('refused', 10));
+    // A domestic call on carol's international plan: the report names the plan licensing admitted it under.
+    await tenant.publish(tenant.started('plan', { callType: 'user_out', userId: 'carol', to: '+14255550123' }));
+    expect(await tenant.decision('plan')).toMatchObject({ funding: 'calling-plan', capability: 'MCOPSTN2' });
+    await tenant.publish(tenant.ended('long', 55 * 60), tenant.ended('cairo', 61), tenant.ended('refused', 10), tenant.ended('plan', 30));
     await tenant.poolReaches({ usedMinutes: 60 });
 
     const continuation = await world.expectedCharge('dialOut', 'FR', 15 * 60, false);
@@ -92,9 +98,10 @@ describe('reporting, end to end', () => {
       expect(byId['long']).toMatchObject({ funding: 'pool', poolMinutes: 40, charge: continuation, connectionFee: null, capability: 'MCOPSTNPP', durationSeconds: 3300 });
       expect(byId['cairo']).toMatchObject({ funding: 'credits', poolMinutes: 0, charge: cairo, capability: 'MCOPSTNPP', toCountry: 'EG' });
       expect(byId['refused']).toMatchObject({ decision: 'rejected', reason: 'NO_AUDIO_CONFERENCING_LICENSE', durationSeconds: 0, charge: null, poolMinutes: 0 });
+      expect(byId['plan']).toMatchObject({ decision: 'admitted', funding: 'calling-plan', capability: 'MCOPSTN2', poolMinutes: 0, charge: '0.00', toCountry: 'US', durationSeconds: 30 });
       return page.body.items;
     });
-    expect(rows).toHaveLength(4);
+    expect(rows).toHaveLength(5);
     for (const id of ['long', 'cairo']) expect(await tenant.chargesOf(id)).toEqual([rows.find((r) => r.callId === id)!.charge]);
 
     const token = await operatorToken();
@@ -105,11 +112,11 @@ describe('reporting, end to end', () => {
     };
     const urls = { reporting, poolLedger: world.system.url('pool-ledger'), creditWallet: world.system.url('credit-wallet') };
     const reconciliation = await reconcileFromApis(urls, tenant.id, month, get);
-    expect(reconciliation).toMatchObject({ agrees: true, differences: [], report: { calls: 4, poolMinutes: 60 }, pool: { usedMinutes: 60 } });
+    expect(reconciliation).toMatchObject({ agrees: true, differences: [], report: { calls: 5, poolMinutes: 60 }, pool: { usedMinutes: 60 } });
     expect(reconciliation.report.charges).toBe(reconciliation.wallet.charges);
     expect(Number(reconciliation.report.charges)).toBeCloseTo(Number(continuation) + Number(cairo), 10);
     const summary = await http<{ totals: { poolMinutes: number; minutes: number; charges: { amount: string } } }>('GET', `${reporting}/tenants/${tenant.id}/usage/summary?groupBy=callType`);
-    expect(summary.body.totals).toMatchObject({ poolMinutes: 60, minutes: 20 + 55 + 2, charges: { amount: reconciliation.wallet.charges } });
+    expect(summary.body.totals).toMatchObject({ poolMinutes: 60, minutes: 20 + 55 + 2 + 1, charges: { amount: reconciliation.wallet.charges } });
 
     // 80 % and 100 % of the pool: two signed deliveries.
     await eventually(() => expect(received.filter((r) => JSON.parse(r.body).type === 'pool.threshold_reached')).toHaveLength(2));

@@ -147,6 +147,16 @@ export class CallAdmittedV1 extends EventEnvelope {
   @ValidateNested()
   @Type(() => FundingSplitV1)
   split?: FundingSplitV1;
+
+  /**
+   * Licensing's admissions (calling plan, emergency): the licence it admitted the call under,
+   * as the Teams report names it (`MCOPSTN1`, `MCOPSTN2`; null for an emergency call by a user
+   * without a plan). Added in version 2 of the contract; absent from other stages' decisions.
+   */
+  @IsOptional()
+  @ValidateIf((e: CallAdmittedV1) => e.capability !== null)
+  @Matches(/^MCO[A-Z0-9]{1,16}$/)
+  capability?: string | null;
 }
 
 export class CallRejectedV1 extends EventEnvelope {

@@ -40,7 +40,12 @@ describe('stage 2 decider: facts stage 1 could not know (issue 11)', () => {
     const call = clearedBlind({ callType: 'user_out', to: '+14255550123', destinationCountry: 'US' });
     expect(when(call, { usageLocation: 'US', licenses: ['PHONE_SYSTEM', 'DOMESTIC_CALLING_PLAN'] })[0]).toEqual({
       type: 'CallAdmitted',
-      data: { callId: 'c-1', funding: 'calling-plan', maxDurationSeconds: null, decidedBy: 'licensing' },
+      data: { callId: 'c-1', funding: 'calling-plan', maxDurationSeconds: null, decidedBy: 'licensing', capability: 'MCOPSTN1' },
+    });
+    // On the international plan the same domestic call is admitted under MCOPSTN2, the licence the user holds.
+    expect(when(call, { usageLocation: 'US', licenses: ['PHONE_SYSTEM', 'INTERNATIONAL_CALLING_PLAN'] })[0]).toMatchObject({
+      type: 'CallAdmitted',
+      data: { funding: 'calling-plan', capability: 'MCOPSTN2' },
     });
     // The same number from a French caller is international: refused without the credits licence.
     expect(when(call, { usageLocation: 'FR', licenses: ['PHONE_SYSTEM', 'DOMESTIC_CALLING_PLAN'] })[0]).toMatchObject({
@@ -57,7 +62,7 @@ describe('stage 2 decider: facts stage 1 could not know (issue 11)', () => {
   it('admits an emergency call free from a caller licensing has never seen', () => {
     const call = clearedBlind({ callType: 'user_out', to: '911', destinationCountry: 'US', emergency: true });
     expect(when(call, NOBODY)).toEqual([
-      { type: 'CallAdmitted', data: { callId: 'c-1', funding: 'free', maxDurationSeconds: null, decidedBy: 'licensing' } },
+      { type: 'CallAdmitted', data: { callId: 'c-1', funding: 'free', maxDurationSeconds: null, decidedBy: 'licensing', capability: null } },
       { type: 'CallUsageClassified', data: { callId: 'c-1', userId: 'alice', capability: null, outcome: 'admitted', startedAt: '2026-11-24T10:00:00.000Z' } },
     ]);
   });

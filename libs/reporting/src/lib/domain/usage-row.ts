@@ -135,8 +135,10 @@ export function usageRowOf(tenantId: string, callId: string, facts: UsageFacts):
  *   overflow was charged): `MCOPSTNPP`;
  * - funded by the pool: the conferencing licence licensing entitled it under (`MCOMEETADD`, or
  *   `MCOMEETACPEA` for pay-per-minute);
- * - a calling plan: `MCOPSTN1` domestic, `MCOPSTN2` international (by the dial-out policy
- *   stage's `domestic`);
+ * - a calling plan: the plan licensing admitted it under (`capability` of its `CallAdmitted`,
+ *   contract v2: `MCOPSTN2` for a domestic call by a user holding the international plan); for
+ *   a decision without it (before v2), `MCOPSTN1` domestic, `MCOPSTN2` international (by the
+ *   dial-out policy stage's `domestic`);
  * - free: `MCOMEETADD` for a dial-in to a conference bridge; none for other free calls
  *   (inbound to users and auto attendants, emergency calls);
  * - rejected or not decided yet: none.
@@ -154,6 +156,7 @@ export function capabilityOf(
     case 'pool':
       return entitled?.capability ?? CAPABILITIES.AudioConferencing;
     case 'calling-plan': {
+      if (admitted.capability) return admitted.capability;
       const domestic = cleared?.domestic ?? entitled?.domestic ?? null;
       if (domestic === null) return null;
       return domestic ? CAPABILITIES.DomesticCallingPlan : CAPABILITIES.InternationalCallingPlan;

@@ -104,6 +104,9 @@ describe('usage row folding', () => {
     const plan: UsageFact = { kind: 'admitted', funding: 'calling-plan', maxDurationSeconds: null, split: null, decidedBy: 'licensing' };
     expect(rowOf([started, plan, { kind: 'cleared', destinationCountry: 'US', domestic: true }]).capability).toBe('MCOPSTN1');
     expect(rowOf([started, plan, { kind: 'cleared', destinationCountry: 'FR', domestic: false }]).capability).toBe('MCOPSTN2');
+    // Licensing says which plan it admitted the call under (contract v2): a domestic call by a user holding the international plan.
+    const underInternational: UsageFact = { ...plan, capability: 'MCOPSTN2' } as UsageFact;
+    expect(rowOf([started, underInternational, { kind: 'cleared', destinationCountry: 'US', domestic: true }]).capability).toBe('MCOPSTN2');
     const dialIn: UsageFact = { ...started, callType: 'conf_in', from: '+442071234567', to: '+14255550199' } as UsageFact;
     expect(rowOf([dialIn, { kind: 'admitted', funding: 'free', maxDurationSeconds: null, split: null, decidedBy: 'toll-free' }]).capability).toBe('MCOMEETADD');
     const emergency: UsageFact = { ...started, callType: 'user_out', to: '911' } as UsageFact;

@@ -53,7 +53,8 @@ export class ReportingConsumer {
       events.map((e): ObservedFact => {
         if (e.type === 'CallRejected') return { event: e, callId: e.callId, fact: { kind: 'rejected', reason: e.reason, decidedBy: e.decidedBy } };
         const split = e.split ? { poolSeconds: e.split.poolSeconds, creditSeconds: e.split.creditSeconds } : null;
-        return { event: e, callId: e.callId, fact: { kind: 'admitted', funding: e.funding, maxDurationSeconds: e.maxDurationSeconds, split, decidedBy: e.decidedBy } };
+        const capability = typeof e.capability === 'string' ? { capability: e.capability } : {};
+        return { event: e, callId: e.callId, fact: { kind: 'admitted', funding: e.funding, maxDurationSeconds: e.maxDurationSeconds, split, decidedBy: e.decidedBy, ...capability } };
       }),
     );
   }
