@@ -121,7 +121,7 @@ export class Tenant {
     return this.ok<{ capacityMinutes: number; usedMinutes: number; availableMinutes: number }>('GET', 'pool-ledger', `/pool${month ? `?month=${month}` : ''}`);
   }
 
-  async poolReaches(expected: Partial<{ capacityMinutes: number; usedMinutes: number; availableMinutes: number }>, month?: string) {
+  async poolReaches(expected: Partial<{ capacityMinutes: number; usedMinutes: number; reservedMinutes: number; availableMinutes: number }>, month?: string) {
     return eventually(async () => {
       const pool = await this.pool(month);
       for (const [key, value] of Object.entries(expected)) {
