@@ -155,6 +155,18 @@ async function partitionsResumed(obs: Observer, group: string, held: Map<string,
   return { resumedMs: times.length && !notResumed ? Math.max(...times) : undefined, pending: pending.size, idle: open.size - pending.size };
 }
 
+/** The set-up's API calls are idempotent: retried on a rate limit (429) or a busy service (502/503). */
+async function retrying<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= 10 || !/answered (429|502|503)/.test(String((error as Error)?.message))) throw error;
+      await sleep(500 * attempt);
+    }
+  }
+}
+
 async function waitAllReady(target: Fleet, timeoutMs: number): Promise<number | undefined> {
   const began = Date.now();
   while (Date.now() - began < timeoutMs) {
@@ -307,10 +319,11 @@ async function main(argv: string[]): Promise<number> {
   await Promise.all(
     workload.tenants.map(async (plan) => {
       const tenant = new Tenant(world, plan.tenantId);
-      for (const [sku, seats] of Object.entries(plan.seats)) await tenant.seats(sku, seats!);
-      for (const [userId, { licences }] of Object.entries(ORGANIZERS)) await tenant.user(userId, 'US', licences);
-      await tenant.fund(formatCents(plan.fundsCents));
-      await tenant.autoRecharge('tok_sandbox_success', formatCents(plan.autoRecharge.triggerCents), formatCents(plan.autoRecharge.rechargeCents));
+      for (const [sku, seats] of Object.entries(plan.seats)) await retrying(() => tenant.seats(sku, seats!));
+      for (const [userId, { licences }] of Object.entries(ORGANIZERS)) await retrying(() => tenant.user(userId, 'US', licences));
+      // One idempotency key per tenant: a retried request adds the funds once.
+      await retrying(() => tenant.fund(formatCents(plan.fundsCents), keyOf(`fund ${plan.tenantId}`)));
+      await retrying(() => tenant.autoRecharge('tok_sandbox_success', formatCents(plan.autoRecharge.triggerCents), formatCents(plan.autoRecharge.rechargeCents)));
       const capacity = workload.expected.get(plan.tenantId)!.books.capacityMinutes;
       await eventually(
         async () => {
@@ -715,6 +728,12 @@ async function verifyDecisions(workload: Workload, obs: Observer, checks: Check[
   checks.push({ name: 'no decision for a call that was never made (hostile messages decided nothing)', ok: stray.length === 0 && unreadable === 0, detail: [...stray.map((s) => `decision for ${s}`), ...(unreadable ? [`${unreadable} unreadable messages`] : [])] });
   const parts = [...tally].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`);
   return { line: `${messages.length - copies} on calls.decisions for ${workload.calls.length} calls (${parts.join(', ')}); ${copies} republished copies of a decision (same eventId, an outbox tail after a kill)` };
+}
+
+/** A UUID-shaped key derived from `text` (the same on every retry). */
+function keyOf(text: string): `${string}-${string}-${string}-${string}-${string}` {
+  const h = createHash('sha256').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 function hash(value: Buffer | string | null): string {
