@@ -89,7 +89,22 @@ export default [
               name,
               message: 'Domain code is pure: persistence, messaging and the platform belong to application/ and messaging/.',
             })),
-            ...['typeorm', 'kafkajs', 'pg', 'express', 'pino', 'nestjs-pino', 'node:fs', 'node:net', 'node:http', 'node:https', 'fs', 'net', 'http', 'https'].map((name) => ({
+            ...[
+              'typeorm',
+              'kafkajs',
+              'pg',
+              'express',
+              'pino',
+              'nestjs-pino',
+              'node:fs',
+              'node:net',
+              'node:http',
+              'node:https',
+              'fs',
+              'net',
+              'http',
+              'https',
+            ].map((name) => ({
               name,
               message: 'Domain code is pure: no framework, database, broker or I/O module.',
             })),

@@ -294,8 +294,7 @@ async function ensureAuth() {
 // --- 4. services ---------------------------------------------------------------------------
 
 const mainJs = (service) => path.join(ROOT, 'dist/apps', service.name, 'apps', service.name, 'src/main.js');
-const databaseUrl = (service) =>
-  `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/comms_credits_${service.name.replace(/-/g, '_')}`;
+const databaseUrl = (service) => `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/comms_credits_${service.name.replace(/-/g, '_')}`;
 
 const baseUrl = (service) => `http://127.0.0.1:${service.port}`;
 
@@ -348,7 +347,9 @@ function formatLine(line) {
   // time, pid and hostname are left out: this terminal shows lines as they come, on one machine
   // eslint-disable-next-line no-unused-vars
   const { level, time, msg, context, service, err, pid, hostname, ...rest } = entry;
-  const levelText = String(level ?? '').toUpperCase().padEnd(5);
+  const levelText = String(level ?? '')
+    .toUpperCase()
+    .padEnd(5);
   const coloredLevel = SHOWN_LEVELS.has(level) ? (level === 'warn' ? yellow(levelText) : red(levelText)) : dim(levelText);
   // the context is noise when it only repeats the service's name (the prefix says it already)
   const shownContext = context && context !== service ? dim(`[${context}] `) : '';
@@ -392,8 +393,7 @@ function printTail(service) {
   for (const { text } of service.tail) console.error(`${label(service.name, service.color)}   ${text}`);
 }
 
-const describeExit = ({ code, signal, error }) =>
-  error ? error.message : signal ? `signal ${signal}` : `exit code ${code}`;
+const describeExit = ({ code, signal, error }) => (error ? error.message : signal ? `signal ${signal}` : `exit code ${code}`);
 
 // --- 5. health -----------------------------------------------------------------------------
 
@@ -434,21 +434,20 @@ async function waitUntilHealthy(services) {
         printTail(service);
         console.error(`${label(service.name, service.color)} last /health: ${service.lastHealth.status || 'no answer'} ${service.lastHealth.body}`);
       }
-      throw new Error(
-        `not healthy after ${seconds(HEALTH_TIMEOUT_MS)}: ${unhealthy.map((s) => s.name).join(', ')}`,
-      );
+      throw new Error(`not healthy after ${seconds(HEALTH_TIMEOUT_MS)}: ${unhealthy.map((s) => s.name).join(', ')}`);
     }
     await sleep(HEALTH_POLL_MS);
   }
 }
 
 function printSummary(services, brokers, startedAt, auth) {
-  const rows = [
-    ['service', 'url', 'health', 'docs'],
-    ...services.map((s) => [s.name, s.url, `${s.url}/health`, `${s.url}/docs`]),
-  ];
+  const rows = [['service', 'url', 'health', 'docs'], ...services.map((s) => [s.name, s.url, `${s.url}/health`, `${s.url}/docs`])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const format = (row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const format = (row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const pool = services.find((s) => s.name === 'pool-ledger') ?? services[0];
   const wallet = services.find((s) => s.name === 'credit-wallet') ?? services[0];
 
@@ -499,7 +498,13 @@ async function startConsole(services, auth) {
         else if (stream === child.stderr) console.error(`${label(CONSOLE.name, CONSOLE.color)} ${line}`);
       });
     }
-    child.closed.then((result) => reject(new Error(`the ops console did not start (${describeExit(result)}): ${lines.join(' ') || 'no output'}\n  is port ${CONSOLE.port} taken? ss -ltnp 'sport = :${CONSOLE.port}'`)));
+    child.closed.then((result) =>
+      reject(
+        new Error(
+          `the ops console did not start (${describeExit(result)}): ${lines.join(' ') || 'no output'}\n  is port ${CONSOLE.port} taken? ss -ltnp 'sport = :${CONSOLE.port}'`,
+        ),
+      ),
+    );
   });
   const url = `http://127.0.0.1:${CONSOLE.port}`;
   console.log('');
@@ -666,7 +671,11 @@ export async function main(argv = process.argv.slice(2)) {
     watchForCrashes(running);
     printSummary(running, kafka.brokers, startedAt, auth);
     await startConsole(running, auth);
-    await afterHealthy(running.map(({ name, port, url }) => ({ name, port, url })), kafka.brokers, auth);
+    await afterHealthy(
+      running.map(({ name, port, url }) => ({ name, port, url })),
+      kafka.brokers,
+      auth,
+    );
   } catch (error) {
     if (shuttingDown) return; // a signal interrupted a step; shutdown() reports and exits
     await shutdown(1, error.message);

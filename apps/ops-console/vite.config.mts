@@ -7,7 +7,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 
 /** `vite` (npx nx serve ops-console): the same /api/<service> paths as the console server, to the local services. */
-const PORTS: Record<string, number> = { licensing: 3001, 'dialout-policy': 3002, 'pool-ledger': 3003, 'credit-wallet': 3004, 'toll-free': 3005, reporting: 3006 };
+const PORTS: Record<string, number> = {
+  licensing: 3001,
+  'dialout-policy': 3002,
+  'pool-ledger': 3003,
+  'credit-wallet': 3004,
+  'toll-free': 3005,
+  reporting: 3006,
+};
 
 export default defineConfig({
   root: here,

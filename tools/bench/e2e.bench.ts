@@ -99,7 +99,10 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void console.log(HELP);
-  const rates = values.rates.split(',').map(Number).filter((r) => r > 0);
+  const rates = values.rates
+    .split(',')
+    .map(Number)
+    .filter((r) => r > 0);
   const seconds = Number(values.seconds);
   const burst = Number(values.burst);
   const [poolShare, creditsShare, planShare] = values.mix.split(',').map(Number);
@@ -114,7 +117,8 @@ async function main(): Promise<void> {
   const system = await ensureSystem({
     reuseOnly: values.reuse,
     build: !values['no-build'],
-    nodeOptions: [values['cpu-prof'] ? `--require ${path.join(__dirname, 'e2e/cpu-profile.cjs')}` : '', values['node-options']].filter(Boolean).join(' ') || undefined,
+    nodeOptions:
+      [values['cpu-prof'] ? `--require ${path.join(__dirname, 'e2e/cpu-profile.cjs')}` : '', values['node-options']].filter(Boolean).join(' ') || undefined,
     log,
   });
   const results: PhaseResult[] = [];
@@ -126,40 +130,61 @@ async function main(): Promise<void> {
     log(`rate card ${card.version} (${card.currency}, increments ${card.increment.first}/${card.increment.next} s)`);
     const runId = Date.now().toString(36);
     const funds = '1000000.00';
-    const tenants = await seedTenants(api, { runId, tenants: Number(values.tenants), usersPerKind: Number(values.users), seats: 10_000, funds, concurrency: 8, log });
+    const tenants = await seedTenants(api, {
+      runId,
+      tenants: Number(values.tenants),
+      usersPerKind: Number(values.users),
+      seats: 10_000,
+      funds,
+      concurrency: 8,
+      log,
+    });
     const fundedCents = BigInt(funds.replace('.', ''));
 
-    telephony = new Telephony(system.brokers, tenants, { pool: poolShare!, credits: creditsShare!, callingPlan: planShare! }, { min: minDuration!, max: maxDuration! }, !values['no-hops']);
+    telephony = new Telephony(
+      system.brokers,
+      tenants,
+      { pool: poolShare!, credits: creditsShare!, callingPlan: planShare! },
+      { min: minDuration!, max: maxDuration! },
+      !values['no-hops'],
+    );
     await telephony.start();
     probe = new SettleProbe(system.brokers);
     await probe.connect();
     const context = { api, card, tenants, fundedCents, telephony, probe, settleTimeoutMs, log };
 
     for (const rate of rates) {
-      results.push(await runPhase(context, `${rate}/s × ${seconds} s`, `${rate} calls/s`, async (phase) => {
-        const started = Date.now();
-        let sent = 0;
-        const total = Math.round(rate * seconds);
-        while (sent < total) {
-          const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate)) - sent;
-          if (due > 0) {
-            telephony!.publish(Array.from({ length: due }, () => telephony!.plan(phase)));
-            sent += due;
+      results.push(
+        await runPhase(context, `${rate}/s × ${seconds} s`, `${rate} calls/s`, async (phase) => {
+          const started = Date.now();
+          let sent = 0;
+          const total = Math.round(rate * seconds);
+          while (sent < total) {
+            const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate)) - sent;
+            if (due > 0) {
+              telephony!.publish(Array.from({ length: due }, () => telephony!.plan(phase)));
+              sent += due;
+            }
+            await sleep(5);
           }
-          await sleep(5);
-        }
-      }));
+        }),
+      );
       printPhase(results.at(-1)!);
     }
     if (burst > 0) {
-      results.push(await runPhase(context, `burst ${burst}`, `${burst} at once`, async (phase) => {
-        telephony!.publish(Array.from({ length: burst }, () => telephony!.plan(phase)));
-      }));
+      results.push(
+        await runPhase(context, `burst ${burst}`, `${burst} at once`, async (phase) => {
+          telephony!.publish(Array.from({ length: burst }, () => telephony!.plan(phase)));
+        }),
+      );
       printPhase(results.at(-1)!);
     }
     printSummary(results, machine);
     const file = path.join(RUN_DIR, `result-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ machine, args: values, results }, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
+    writeFileSync(
+      file,
+      JSON.stringify({ machine, args: values, results }, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2),
+    );
     log(`results: ${path.relative(process.cwd(), file)}`);
   } finally {
     await telephony?.stop().catch(() => undefined);
@@ -217,7 +242,9 @@ async function runPhase(ctx: Context, name: string, offered: string, offer: (pha
     log(`  ${name}: no decision for ${c.tenantId}/${c.callId} (${c.kind}); chain events seen: ${Object.keys(c.hops).join(', ') || 'none'}`);
   }
   const lastDecisionAt = Math.max(...decidedCalls.map((c) => c.decidedAt!));
-  log(`  ${name}: ${decidedCalls.length}/${mine.length} decided ${((lastDecisionAt - startedAt) / 1000).toFixed(1)} s after the first call; waiting for the books to settle…`);
+  log(
+    `  ${name}: ${decidedCalls.length}/${mine.length} decided ${((lastDecisionAt - startedAt) / 1000).toFixed(1)} s after the first call; waiting for the books to settle…`,
+  );
 
   // 2. settled: ends sent, lag 0, outboxes empty, books right
   let settledAt: number | null = null;
@@ -231,7 +258,13 @@ async function runPhase(ctx: Context, name: string, offered: string, offer: (pha
       const backlogTotal = Object.values(backlog).reduce((a, b) => a + b, 0);
       if (lagTotal === 0 && backlogTotal === 0) {
         const at = Date.now();
-        books = await checkBooks(ctx.api, expectedBooks(ctx), ctx.tenants.map((t) => t.tenantId), months(telephony), ctx.fundedCents);
+        books = await checkBooks(
+          ctx.api,
+          expectedBooks(ctx),
+          ctx.tenants.map((t) => t.tenantId),
+          months(telephony),
+          ctx.fundedCents,
+        );
         if (books.ok) {
           settledAt = at;
           break;
@@ -239,13 +272,21 @@ async function runPhase(ctx: Context, name: string, offered: string, offer: (pha
       }
       if (Date.now() - lastSay > 5_000) {
         lastSay = Date.now();
-        log(`  ${name}: lag ${JSON.stringify(lag)}${lagTotal === 0 ? ` outbox ${JSON.stringify(backlog)}` : ''}${books && !books.ok ? ` books: ${books.poolMismatches.length} pool, ${books.walletMismatches.length} wallet mismatches` : ''}`);
+        log(
+          `  ${name}: lag ${JSON.stringify(lag)}${lagTotal === 0 ? ` outbox ${JSON.stringify(backlog)}` : ''}${books && !books.ok ? ` books: ${books.poolMismatches.length} pool, ${books.walletMismatches.length} wallet mismatches` : ''}`,
+        );
       }
     }
     await sleep(250);
   }
   if (!settledAt) {
-    books = await checkBooks(ctx.api, expectedBooks(ctx), ctx.tenants.map((t) => t.tenantId), months(telephony), ctx.fundedCents);
+    books = await checkBooks(
+      ctx.api,
+      expectedBooks(ctx),
+      ctx.tenants.map((t) => t.tenantId),
+      months(telephony),
+      ctx.fundedCents,
+    );
     log(`  ${name}: NOT settled after ${ctx.settleTimeoutMs / 1000} s`);
   }
   const cpu = await sampler.stop();
@@ -291,7 +332,14 @@ async function runPhase(ctx: Context, name: string, offered: string, offer: (pha
 function expectedBooks(ctx: Context): ExpectedBooks {
   const books = new ExpectedBooks(ctx.card);
   for (const call of ctx.telephony.calls.values()) {
-    if (call.decision) books.add({ tenantId: call.tenantId, month: call.month, destinationCountry: call.destinationCountry, durationSeconds: call.durationSeconds, decision: call.decision });
+    if (call.decision)
+      books.add({
+        tenantId: call.tenantId,
+        month: call.month,
+        destinationCountry: call.destinationCountry,
+        durationSeconds: call.durationSeconds,
+        decision: call.decision,
+      });
   }
   return books;
 }
@@ -313,12 +361,30 @@ function stats(values: number[]): Stats {
  */
 function hopStats(calls: CallRecord[]): Record<string, Record<string, Stats>> {
   const paths: Record<string, { kind: string; chain: [string, keyof CallRecord['hops']][] }> = {
-    'pool (dialout → licensing → pool)': { kind: 'pool', chain: [['dialout-policy', 'CallCleared'], ['licensing', 'CallEntitled'], ['pool-ledger', 'decision']] },
+    'pool (dialout → licensing → pool)': {
+      kind: 'pool',
+      chain: [
+        ['dialout-policy', 'CallCleared'],
+        ['licensing', 'CallEntitled'],
+        ['pool-ledger', 'decision'],
+      ],
+    },
     'credits (dialout → licensing → pool → wallet)': {
       kind: 'credits',
-      chain: [['dialout-policy', 'CallCleared'], ['licensing', 'CallEntitled'], ['pool-ledger', 'CallHandedToWallet'], ['credit-wallet', 'decision']],
+      chain: [
+        ['dialout-policy', 'CallCleared'],
+        ['licensing', 'CallEntitled'],
+        ['pool-ledger', 'CallHandedToWallet'],
+        ['credit-wallet', 'decision'],
+      ],
     },
-    'calling plan (dialout → licensing)': { kind: 'calling-plan', chain: [['dialout-policy', 'CallCleared'], ['licensing', 'decision']] },
+    'calling plan (dialout → licensing)': {
+      kind: 'calling-plan',
+      chain: [
+        ['dialout-policy', 'CallCleared'],
+        ['licensing', 'decision'],
+      ],
+    },
   };
   const result: Record<string, Record<string, Stats>> = {};
   for (const [title, { kind, chain }] of Object.entries(paths)) {
@@ -346,15 +412,21 @@ const ms = (v: number) => (Number.isNaN(v) ? '—' : v >= 10_000 ? `${(v / 1000)
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r, n) => {
-    const line = r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-    return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-  }).join('\n');
+  return rows
+    .map((r, n) => {
+      const line = r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+      return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+    })
+    .join('\n');
 }
 
 function printPhase(r: PhaseResult): void {
   console.log(`\n== ${r.name}: ${r.calls} calls offered in ${r.seconds.toFixed(1)} s, ${r.decided} decided; load average ${r.load.before} → ${r.load.after}`);
-  console.log(`   decisions: ${Object.entries(r.fundings).map(([k, v]) => `${k} ${v}`).join(', ')}${r.wrongFunding ? `; ${r.wrongFunding} NOT the expected funding` : ''}${r.duplicates ? `; ${r.duplicates} duplicate decisions` : ''}`);
+  console.log(
+    `   decisions: ${Object.entries(r.fundings)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}${r.wrongFunding ? `; ${r.wrongFunding} NOT the expected funding` : ''}${r.duplicates ? `; ${r.duplicates} duplicate decisions` : ''}`,
+  );
   if (r.books) {
     console.log(
       `   books ${r.books.ok ? 'RIGHT' : 'WRONG'}: pool used ${r.books.actualPoolMinutes} min (expected ${r.books.expectedPoolMinutes}), charged $${fmtCents(r.books.actualChargedCents)} (expected $${fmtCents(r.books.expectedChargedCents)}), reserved ${r.books.reservedMinutes} min, held $${fmtCents(r.books.heldCents)}, over ${r.books.tenants} tenants`,
@@ -390,7 +462,9 @@ function printPhase(r: PhaseResult): void {
   );
   const groups = Object.entries(r.cpu.groups);
   const total = groups.reduce((sum, [, g]) => sum + g.user + g.system, 0);
-  console.log(`   CPU seconds over ${r.cpu.wallSeconds.toFixed(1)} s (machine: user ${r.cpu.machine.user.toFixed(1)}, system ${r.cpu.machine.system.toFixed(1)}, idle ${r.cpu.machine.idle.toFixed(1)}, iowait ${r.cpu.machine.iowait.toFixed(1)}):`);
+  console.log(
+    `   CPU seconds over ${r.cpu.wallSeconds.toFixed(1)} s (machine: user ${r.cpu.machine.user.toFixed(1)}, system ${r.cpu.machine.system.toFixed(1)}, idle ${r.cpu.machine.idle.toFixed(1)}, iowait ${r.cpu.machine.iowait.toFixed(1)}):`,
+  );
   console.log(
     table([
       ['     process', 'user', 'system', 'total', 'procs'],

@@ -70,7 +70,18 @@ export class Instance {
     // A fresh port each start: the old one may linger in TIME_WAIT or be taken meanwhile.
     this.port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of ['PORT', 'HOST', 'DATABASE_URL', 'KAFKA_GROUP_ID', 'KAFKA_CLIENT_ID', 'KAFKA_TOPIC_PREFIX', 'KAFKA_BROKERS', 'AUTH_JWKS_URL', 'NODE_OPTIONS']) delete env[key];
+    for (const key of [
+      'PORT',
+      'HOST',
+      'DATABASE_URL',
+      'KAFKA_GROUP_ID',
+      'KAFKA_CLIENT_ID',
+      'KAFKA_TOPIC_PREFIX',
+      'KAFKA_BROKERS',
+      'AUTH_JWKS_URL',
+      'NODE_OPTIONS',
+    ])
+      delete env[key];
     Object.assign(env, {
       PORT: String(this.port),
       HOST: '127.0.0.1',

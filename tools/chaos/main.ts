@@ -121,7 +121,13 @@ interface FaultRecord {
  * that had (or got) messages to consume, the time until the group committed past the offset it
  * had committed at the kill.
  */
-async function partitionsResumed(obs: Observer, group: string, held: Map<string, number[]>, killedAt: number, timeoutMs = 90_000): Promise<{ resumedMs?: number; pending: number; idle: number }> {
+async function partitionsResumed(
+  obs: Observer,
+  group: string,
+  held: Map<string, number[]>,
+  killedAt: number,
+  timeoutMs = 90_000,
+): Promise<{ resumedMs?: number; pending: number; idle: number }> {
   const topics = [...held.keys()];
   if (topics.length === 0) return { pending: 0, idle: 0 };
   const before = await obs.committed(group, topics).catch(() => new Map<string, bigint>());
@@ -265,8 +271,14 @@ async function main(argv: string[]): Promise<number> {
     phaseStart = Date.now();
   };
 
-  say(`profile ${options.profile}: ${options.calls} call lifecycles, ${options.tenants} tenants, ${options.kills} kills, seed ${options.seed} (replay: --seed ${options.seed})`);
-  say(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  say(
+    `profile ${options.profile}: ${options.calls} call lifecycles, ${options.tenants} tenants, ${options.kills} kills, seed ${options.seed} (replay: --seed ${options.seed})`,
+  );
+  say(
+    `machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 
   if (options.build) {
     say(`building ${services.join(', ')} (nx)…`);
@@ -314,7 +326,16 @@ async function main(argv: string[]): Promise<number> {
   const rates: Record<string, Rate> = Object.fromEntries(card.dialOut.map((r) => [r.country, { perMinute: r.perMinute, connectionFee: r.connectionFee }]));
   const startedAt = new Date().toISOString();
   const month = startedAt.slice(0, 7);
-  const workload: Workload = generateWorkload({ seed: options.seed, calls: options.calls, tenants: options.tenants, partitions: PARTITIONS, rate: options.rate, maxGrantMinutes: MAX_GRANT_MINUTES, rates, startedAt });
+  const workload: Workload = generateWorkload({
+    seed: options.seed,
+    calls: options.calls,
+    tenants: options.tenants,
+    partitions: PARTITIONS,
+    rate: options.rate,
+    maxGrantMinutes: MAX_GRANT_MINUTES,
+    rates,
+    startedAt,
+  });
   say(`workload: ${workload.calls.length} calls, ${workload.deliveries.length} messages; the model agrees with itself in 3 orders`);
   await Promise.all(
     workload.tenants.map(async (plan) => {
@@ -323,7 +344,9 @@ async function main(argv: string[]): Promise<number> {
       for (const [userId, { licences }] of Object.entries(ORGANIZERS)) await retrying(() => tenant.user(userId, 'US', licences));
       // One idempotency key per tenant: a retried request adds the funds once.
       await retrying(() => tenant.fund(formatCents(plan.fundsCents), keyOf(`fund ${plan.tenantId}`)));
-      await retrying(() => tenant.autoRecharge('tok_sandbox_success', formatCents(plan.autoRecharge.triggerCents), formatCents(plan.autoRecharge.rechargeCents)));
+      await retrying(() =>
+        tenant.autoRecharge('tok_sandbox_success', formatCents(plan.autoRecharge.triggerCents), formatCents(plan.autoRecharge.rechargeCents)),
+      );
       const capacity = workload.expected.get(plan.tenantId)!.books.capacityMinutes;
       await eventually(
         async () => {
@@ -362,10 +385,19 @@ async function main(argv: string[]): Promise<number> {
           [Topics.CallEnded, hostileCallEnded(hostileTenant)],
         ] as const) {
           kinds.forEach((k) => hostileValues.add(hash(k.value)));
-          await observer!.publish(topic, kinds.map((k) => ({ key: hostileTenant, value: k.value })));
+          await observer!.publish(
+            topic,
+            kinds.map((k) => ({ key: hostileTenant, value: k.value })),
+          );
           hostileSent.push({ topic, kinds });
         }
-        faults.push({ at, kind: 'hostile', what: `${hostileCallStarted(hostileTenant).length} hostile messages on each of telephony.call-started and telephony.call-ended (tenant ${hostileTenant})`, figures: {}, done: Promise.resolve() });
+        faults.push({
+          at,
+          kind: 'hostile',
+          what: `${hostileCallStarted(hostileTenant).length} hostile messages on each of telephony.call-started and telephony.call-ended (tenant ${hostileTenant})`,
+          figures: {},
+          done: Promise.resolve(),
+        });
       }
       const batch: typeof workload.deliveries = [];
       while (next < workload.deliveries.length && workload.deliveries[next]!.atMs <= elapsed) batch.push(workload.deliveries[next++]!);
@@ -387,7 +419,8 @@ async function main(argv: string[]): Promise<number> {
 
   // The fault plan: kills spread over the load, the broker at ~25 % (its restart is the longest), PostgreSQL at ~60 %.
   const plan: { atMs: number; kind: 'kill' | 'broker' | 'postgres' }[] = [];
-  for (let k = 0; k < options.kills; k++) plan.push({ atMs: loadMs * (0.05 + (0.85 * (k + random.uniform(0.1, 0.9))) / Math.max(options.kills, 1)), kind: 'kill' });
+  for (let k = 0; k < options.kills; k++)
+    plan.push({ atMs: loadMs * (0.05 + (0.85 * (k + random.uniform(0.1, 0.9))) / Math.max(options.kills, 1)), kind: 'kill' });
   plan.push({ atMs: loadMs * 0.25, kind: 'broker' }, { atMs: loadMs * 0.6, kind: 'postgres' });
   plan.sort((a, b) => a.atMs - b.atMs);
 
@@ -464,7 +497,9 @@ async function main(argv: string[]): Promise<number> {
         }
         await record.done;
         infraBusy = false;
-        say(`recovered: ${record.what.split(' (')[0]}: every instance ready ${secs(record.figures['allReadyMs'] as number)} after it was back, next decision after ${secs(record.figures['nextDecisionMs'] as number)}`);
+        say(
+          `recovered: ${record.what.split(' (')[0]}: every instance ready ${secs(record.figures['allReadyMs'] as number)} after it was back, next decision after ${secs(record.figures['nextDecisionMs'] as number)}`,
+        );
       }
     }
   };
@@ -525,7 +560,11 @@ async function main(argv: string[]): Promise<number> {
     detail: settled ? [] : [...lastLag.detail.slice(0, 20), ...lastBacklog, ...(await fleet.notReady())],
   });
   phase('settle');
-  say(settled ? `settled ${secs(settledAt - publishedAt)} after the last message (${secs(settledAt - settleBegan)} after the last fault)` : `NOT settled after ${secs(options.settleTimeoutMs)}`);
+  say(
+    settled
+      ? `settled ${secs(settledAt - publishedAt)} after the last message (${secs(settledAt - settleBegan)} after the last fault)`
+      : `NOT settled after ${secs(options.settleTimeoutMs)}`,
+  );
 
   // ── verify ──
   const books = await verifyBooks(workload, world, month, checks);
@@ -534,7 +573,10 @@ async function main(argv: string[]): Promise<number> {
   checks.push({
     name: 'no instance exited by itself',
     ok: fleet.unplanned.length === 0,
-    detail: fleet.unplanned.map((u) => `${u.instance} exited (code ${u.exit.code}, signal ${u.exit.signal}) at +${secs(u.exit.at - loadBegan)}; restarted, ready after ${secs(u.restartedReadyMs)}`),
+    detail: fleet.unplanned.map(
+      (u) =>
+        `${u.instance} exited (code ${u.exit.code}, signal ${u.exit.signal}) at +${secs(u.exit.at - loadBegan)}; restarted, ready after ${secs(u.restartedReadyMs)}`,
+    ),
   });
   phase('verify');
 
@@ -553,9 +595,15 @@ async function main(argv: string[]): Promise<number> {
   const out: string[] = [];
   out.push('');
   out.push(`== chaos, profile ${options.profile}, seed ${options.seed}`);
-  out.push(`system   ${services.length} services × 2 instances (separate processes, one group each), ${PARTITIONS} partitions, own Kafka ${kafka.brokers} and PostgreSQL ${postgres.url}`);
-  out.push(`load     ${workload.calls.length} call lifecycles (conf_out) for ${workload.tenants.length} tenants, offered ${options.rate}/s: ${published} messages = ${w.starts} starts + ${w.ends} ends + ${w.repeats} repeats (${w.renewedIds} under a new eventId), ${w.endsFirst} ends published before their start, ${w.overGrant} beyond the grant, ${w.zeroSeconds} of 0 s; ${publishRetries} publish retries`);
-  out.push(`faults   ${faults.filter((f) => f.kind === 'kill').length} SIGKILLs, 1 broker restart, 1 PostgreSQL restart, ${hostileSent.reduce((n, h) => n + h.kinds.length, 0)} hostile messages; unplanned exits: ${fleet.unplanned.length}`);
+  out.push(
+    `system   ${services.length} services × 2 instances (separate processes, one group each), ${PARTITIONS} partitions, own Kafka ${kafka.brokers} and PostgreSQL ${postgres.url}`,
+  );
+  out.push(
+    `load     ${workload.calls.length} call lifecycles (conf_out) for ${workload.tenants.length} tenants, offered ${options.rate}/s: ${published} messages = ${w.starts} starts + ${w.ends} ends + ${w.repeats} repeats (${w.renewedIds} under a new eventId), ${w.endsFirst} ends published before their start, ${w.overGrant} beyond the grant, ${w.zeroSeconds} of 0 s; ${publishRetries} publish retries`,
+  );
+  out.push(
+    `faults   ${faults.filter((f) => f.kind === 'kill').length} SIGKILLs, 1 broker restart, 1 PostgreSQL restart, ${hostileSent.reduce((n, h) => n + h.kinds.length, 0)} hostile messages; unplanned exits: ${fleet.unplanned.length}`,
+  );
   for (const f of faults.sort((a, b) => a.at - b.at)) {
     const at = `+${((f.at - loadBegan) / 1000).toFixed(1)} s`.padEnd(9);
     const g = f.figures;
@@ -569,15 +617,27 @@ async function main(argv: string[]): Promise<number> {
     }
     out.push(`  ${at} ${f.what}${figures ? `: ${figures}` : ''}`);
   }
-  out.push(`dead     ${dlt.hostileDeadLetters} dead letters, all of them hostile messages, each dead-lettered by every group of its topic; every partition moved on`);
-  out.push(`settled  ${secs(settledAt - publishedAt)} after the last message, ${secs(settledAt - settleBegan)} after the last fault recovered: every group at lag 0, outbox backlogs 0, every instance ready`);
+  out.push(
+    `dead     ${dlt.hostileDeadLetters} dead letters, all of them hostile messages, each dead-lettered by every group of its topic; every partition moved on`,
+  );
+  out.push(
+    `settled  ${secs(settledAt - publishedAt)} after the last message, ${secs(settledAt - settleBegan)} after the last fault recovered: every group at lag 0, outbox backlogs 0, every instance ready`,
+  );
   out.push(`decisions ${decisionSummary.line}`);
-  out.push(`latency  first CallStarted published → its decision seen: p50 ${secs(pct(50))}, p90 ${secs(pct(90))}, p99 ${secs(pct(99))}, max ${secs(latencies[latencies.length - 1])}`);
+  out.push(
+    `latency  first CallStarted published → its decision seen: p50 ${secs(pct(50))}, p90 ${secs(pct(90))}, p99 ${secs(pct(99))}, max ${secs(latencies[latencies.length - 1])}`,
+  );
   out.push(`books    ${books}`);
-  out.push(`rate     ${workload.calls.length} lifecycles from the first message to settled in ${secs(settledAt - loadBegan)}: ${lifecyclesPerSecond.toFixed(1)} lifecycles/s (offered ${options.rate}/s)`);
+  out.push(
+    `rate     ${workload.calls.length} lifecycles from the first message to settled in ${secs(settledAt - loadBegan)}: ${lifecyclesPerSecond.toFixed(1)} lifecycles/s (offered ${options.rate}/s)`,
+  );
   const meanLoad = load.length ? load.reduce((a, b) => a + b, 0) / load.length : loadavg()[0]!;
   out.push(`machine  ${cpus().length} CPUs, load average (1 min) during the load: mean ${meanLoad.toFixed(1)}, max ${Math.max(...load, 0).toFixed(1)}`);
-  out.push(`took     ${Object.entries(phases).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}; total ${secs(Date.now() - t0)}`);
+  out.push(
+    `took     ${Object.entries(phases)
+      .map(([k, v]) => `${k} ${secs(v)}`)
+      .join(', ')}; total ${secs(Date.now() - t0)}`,
+  );
   out.push('');
   for (const check of checks) {
     out.push(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}`);
@@ -675,7 +735,11 @@ async function verifyBooks(workload: Workload, world: World, month: string, chec
     used += expected.usedMinutes;
     balanceCents += expected.balanceCents;
   }
-  checks.push({ name: `books of ${workload.tenants.length} tenants equal the model's (pool capacity, used, reserved, available; balance, held, owed, available; no recharge pending): nothing lost, nothing doubled, no hold or reservation left`, ok: mismatches.length === 0, detail: mismatches });
+  checks.push({
+    name: `books of ${workload.tenants.length} tenants equal the model's (pool capacity, used, reserved, available; balance, held, owed, available; no recharge pending): nothing lost, nothing doubled, no hold or reservation left`,
+    ok: mismatches.length === 0,
+    detail: mismatches,
+  });
   return `${workload.tenants.length} tenants: ${used} pool minutes used, ${formatCents(balanceCents)} left of ${formatCents(workload.tenants.reduce((s, t) => s + t.fundsCents, 0n))} funded, held 0.00, owed 0.00, no reserved minutes — ${mismatches.length === 0 ? 'every figure equal to the model' : `${mismatches.length} tenants differ from the model`}`;
 }
 
@@ -713,7 +777,9 @@ async function verifyDecisions(workload: Workload, obs: Observer, checks: Check[
     const decisions = [...(byCall.get(key)?.values() ?? [])];
     byCall.delete(key);
     if (decisions.length !== 1) {
-      notOne.push(`${key}: ${decisions.length} decisions${decisions.length ? ` (${decisions.map((d) => `${showDecision(d)} by ${String(d['decidedBy'])}`).join('; ')})` : ''}`);
+      notOne.push(
+        `${key}: ${decisions.length} decisions${decisions.length ? ` (${decisions.map((d) => `${showDecision(d)} by ${String(d['decidedBy'])}`).join('; ')})` : ''}`,
+      );
       continue;
     }
     const observed = showDecision(decisions[0]!);
@@ -723,11 +789,21 @@ async function verifyDecisions(workload: Workload, obs: Observer, checks: Check[
     tally.set(label, (tally.get(label) ?? 0) + 1);
   }
   const stray = [...byCall.keys()];
-  checks.push({ name: `exactly one decision per call (${workload.calls.length} calls; distinct eventIds on calls.decisions)`, ok: notOne.length === 0, detail: notOne });
-  checks.push({ name: 'every decision is the model\'s (funding, maxDurationSeconds, split, reason)', ok: differ.length === 0, detail: differ });
-  checks.push({ name: 'no decision for a call that was never made (hostile messages decided nothing)', ok: stray.length === 0 && unreadable === 0, detail: [...stray.map((s) => `decision for ${s}`), ...(unreadable ? [`${unreadable} unreadable messages`] : [])] });
+  checks.push({
+    name: `exactly one decision per call (${workload.calls.length} calls; distinct eventIds on calls.decisions)`,
+    ok: notOne.length === 0,
+    detail: notOne,
+  });
+  checks.push({ name: "every decision is the model's (funding, maxDurationSeconds, split, reason)", ok: differ.length === 0, detail: differ });
+  checks.push({
+    name: 'no decision for a call that was never made (hostile messages decided nothing)',
+    ok: stray.length === 0 && unreadable === 0,
+    detail: [...stray.map((s) => `decision for ${s}`), ...(unreadable ? [`${unreadable} unreadable messages`] : [])],
+  });
   const parts = [...tally].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`);
-  return { line: `${messages.length - copies} on calls.decisions for ${workload.calls.length} calls (${parts.join(', ')}); ${copies} republished copies of a decision (same eventId, an outbox tail after a kill)` };
+  return {
+    line: `${messages.length - copies} on calls.decisions for ${workload.calls.length} calls (${parts.join(', ')}); ${copies} republished copies of a decision (same eventId, an outbox tail after a kill)`,
+  };
 }
 
 /** A UUID-shaped key derived from `text` (the same on every retry). */
@@ -741,7 +817,11 @@ function hash(value: Buffer | string | null): string {
 }
 
 /** Every dead letter on every `.dlt` topic that holds any (the non-empty ones read in parallel). */
-async function readDeadLetters(obs: Observer): Promise<{ topic: string; partition: number; offset: string; value: Buffer | null; reason: string; consumer: string; originalTopic: string; error: string }[]> {
+async function readDeadLetters(
+  obs: Observer,
+): Promise<
+  { topic: string; partition: number; offset: string; value: Buffer | null; reason: string; consumer: string; originalTopic: string; error: string }[]
+> {
   const topics = (await obs.withAdmin((admin) => admin.listTopics())).filter((t) => t.endsWith('.dlt'));
   const nonEmpty: string[] = [];
   for (const topic of topics) {
@@ -761,7 +841,12 @@ async function readDeadLetters(obs: Observer): Promise<{ topic: string; partitio
   }));
 }
 
-async function verifyDeadLetters(obs: Observer, sent: { topic: string; kinds: HostileMessage[] }[], hostile: Set<string>, checks: Check[]): Promise<{ hostileDeadLetters: number }> {
+async function verifyDeadLetters(
+  obs: Observer,
+  sent: { topic: string; kinds: HostileMessage[] }[],
+  hostile: Set<string>,
+  checks: Check[],
+): Promise<{ hostileDeadLetters: number }> {
   const letters = await readDeadLetters(obs);
   const unexpected: string[] = [];
   let hostileDeadLetters = 0;

@@ -60,7 +60,12 @@ export class Observer {
       attempts++;
       try {
         if (!this.producer) {
-          const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+          const producer = this.kafka.producer({
+            createPartitioner: Partitioners.DefaultPartitioner,
+            allowAutoTopicCreation: false,
+            idempotent: true,
+            maxInFlightRequests: 1,
+          });
           await producer.connect();
           this.producer = producer;
         }
@@ -77,7 +82,12 @@ export class Observer {
 
   /** Follows calls.decisions from its beginning, noting when each arrives. */
   async followDecisions(topic: string): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: `${OBSERVER_PREFIX}${Date.now()}`, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    const consumer = this.kafka.consumer({
+      groupId: `${OBSERVER_PREFIX}${Date.now()}`,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });

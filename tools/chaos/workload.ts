@@ -177,16 +177,24 @@ export function generateWorkload(options: WorkloadOptions): Workload {
     // the licensing stage rejects it (NO_AUDIO_CONFERENCING_LICENSE); the books-model test leaves it
     // out too, so it is not a question for a fault-injection suite.
     const country = organizer === 'org-select' ? random.pick(SELECT_DESTINATIONS) : random.pick(random.chance(0.65) ? ZONE_A_DESTINATIONS : OTHER_DESTINATIONS);
-    calls.push({ index, tenantId: random.pick(ids), callId: `call-${index}-${random.int(0, 0xffffff).toString(16)}`, organizer, country, seconds: durationOf(random, grantSeconds) });
+    calls.push({
+      index,
+      tenantId: random.pick(ids),
+      callId: `call-${index}-${random.int(0, 0xffffff).toString(16)}`,
+      organizer,
+      country,
+      seconds: durationOf(random, grantSeconds),
+    });
   }
 
   const stats = { starts: 0, ends: 0, repeats: 0, renewedIds: 0, endsFirst: 0, overGrant: 0, zeroSeconds: 0 };
   const deliveries: Delivery[] = [];
-  const copies = () => random.weighted([
-    [1, 45],
-    [2, 35],
-    [3, 20],
-  ]);
+  const copies = () =>
+    random.weighted([
+      [1, 45],
+      [2, 35],
+      [3, 20],
+    ]);
   for (const call of calls) {
     const t0 = (call.index / options.rate) * 1000;
     const started: CallStarted = {
@@ -202,7 +210,15 @@ export function generateWorkload(options: WorkloadOptions): Workload {
       to: NUMBERS[call.country]!,
       meetingId: `m-${call.index}`,
     } as CallStarted;
-    const ended: CallEnded = { eventId: random.uuid(), type: 'CallEnded', version: 1, occurredAt: options.startedAt, tenantId: call.tenantId, callId: call.callId, durationSeconds: call.seconds } as CallEnded;
+    const ended: CallEnded = {
+      eventId: random.uuid(),
+      type: 'CallEnded',
+      version: 1,
+      occurredAt: options.startedAt,
+      tenantId: call.tenantId,
+      callId: call.callId,
+      durationSeconds: call.seconds,
+    } as CallEnded;
     // Mostly the end comes a few seconds after the start; sometimes (1 in 5) before it.
     const endsFirst = random.chance(0.2);
     const startAt = endsFirst ? t0 + random.uniform(200, 2_000) : t0;
@@ -230,7 +246,9 @@ export function generateWorkload(options: WorkloadOptions): Workload {
 
   const tenants: TenantPlan[] = ids.map((tenantId) => {
     const own = calls.filter((c) => c.tenantId === tenantId);
-    const poolCalls = own.filter((c) => ORGANIZERS[c.organizer]!.licences.some((s) => POOL_LICENCES.includes(s) || s === 'AUDIO_CONFERENCING_SELECT_DIAL_OUT')).length;
+    const poolCalls = own.filter((c) =>
+      ORGANIZERS[c.organizer]!.licences.some((s) => POOL_LICENCES.includes(s) || s === 'AUDIO_CONFERENCING_SELECT_DIAL_OUT'),
+    ).length;
     const creditCalls = own.filter((c) => ORGANIZERS[c.organizer]!.licences.includes('COMMUNICATIONS_CREDITS'));
     let fundsCents = MARGIN_CENTS;
     for (const call of creditCalls) {
@@ -296,7 +314,8 @@ function oracle(tenants: TenantPlan[], deliveries: Delivery[], options: Workload
       const b = JSON.stringify(reference.books, bigintJson);
       if (a !== b) throw new Error(`workload of ${tenant.tenantId} depends on the order: books ${reference.name} ${b}, ${name} ${a}`);
       for (const [callId, decision] of decisions) {
-        if (JSON.stringify(decision) !== JSON.stringify(reference.decisions.get(callId))) throw new Error(`workload of ${tenant.tenantId} depends on the order: ${callId}`);
+        if (JSON.stringify(decision) !== JSON.stringify(reference.decisions.get(callId)))
+          throw new Error(`workload of ${tenant.tenantId} depends on the order: ${callId}`);
       }
     }
     if (reference!.books.recharges !== 0) throw new Error(`workload of ${tenant.tenantId} would auto-recharge (its funds are too small)`);

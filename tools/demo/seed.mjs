@@ -19,7 +19,12 @@ export async function seedDemoTenant(urls, say, token) {
   const licensing = (method, path, body) => call(urls['licensing'], method, t + path, body);
 
   say(`seeding demo tenant "${DEMO_TENANT}"…`);
-  for (const [sku, seats] of [['OFFICE_365_E5', 10], ['PHONE_SYSTEM', 10], ['DOMESTIC_CALLING_PLAN', 10], ['INTERNATIONAL_CALLING_PLAN', 2]]) {
+  for (const [sku, seats] of [
+    ['OFFICE_365_E5', 10],
+    ['PHONE_SYSTEM', 10],
+    ['DOMESTIC_CALLING_PLAN', 10],
+    ['INTERNATIONAL_CALLING_PLAN', 2],
+  ]) {
     await licensing('PUT', `/subscriptions/${sku}`, { seats });
   }
   const users = { alice: 'US', bob: 'US', carol: 'US', dave: 'GB' };

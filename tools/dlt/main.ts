@@ -89,7 +89,9 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     case 'replay': {
       const value = values.payload === undefined ? undefined : readFileSync(values.payload);
       const result = await tool.replay(...place(), value);
-      out(`replayed ${tool.deadLetterTopicOf(topic!)}/${partition}/${offset} to ${result.topic} partition ${result.partition} offset ${result.offset}${value ? ` with the payload of ${values.payload}` : ''}`);
+      out(
+        `replayed ${tool.deadLetterTopicOf(topic!)}/${partition}/${offset} to ${result.topic} partition ${result.partition} offset ${result.offset}${value ? ` with the payload of ${values.payload}` : ''}`,
+      );
       return 0;
     }
     default:

@@ -176,7 +176,9 @@ export function generateRateCard(inputs: GeneratorInputs): SampleRateCard {
     if (code === undefined) throw new Error(`${country} is not a region libphonenumber knows`);
     return code;
   };
-  const dialOut = [...callingCodes.keys()].map((country) => rate(country, HAND_PICKED_DIAL_OUT[country] ?? derived(country, codeOf(country), DIAL_OUT_BUCKETS)));
+  const dialOut = [...callingCodes.keys()].map((country) =>
+    rate(country, HAND_PICKED_DIAL_OUT[country] ?? derived(country, codeOf(country), DIAL_OUT_BUCKETS)),
+  );
   const tollFreeCountries = new Set([...Object.keys(HAND_PICKED_TOLL_FREE), ...inputs.tollFreeCountries]);
   const tollFreeInbound = [...tollFreeCountries].map((country) =>
     rate(country, HAND_PICKED_TOLL_FREE[country] ?? derived(country, codeOf(country), TOLL_FREE_BUCKETS)),

@@ -32,7 +32,9 @@ describe('sample rate card generator', () => {
   it('keeps the hand-written figures of the first card', () => {
     expect(Object.keys(HAND_PICKED_DIAL_OUT)).toHaveLength(58);
     expect(Object.keys(HAND_PICKED_TOLL_FREE)).toHaveLength(14);
-    expect(card.dialOut).toEqual(expect.arrayContaining(Object.entries(HAND_PICKED_DIAL_OUT).map(([country, [perMinute, connectionFee]]) => ({ country, perMinute, connectionFee }))));
+    expect(card.dialOut).toEqual(
+      expect.arrayContaining(Object.entries(HAND_PICKED_DIAL_OUT).map(([country, [perMinute, connectionFee]]) => ({ country, perMinute, connectionFee }))),
+    );
     expect(card.dialOut).toContainEqual({ country: 'FR', perMinute: '0.0349', connectionFee: '0.0125' });
     expect(card.tollFreeInbound).toContainEqual({ country: 'US', perMinute: '0.0193', connectionFee: '0.0000' });
   });

@@ -32,7 +32,8 @@ async function main(): Promise<number> {
     process.stderr.write(`reconcile: --tenant and --month YYYY-MM are required\n\n${HELP}\n`);
     return 2;
   }
-  const token = process.env['TOKEN'] || (await signDevToken(await ensureDevKeySet(path.resolve('.run/auth')), { roles: ['operator'], sub: 'reconcile', ttlSeconds: 600 }));
+  const token =
+    process.env['TOKEN'] || (await signDevToken(await ensureDevKeySet(path.resolve('.run/auth')), { roles: ['operator'], sub: 'reconcile', ttlSeconds: 600 }));
   const get = async (url: string) => {
     const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
     const body = await response.text();
@@ -58,7 +59,9 @@ async function main(): Promise<number> {
     process.stdout.write(`  charges       report ${result.report.charges} ${currency}  wallet ${result.wallet.charges} ${currency}\n`);
     if (result.agrees) process.stdout.write('  they agree\n');
     for (const d of result.differences) {
-      process.stdout.write(`  DIFFERS ${d.kind}${d.callId ? ` call ${d.callId}` : ' (total)'}: report ${d.report ?? '-'}, ${d.kind === 'charge' ? 'wallet' : 'pool'} ${d.other ?? '-'} — ${d.note}\n`);
+      process.stdout.write(
+        `  DIFFERS ${d.kind}${d.callId ? ` call ${d.callId}` : ' (total)'}: report ${d.report ?? '-'}, ${d.kind === 'charge' ? 'wallet' : 'pool'} ${d.other ?? '-'} — ${d.note}\n`,
+      );
     }
   }
   return result.agrees ? 0 : 1;

@@ -197,7 +197,10 @@ function bump(counts: Record<string, number>, key: string): void {
 }
 
 function list(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function positive(name: string, text: string): number {

@@ -43,7 +43,14 @@ export function planCall(options: TrafficOptions, random: () => number = Math.ra
   const userId = pick(options.users, random);
   const outboundTo = () => pick(SAMPLE_NUMBERS[pick(options.countries, random)] ?? SAMPLE_NUMBERS['US']!, random);
   const caller = pick(SAMPLE_NUMBERS['US']!, random);
-  const base = { eventId: randomUUID(), type: 'CallStarted' as const, version: 1 as const, occurredAt: new Date().toISOString(), tenantId, callId: `sim-${randomUUID()}` };
+  const base = {
+    eventId: randomUUID(),
+    type: 'CallStarted' as const,
+    version: 1 as const,
+    occurredAt: new Date().toISOString(),
+    tenantId,
+    callId: `sim-${randomUUID()}`,
+  };
   let started: CallStarted;
   switch (callType) {
     case 'conf_out':
@@ -56,7 +63,13 @@ export function planCall(options: TrafficOptions, random: () => number = Math.ra
       started = { ...base, callType, from: outboundTo(), to: pick(options.tollFreeNumbers.length ? options.tollFreeNumbers : ['+14255550100'], random) };
       break;
     default:
-      started = { ...base, callType, userId, from: outboundTo(), to: options.tollFreeNumbers.length && random() < 0.7 ? pick(options.tollFreeNumbers, random) : caller };
+      started = {
+        ...base,
+        callType,
+        userId,
+        from: outboundTo(),
+        to: options.tollFreeNumbers.length && random() < 0.7 ? pick(options.tollFreeNumbers, random) : caller,
+      };
   }
   const spread = 0.25 + random() * 1.5;
   return { started, durationSeconds: Math.max(1, Math.round(options.meanDurationSeconds * spread)) };

@@ -31,16 +31,32 @@ function reportingService(): ServiceDefinition | undefined {
   if (!existsSync(path.join(ROOT, 'libs/reporting/src/index.ts'))) return undefined;
   const name = '@comms-credits/reporting';
   const exports = require(name) as Record<string, unknown>;
-  return Object.values(exports).find((v): v is ServiceDefinition => !!v && typeof v === 'object' && (v as ServiceDefinition).name === 'reporting' && 'module' in (v as object));
+  return Object.values(exports).find(
+    (v): v is ServiceDefinition => !!v && typeof v === 'object' && (v as ServiceDefinition).name === 'reporting' && 'module' in (v as object),
+  );
 }
 
 /** Builds the console into a temporary folder (never over the dist/ a running `npm start` serves). */
 export function buildConsole(): string {
   const outDir = mkdtempSync(path.join(tmpdir(), 'ops-console-'));
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/ops-console/vite.config.mts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'apps/ops-console/vite.config.mts',
+      '--outDir',
+      outDir,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   return outDir;
 }
 

@@ -43,7 +43,11 @@ describe('ops console in a real browser', () => {
     await api('PUT', 'licensing', '/users/bob', { usageLocation: 'US' });
     await api('POST', 'credit-wallet', '/wallet/funds', { amount: '50.00', currency: 'USD' }, { 'Idempotency-Key': randomUUID() });
     await api('PUT', 'credit-wallet', '/wallet/payment-method', { token: 'tok_sandbox_success' });
-    await api('PUT', 'credit-wallet', '/wallet/auto-recharge', { enabled: true, triggerAmount: { amount: '10.00', currency: 'USD' }, rechargeAmount: { amount: '25.00', currency: 'USD' } });
+    await api('PUT', 'credit-wallet', '/wallet/auto-recharge', {
+      enabled: true,
+      triggerAmount: { amount: '10.00', currency: 'USD' },
+      rechargeAmount: { amount: '25.00', currency: 'USD' },
+    });
     const answer = await http('PUT', `${system.url('licensing')}/tenants/${other}/subscriptions/OFFICE_365_E5`, { seats: 1 });
     expect(answer.status).toBe(200);
 
@@ -164,7 +168,9 @@ describe('ops console in a real browser', () => {
       await hasText(page, 'replayed', `Replayed to ${Topics.CallEnded} partition`);
       await screenshot(page, '04c-dead-letter-replayed');
       const audit = await http<{ items: { eventType: string; actor: { sub: string } }[] }>('GET', `${system.url('reporting')}/tenants/${tenant}/audit`);
-      expect(audit.body.items).toContainEqual(expect.objectContaining({ eventType: 'DeadLetterReplayed', actor: expect.objectContaining({ sub: 'e2e-operator' }) }));
+      expect(audit.body.items).toContainEqual(
+        expect.objectContaining({ eventType: 'DeadLetterReplayed', actor: expect.objectContaining({ sub: 'e2e-operator' }) }),
+      );
     }
     await context.close();
   });
@@ -227,7 +233,9 @@ describe('ops console in a real browser', () => {
     await page.getByTestId('ar-cap').fill('4');
     await page.getByTestId('ar-save').click();
     await page.getByTestId('ar-saved').waitFor(WAIT);
-    const wallet = (await api('GET', 'credit-wallet', '/wallet')) as { autoRecharge: { triggerAmount: { amount: string }; rechargeAmount: { amount: string }; maxRechargesPerMonth: number | null } };
+    const wallet = (await api('GET', 'credit-wallet', '/wallet')) as {
+      autoRecharge: { triggerAmount: { amount: string }; rechargeAmount: { amount: string }; maxRechargesPerMonth: number | null };
+    };
     expect(wallet.autoRecharge).toMatchObject({ triggerAmount: { amount: '15.00' }, rechargeAmount: { amount: '30.00' }, maxRechargesPerMonth: 4 });
 
     // It took effect: the overview reads the new settings from the service.

@@ -70,7 +70,13 @@ function proxy(request: IncomingMessage, response: ServerResponse, service: stri
   });
   upstream.on('timeout', () => upstream.destroy(new Error(`no answer within ${timeoutMs} ms`)));
   upstream.on('error', (error) =>
-    problem(response, 502, 'CONSOLE.SERVICE_UNREACHABLE', 'The service did not answer', `${service} is not reachable (${(error as NodeJS.ErrnoException).code ?? error.message})`),
+    problem(
+      response,
+      502,
+      'CONSOLE.SERVICE_UNREACHABLE',
+      'The service did not answer',
+      `${service} is not reachable (${(error as NodeJS.ErrnoException).code ?? error.message})`,
+    ),
   );
   request.pipe(upstream);
   response.on('close', () => upstream.destroy());
@@ -107,15 +113,25 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (api) {
       const [, service, rest = '/'] = api;
       const base = options.services[service!];
-      if (!base) return problem(response, 404, 'CONSOLE.UNKNOWN_SERVICE', 'Unknown service', `no service ${service} (known: ${Object.keys(options.services).join(', ')})`);
+      if (!base)
+        return problem(
+          response,
+          404,
+          'CONSOLE.UNKNOWN_SERVICE',
+          'Unknown service',
+          `no service ${service} (known: ${Object.keys(options.services).join(', ')})`,
+        );
       return proxy(request, response, service!, base, `${rest}${url.search}`, timeoutMs);
     }
     if (url.pathname === '/console-config.json') {
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
       return void response.end(JSON.stringify({ services: Object.keys(options.services) }));
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') return problem(response, 405, 'CONSOLE.METHOD_NOT_ALLOWED', 'Method not allowed', request.method ?? '');
-    serveStatic(options.staticDir, url.pathname, response).catch((error: Error) => problem(response, 500, 'CONSOLE.FAILED', 'The console server failed', error.message));
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return problem(response, 405, 'CONSOLE.METHOD_NOT_ALLOWED', 'Method not allowed', request.method ?? '');
+    serveStatic(options.staticDir, url.pathname, response).catch((error: Error) =>
+      problem(response, 500, 'CONSOLE.FAILED', 'The console server failed', error.message),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -53,7 +53,7 @@ export async function call<T>(token: string | null, service: Service, path: stri
 /** `call` with the signed-in user's token; a 401 signs them out with the reason. */
 export function useCall() {
   const { session, signOut } = useSession();
-  return async <T,>(service: Service, path: string, options?: CallOptions): Promise<T> => {
+  return async <T>(service: Service, path: string, options?: CallOptions): Promise<T> => {
     try {
       return await call<T>(session?.token ?? null, service, path, options);
     } catch (error) {

@@ -29,7 +29,14 @@ export function App() {
         <Route path="/tenants/:tenantId/wallet" element={<TenantPage>{(t) => <WalletPage tenant={t} />}</TenantPage>} />
         <Route path="/tenants/:tenantId/licences" element={<TenantPage>{(t) => <LicencesPage tenant={t} />}</TenantPage>} />
         <Route path="/tenants/:tenantId/toll-free" element={<TenantPage>{(t) => <TollFreePage tenant={t} />}</TenantPage>} />
-        <Route path="*" element={<Text>Nothing here. <Link to="/">Home</Link></Text>} />
+        <Route
+          path="*"
+          element={
+            <Text>
+              Nothing here. <Link to="/">Home</Link>
+            </Text>
+          }
+        />
       </Routes>
     </Shell>
   );

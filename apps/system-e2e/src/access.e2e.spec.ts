@@ -51,9 +51,7 @@ const isRead = (method: string) => method === 'GET' || method === 'HEAD';
 const key = (route: Route) => `${route.service} ${route.method} ${route.path}`;
 
 function urlOf(system: TestSystem, route: Route, tenant: string): string {
-  const concrete = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
-    encodeURIComponent(name === 'tenantId' ? tenant : (SAMPLE_PARAMS[name] ?? 'x')),
-  );
+  const concrete = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(name === 'tenantId' ? tenant : (SAMPLE_PARAMS[name] ?? 'x')));
   return system.url(route.service) + concrete;
 }
 
@@ -85,8 +83,13 @@ describe('access: bearer tokens, roles and tenants on every route', () => {
       }
     }
     // Tenant B exists in the services that keep tenants' state.
-    expect((await http('POST', `${system.url('credit-wallet')}/tenants/${tenantB}/wallet/funds`, { amount: '5.00', currency: 'USD' }, { 'Idempotency-Key': 'b-1' })).status).toBeLessThan(300);
-    expect((await http('PUT', `${system.url('licensing')}/tenants/${tenantB}/users/bob`, { usageLocation: 'US', displayName: 'bob' })).status).toBeLessThan(300);
+    expect(
+      (await http('POST', `${system.url('credit-wallet')}/tenants/${tenantB}/wallet/funds`, { amount: '5.00', currency: 'USD' }, { 'Idempotency-Key': 'b-1' }))
+        .status,
+    ).toBeLessThan(300);
+    expect((await http('PUT', `${system.url('licensing')}/tenants/${tenantB}/users/bob`, { usageLocation: 'US', displayName: 'bob' })).status).toBeLessThan(
+      300,
+    );
   });
 
   afterAll(async () => {
@@ -136,7 +139,9 @@ describe('access: bearer tokens, roles and tenants on every route', () => {
       [
         'alg none',
         async () =>
-          bearer(new UnsecuredJWT({ roles: ['operator'] }).setSubject('mallory').setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('1h').encode()),
+          bearer(
+            new UnsecuredJWT({ roles: ['operator'] }).setSubject('mallory').setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('1h').encode(),
+          ),
       ],
       [
         'HS256 signed with the public key',
@@ -231,7 +236,12 @@ describe('access: bearer tokens, roles and tenants on every route', () => {
     expect(answer.status).toBe(401);
     expect(answer.body).toMatchObject({ code: 'AUTH.UNAUTHENTICATED', status: 401 });
     expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
-    const readerTry = await http('POST', `${wallet}/funds`, { amount: '1000000.00', currency: 'USD' }, await asRole({ roles: ['tenant-reader'], tenant: tenantA }));
+    const readerTry = await http(
+      'POST',
+      `${wallet}/funds`,
+      { amount: '1000000.00', currency: 'USD' },
+      await asRole({ roles: ['tenant-reader'], tenant: tenantA }),
+    );
     expect(readerTry.status).toBe(403);
     const after = await http<{ balance: unknown }>('GET', wallet);
     expect(after.body.balance).toEqual(before.body.balance);

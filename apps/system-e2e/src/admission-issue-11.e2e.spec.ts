@@ -67,7 +67,9 @@ describe('admission: facts a stage has not learned yet, emergency calls, Select 
 
   it('judges the call of a just-licensed user under a Domestic Global policy once stage 1 has learned where the user is', async () => {
     const tenant = uniqueTenant('domestic');
-    expect((await http('PUT', `${system.url('dialout-policy')}/tenants/${tenant}/dialout-policy`, { policyName: 'DialoutCPCandPSTNDomestic' })).status).toBe(200);
+    expect((await http('PUT', `${system.url('dialout-policy')}/tenants/${tenant}/dialout-policy`, { policyName: 'DialoutCPCandPSTNDomestic' })).status).toBe(
+      200,
+    );
     await licensing(tenant, '/subscriptions/OFFICE_365_E5', { seats: 10 });
     await licensedUser(tenant, 'dana', 'US', ['OFFICE_365_E5']);
     await kafka.publish(Topics.CallStarted, [
@@ -85,7 +87,9 @@ describe('admission: facts a stage has not learned yet, emergency calls, Select 
 
   it('admits free an emergency call from a caller neither stage knows, whatever the policy', async () => {
     const tenant = uniqueTenant('emergency');
-    expect((await http('PUT', `${system.url('dialout-policy')}/tenants/${tenant}/dialout-policy`, { policyName: 'DialoutCPCandPSTNDisabled' })).status).toBe(200);
+    expect((await http('PUT', `${system.url('dialout-policy')}/tenants/${tenant}/dialout-policy`, { policyName: 'DialoutCPCandPSTNDisabled' })).status).toBe(
+      200,
+    );
     await kafka.publish(Topics.CallStarted, [
       callStarted({ tenantId: tenant, callId: 'sos', callType: 'user_out', userId: 'visitor', from: '+14255550100', to: '911' }),
       callStarted({ tenantId: tenant, callId: 'not-sos', callType: 'user_out', userId: 'visitor', from: '+14255550100', to: '12345' }),

@@ -19,7 +19,11 @@ describe('admission: dial-out policy → licensing', () => {
     entitled = await kafka.collect(Topics.LicensingEvents);
 
     const licensing = (path: string, body: unknown = {}) => http('PUT', `${system.url('licensing')}/tenants/${tenant}${path}`, body);
-    for (const [sku, seats] of [['OFFICE_365_E5', 10], ['DOMESTIC_CALLING_PLAN', 10]] as const) await licensing(`/subscriptions/${sku}`, { seats });
+    for (const [sku, seats] of [
+      ['OFFICE_365_E5', 10],
+      ['DOMESTIC_CALLING_PLAN', 10],
+    ] as const)
+      await licensing(`/subscriptions/${sku}`, { seats });
     for (const user of ['alice', 'bob', 'carol']) await licensing(`/users/${user}`, { usageLocation: 'US' });
     await licensing('/users/alice/licenses/OFFICE_365_E5'); // organizer with Audio Conferencing, no credits licence
     await licensing('/users/bob/licenses/OFFICE_365_E5'); // E5 includes Phone System
@@ -41,8 +45,7 @@ describe('admission: dial-out policy → licensing', () => {
   });
 
   const decisionsOf = (callId: string) => decisions.messages.filter((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId);
-  const decisionOf = async (callId: string) =>
-    (await decisions.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId))[0]!.json!;
+  const decisionOf = async (callId: string) => (await decisions.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId))[0]!.json!;
   const setPolicy = (user: string, policyName: string | null) =>
     http('PUT', `${system.url('dialout-policy')}/tenants/${tenant}/users/${user}/dialout-policy`, { policyName });
 

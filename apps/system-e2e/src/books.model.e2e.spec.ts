@@ -44,7 +44,13 @@ describe('the books against a reference model (property-based)', () => {
       WALLET_WORKER_POLL_MS: 50,
     });
     const kafka = new TestKafka(undefined, system.prefix);
-    world = new World(system, kafka, await kafka.collect(Topics.CallDecisions), await kafka.collect(Topics.CreditWalletEvents), await kafka.collect(Topics.TollFreeEvents));
+    world = new World(
+      system,
+      kafka,
+      await kafka.collect(Topics.CallDecisions),
+      await kafka.collect(Topics.CreditWalletEvents),
+      await kafka.collect(Topics.TollFreeEvents),
+    );
     rates = await dialOutRates(world);
   });
   afterAll(async () => {
@@ -56,7 +62,11 @@ describe('the books against a reference model (property-based)', () => {
     `pool minutes, balance, held, owed and decisions agree with the model (${examples.length} examples + ${runs} random cases)`,
     async () => {
       const scenarios = fc.limitShrink(
-        scenarioArb({ maxGrantMinutes: MAX_GRANT_MINUTES, maxCalls: intEnv('BOOKS_MODEL_CALLS', 5), autoRecharge: process.env['BOOKS_MODEL_AUTORECHARGE'] !== '0' }),
+        scenarioArb({
+          maxGrantMinutes: MAX_GRANT_MINUTES,
+          maxCalls: intEnv('BOOKS_MODEL_CALLS', 5),
+          autoRecharge: process.env['BOOKS_MODEL_AUTORECHARGE'] !== '0',
+        }),
         maxShrinks,
       );
       const coverage = new Coverage();
@@ -64,7 +74,14 @@ describe('the books against a reference model (property-based)', () => {
         fc.asyncProperty(scenarios, async (scenario) => {
           await runScenario(world, scenario, rates, { maxGrantMinutes: MAX_GRANT_MINUTES, settleTimeoutMs: 8_000, decisionTimeoutMs: 15_000 }, coverage);
         }),
-        { numRuns: examples.length + runs, examples: examples.map((e) => [e] as [typeof e]), seed, path, endOnFailure: maxShrinks === 0, plugins: [fc.interruptAfterTimeLimit(budgetMs - 30_000, { failOnInterrupt: true })] },
+        {
+          numRuns: examples.length + runs,
+          examples: examples.map((e) => [e] as [typeof e]),
+          seed,
+          path,
+          endOnFailure: maxShrinks === 0,
+          plugins: [fc.interruptAfterTimeLimit(budgetMs - 30_000, { failOnInterrupt: true })],
+        },
       );
       process.stdout.write(`books model: ${coverage}\n`);
     },

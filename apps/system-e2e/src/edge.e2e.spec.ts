@@ -23,7 +23,12 @@ describe('the HTTP edge', () => {
   const raw = async (method: string, path: string, body: string | undefined, headers: Record<string, string>) => {
     const response = await fetch(url + path, { method, body, headers });
     const text = await response.text();
-    return { status: response.status, headers: Object.fromEntries(response.headers.entries()), text, json: text.startsWith('{') ? JSON.parse(text) : undefined };
+    return {
+      status: response.status,
+      headers: Object.fromEntries(response.headers.entries()),
+      text,
+      json: text.startsWith('{') ? JSON.parse(text) : undefined,
+    };
   };
 
   it('refuses a JSON body over 64 KiB with 413 problem+json, and broken JSON with 400, before the route', async () => {
@@ -73,7 +78,10 @@ describe('the HTTP edge', () => {
     expect(preflight.headers['access-control-allow-headers']).toMatch(/Authorization.*Idempotency-Key/);
     expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
 
-    const stranger = await raw('OPTIONS', '/tenants/contoso/toll-free-numbers', undefined, { origin: 'https://evil.example', 'access-control-request-method': 'POST' });
+    const stranger = await raw('OPTIONS', '/tenants/contoso/toll-free-numbers', undefined, {
+      origin: 'https://evil.example',
+      'access-control-request-method': 'POST',
+    });
     expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
     const request = await raw('GET', '/health', undefined, { origin: 'https://evil.example' });
     expect(request.headers['access-control-allow-origin']).toBeUndefined();

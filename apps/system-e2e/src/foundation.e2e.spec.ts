@@ -68,9 +68,7 @@ describe('the five services on the real broker', () => {
     const badJson = await startedDlt.waitFor((m) => m.headers[DeadLetterHeaders.Reason] === 'INVALID_JSON', 5);
     expect(badJson[0]!.value).toBe('{"this is": not json');
     expect(badJson[0]!.headers[DeadLetterHeaders.OriginalTopic]).toBe(`${system.prefix}${Topics.CallStarted}`);
-    expect(new Set(badJson.map((m) => m.headers[DeadLetterHeaders.Consumer]))).toEqual(
-      new Set(serviceNames.map((n) => `${system.prefix}${n}`)),
-    );
+    expect(new Set(badJson.map((m) => m.headers[DeadLetterHeaders.Consumer]))).toEqual(new Set(serviceNames.map((n) => `${system.prefix}${n}`)));
 
     const noCallId = await startedDlt.waitFor((m) => m.headers[DeadLetterHeaders.Reason] === 'SCHEMA_INVALID', 5);
     expect(noCallId[0]!.headers[DeadLetterHeaders.Error]).toContain('callId');

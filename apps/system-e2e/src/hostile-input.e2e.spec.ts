@@ -21,7 +21,11 @@ describe('hostile input on telephony.call-started, all five services', () => {
     decisions = await kafka.collect(Topics.CallDecisions);
     dead = await kafka.collect(deadLetterTopicOf(Topics.CallStarted));
     const licensing = (path: string, body: unknown = {}) => http('PUT', `${system.url('licensing')}/tenants/${tenant}${path}`, body);
-    for (const [sku, seats] of [['OFFICE_365_E5', 5], ['DOMESTIC_CALLING_PLAN', 5]] as const) await licensing(`/subscriptions/${sku}`, { seats });
+    for (const [sku, seats] of [
+      ['OFFICE_365_E5', 5],
+      ['DOMESTIC_CALLING_PLAN', 5],
+    ] as const)
+      await licensing(`/subscriptions/${sku}`, { seats });
     await licensing('/users/bob', { usageLocation: 'US' });
     await licensing('/users/bob/licenses/OFFICE_365_E5');
     await licensing('/users/bob/licenses/DOMESTIC_CALLING_PLAN');
@@ -45,7 +49,10 @@ describe('hostile input on telephony.call-started, all five services', () => {
     expect(await decisionOf('before')).toMatchObject({ type: 'CallAdmitted', funding: 'calling-plan' });
 
     const hostile = hostileCallStarted(tenant);
-    await kafka.publishRaw(Topics.CallStarted, hostile.map(({ value }) => ({ key: tenant, value })));
+    await kafka.publishRaw(
+      Topics.CallStarted,
+      hostile.map(({ value }) => ({ key: tenant, value })),
+    );
     await kafka.publish(Topics.CallStarted, [ordinaryCall('after')]);
 
     expect(await decisionOf('after')).toMatchObject({ type: 'CallAdmitted', funding: 'calling-plan' });

@@ -125,7 +125,9 @@ describe('Kafka over SASL_SSL with the documented ACLs', () => {
       await eventually(async () => {
         const [ends] = [await admin.fetchTopicOffsets(prefix + Topics.CallStarted)];
         const [committed] = await admin.fetchOffsets({ groupId: `${prefix}licensing`, topics: [prefix + Topics.CallStarted] });
-        const behind = ends.filter((end) => Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) < Number(end.high) && end.high !== '0');
+        const behind = ends.filter(
+          (end) => Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) < Number(end.high) && end.high !== '0',
+        );
         if (behind.length > 0) throw new Error(`telephony.call-started not consumed yet: ${JSON.stringify(committed)}`);
       });
     } finally {
@@ -146,7 +148,14 @@ describe('Kafka over SASL_SSL with the documented ACLs', () => {
         await admin.disconnect().catch(() => undefined);
       }
     };
-    const base = { clientId: 'intruder', brokers: [broker.brokers], logLevel: logLevel.NOTHING, connectionTimeout: 3_000, requestTimeout: 5_000, retry: { retries: 0 } };
+    const base = {
+      clientId: 'intruder',
+      brokers: [broker.brokers],
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 3_000,
+      requestTimeout: 5_000,
+      retry: { retries: 0 },
+    };
     const ca = [readFileSync(broker.caFile, 'utf8')];
     const sasl = { mechanism: 'scram-sha-256' as const, username: 'licensing', password: users.licensing.password };
 
@@ -170,7 +179,9 @@ describe('Kafka over SASL_SSL with the documented ACLs', () => {
     const snoop = broker.client(users.telephony).consumer({ groupId: 'telephony', maxWaitTimeInMs: 100 });
     await snoop.connect();
     try {
-      await expect(snoop.subscribe({ topic: prefix + Topics.CreditWalletEvents, fromBeginning: true })).rejects.toThrow(/not authorized|does not host|unknown/i);
+      await expect(snoop.subscribe({ topic: prefix + Topics.CreditWalletEvents, fromBeginning: true })).rejects.toThrow(
+        /not authorized|does not host|unknown/i,
+      );
     } finally {
       await snoop.disconnect();
     }

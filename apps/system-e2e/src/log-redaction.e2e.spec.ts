@@ -91,11 +91,27 @@ describe('safe logs: no planted secret in a full system run', () => {
     // HTTP: a payment token stored, a card number refused, funds with an idempotency key.
     expect((await http('PUT', url('credit-wallet', `/tenants/${tenant}/wallet/payment-method`), { token: secrets.paymentToken }, headers())).status).toBe(200);
     expect((await http('PUT', url('credit-wallet', `/tenants/${tenant}/wallet/payment-method`), { token: secrets.cardNumber }, headers())).status).toBe(400);
-    const funded = await http('POST', url('credit-wallet', `/tenants/${tenant}/wallet/funds`), { amount: '25.00', currency: 'USD' }, { ...headers(), 'Idempotency-Key': secrets.idempotencyKey });
+    const funded = await http(
+      'POST',
+      url('credit-wallet', `/tenants/${tenant}/wallet/funds`),
+      { amount: '25.00', currency: 'USD' },
+      { ...headers(), 'Idempotency-Key': secrets.idempotencyKey },
+    );
     expect(funded.status).toBeLessThan(300);
     // A phone number in a URL (404: not the tenant's), in a refused body, in broken JSON.
-    expect((await http('GET', url('toll-free', `/tenants/${tenant}/toll-free-numbers/${encodeURIComponent(secrets.tollFreeInUrl)}`), undefined, headers())).status).toBe(404);
-    expect((await http('GET', url('toll-free', `/tenants/${tenant}/toll-free-numbers/${secrets.tollFreeInUrl}?number=${secrets.tollFreeInUrl}`), undefined, headers())).status).toBe(400);
+    expect(
+      (await http('GET', url('toll-free', `/tenants/${tenant}/toll-free-numbers/${encodeURIComponent(secrets.tollFreeInUrl)}`), undefined, headers())).status,
+    ).toBe(404);
+    expect(
+      (
+        await http(
+          'GET',
+          url('toll-free', `/tenants/${tenant}/toll-free-numbers/${secrets.tollFreeInUrl}?number=${secrets.tollFreeInUrl}`),
+          undefined,
+          headers(),
+        )
+      ).status,
+    ).toBe(400);
     expect((await http('POST', url('toll-free', `/tenants/${tenant}/toll-free-numbers`), { country: secrets.numberInBody }, headers())).status).toBe(400);
     const broken = await fetch(url('licensing', `/tenants/${tenant}/users/alice`), {
       method: 'PUT',
@@ -105,7 +121,16 @@ describe('safe logs: no planted secret in a full system run', () => {
     expect(broken.status).toBe(400);
     // A forged token and a good one where it is not allowed.
     expect((await http('GET', url('pool-ledger', `/tenants/${tenant}/pool`), undefined, bearer(secrets.forgedToken))).status).toBe(401);
-    expect((await http('PUT', url('licensing', `/tenants/${tenant}/users/bob`), { usageLocation: 'US' }, bearer(await testToken({ roles: ['tenant-reader'], tenant })))).status).toBe(403);
+    expect(
+      (
+        await http(
+          'PUT',
+          url('licensing', `/tenants/${tenant}/users/bob`),
+          { usageLocation: 'US' },
+          bearer(await testToken({ roles: ['tenant-reader'], tenant })),
+        )
+      ).status,
+    ).toBe(403);
 
     // Kafka: a call with its numbers through every stage, and one dead-lettered for its schema.
     await kafka.publish(Topics.CallStarted, [

@@ -34,7 +34,13 @@ describe('reporting, end to end', () => {
   beforeAll(async () => {
     const system = await startTestSystem(allServices, { REPORTING_WEBHOOK_ALLOW_PRIVATE: true, REPORTING_WEBHOOK_POLL_MS: 50 });
     const kafka = new TestKafka(undefined, system.prefix);
-    world = new World(system, kafka, await kafka.collect(Topics.CallDecisions), await kafka.collect(Topics.CreditWalletEvents), await kafka.collect(Topics.TollFreeEvents));
+    world = new World(
+      system,
+      kafka,
+      await kafka.collect(Topics.CallDecisions),
+      await kafka.collect(Topics.CreditWalletEvents),
+      await kafka.collect(Topics.TollFreeEvents),
+    );
     receiver = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -94,11 +100,39 @@ describe('reporting, end to end', () => {
     const rows = await eventually(async () => {
       const page = await http<{ items: Row[] }>('GET', `${reporting}/tenants/${tenant.id}/usage`);
       const byId = Object.fromEntries(page.body.items.map((r) => [r.callId, r]));
-      expect(byId['first']).toMatchObject({ decision: 'admitted', funding: 'pool', poolMinutes: 20, charge: '0.00', capability: 'MCOMEETADD', toCountry: 'FR' });
-      expect(byId['long']).toMatchObject({ funding: 'pool', poolMinutes: 40, charge: continuation, connectionFee: null, capability: 'MCOPSTNPP', durationSeconds: 3300 });
+      expect(byId['first']).toMatchObject({
+        decision: 'admitted',
+        funding: 'pool',
+        poolMinutes: 20,
+        charge: '0.00',
+        capability: 'MCOMEETADD',
+        toCountry: 'FR',
+      });
+      expect(byId['long']).toMatchObject({
+        funding: 'pool',
+        poolMinutes: 40,
+        charge: continuation,
+        connectionFee: null,
+        capability: 'MCOPSTNPP',
+        durationSeconds: 3300,
+      });
       expect(byId['cairo']).toMatchObject({ funding: 'credits', poolMinutes: 0, charge: cairo, capability: 'MCOPSTNPP', toCountry: 'EG' });
-      expect(byId['refused']).toMatchObject({ decision: 'rejected', reason: 'NO_AUDIO_CONFERENCING_LICENSE', durationSeconds: 0, charge: null, poolMinutes: 0 });
-      expect(byId['plan']).toMatchObject({ decision: 'admitted', funding: 'calling-plan', capability: 'MCOPSTN2', poolMinutes: 0, charge: '0.00', toCountry: 'US', durationSeconds: 30 });
+      expect(byId['refused']).toMatchObject({
+        decision: 'rejected',
+        reason: 'NO_AUDIO_CONFERENCING_LICENSE',
+        durationSeconds: 0,
+        charge: null,
+        poolMinutes: 0,
+      });
+      expect(byId['plan']).toMatchObject({
+        decision: 'admitted',
+        funding: 'calling-plan',
+        capability: 'MCOPSTN2',
+        poolMinutes: 0,
+        charge: '0.00',
+        toCountry: 'US',
+        durationSeconds: 30,
+      });
       return page.body.items;
     });
     expect(rows).toHaveLength(5);
@@ -115,7 +149,10 @@ describe('reporting, end to end', () => {
     expect(reconciliation).toMatchObject({ agrees: true, differences: [], report: { calls: 5, poolMinutes: 60 }, pool: { usedMinutes: 60 } });
     expect(reconciliation.report.charges).toBe(reconciliation.wallet.charges);
     expect(Number(reconciliation.report.charges)).toBeCloseTo(Number(continuation) + Number(cairo), 10);
-    const summary = await http<{ totals: { poolMinutes: number; minutes: number; charges: { amount: string } } }>('GET', `${reporting}/tenants/${tenant.id}/usage/summary?groupBy=callType`);
+    const summary = await http<{ totals: { poolMinutes: number; minutes: number; charges: { amount: string } } }>(
+      'GET',
+      `${reporting}/tenants/${tenant.id}/usage/summary?groupBy=callType`,
+    );
     expect(summary.body.totals).toMatchObject({ poolMinutes: 60, minutes: 20 + 55 + 2 + 1, charges: { amount: reconciliation.wallet.charges } });
 
     // 80 % and 100 % of the pool: two signed deliveries.

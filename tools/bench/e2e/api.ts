@@ -9,14 +9,14 @@ export class Api {
       let response: Response;
       try {
         response = await fetch(urlOf(service) + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
+          method,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...headers,
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(30_000),
         });
       } catch (error) {
         // A kept-alive socket the server closed meanwhile, or a busy service: try again.
@@ -104,7 +104,13 @@ export async function seedTenants(api: Api, options: SeedOptions): Promise<Tenan
       await api.call('licensing', 'PUT', `${t}/users/${user}/licenses/DOMESTIC_CALLING_PLAN`);
     }
     await api.call('dialout-policy', 'PUT', `${t}/dialout-policy`, { policyName: 'DialoutCPCandPSTNInternational' });
-    await api.call('credit-wallet', 'POST', `${t}/wallet/funds`, { amount: options.funds, currency: 'USD' }, { 'Idempotency-Key': `bench-e2e-${plan.tenantId}` });
+    await api.call(
+      'credit-wallet',
+      'POST',
+      `${t}/wallet/funds`,
+      { amount: options.funds, currency: 'USD' },
+      { 'Idempotency-Key': `bench-e2e-${plan.tenantId}` },
+    );
     done++;
     if (done % 10 === 0 || done === plans.length) options.log(`seed: ${done}/${plans.length} tenants (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   });

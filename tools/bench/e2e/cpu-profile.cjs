@@ -26,7 +26,11 @@ if (new RegExp(process.env.CPU_PROFILE_MATCH || 'dist/apps/').test(script)) {
     session.post('Profiler.stop', (error, result) => {
       if (error) return;
       fs.mkdirSync(dir, { recursive: true });
-      const name = script.split('/').filter((p) => p !== 'src' && p !== 'main.js').pop() || 'node';
+      const name =
+        script
+          .split('/')
+          .filter((p) => p !== 'src' && p !== 'main.js')
+          .pop() || 'node';
       fs.writeFileSync(path.join(dir, `${name}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
     });
   };

@@ -70,7 +70,9 @@ export async function ensureSystem(options: { reuseOnly: boolean; build: boolean
   if (!options.build) args.push('--no-build');
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   if (options.nodeOptions) env['NODE_OPTIONS'] = [process.env['NODE_OPTIONS'], options.nodeOptions].filter(Boolean).join(' ');
-  options.log(`system: starting node ${args.join(' ')}${options.nodeOptions ? ` with NODE_OPTIONS="${options.nodeOptions}"` : ''} (log: ${path.relative(ROOT, logFile)})`);
+  options.log(
+    `system: starting node ${args.join(' ')}${options.nodeOptions ? ` with NODE_OPTIONS="${options.nodeOptions}"` : ''} (log: ${path.relative(ROOT, logFile)})`,
+  );
   // A file, not a pipe: with --keep the system outlives this process and must not write into a closed pipe.
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', out, out] });
@@ -124,7 +126,10 @@ export function processGroups(): ProcessGroup[] {
     ...[...SERVICES, ...OPTIONAL_SERVICES].map((s) => ({ name: s.name, pids: byPort(s.port) })),
     { name: 'kafka broker', pids: byPort(brokerPort) },
     { name: 'postgres: our backends', pids: () => postgresPids(`datname LIKE 'comms\\_credits\\_%'`) },
-    { name: 'postgres: wal/ckpt/bgwriter', pids: () => postgresPids(`backend_type IN ('walwriter', 'checkpointer', 'background writer', 'autovacuum launcher', 'logical replication launcher')`) },
+    {
+      name: 'postgres: wal/ckpt/bgwriter',
+      pids: () => postgresPids(`backend_type IN ('walwriter', 'checkpointer', 'background writer', 'autovacuum launcher', 'logical replication launcher')`),
+    },
   ];
 }
 

@@ -217,7 +217,15 @@ export class Telephony {
       record.endSentAt = receivedAt;
       ends.push({
         key: record.tenantId,
-        value: JSON.stringify({ eventId: randomUUID(), type: 'CallEnded', version: 1, occurredAt: new Date(receivedAt).toISOString(), tenantId: record.tenantId, callId: record.callId, durationSeconds: seconds }),
+        value: JSON.stringify({
+          eventId: randomUUID(),
+          type: 'CallEnded',
+          version: 1,
+          occurredAt: new Date(receivedAt).toISOString(),
+          tenantId: record.tenantId,
+          callId: record.callId,
+          durationSeconds: seconds,
+        }),
       });
     }
     this.endsSent += ends.length;

@@ -1,12 +1,30 @@
 import { Alert, Badge, Button, Code, Drawer, Group, Paper, Select, Stack, Table, Text, Textarea } from '@mantine/core';
-import { DeadLetterEntry, Page as ApiPage, consumerName, deadLetterPath, deadLetterPlace, pageOf, payloadText, replayBodyOf } from '@comms-credits/ops-console-model';
+import {
+  DeadLetterEntry,
+  Page as ApiPage,
+  consumerName,
+  deadLetterPath,
+  deadLetterPlace,
+  pageOf,
+  payloadText,
+  replayBodyOf,
+} from '@comms-credits/ops-console-model';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { LIVE_MS, useChange, useLive } from '../api';
 import { ProblemAlert } from './problem-alert';
 
 /** The contract's topics (the API takes a topic or its .dlt). */
-const TOPICS = ['telephony.call-started', 'telephony.call-ended', 'calls.decisions', 'licensing.events', 'dialout-policy.events', 'pool-ledger.events', 'credit-wallet.events', 'toll-free.events'];
+const TOPICS = [
+  'telephony.call-started',
+  'telephony.call-ended',
+  'calls.decisions',
+  'licensing.events',
+  'dialout-policy.events',
+  'pool-ledger.events',
+  'credit-wallet.events',
+  'toll-free.events',
+];
 const PAGE_SIZE = 50;
 /** Listing reads the broker (a throw-away consumer per request): not every 5 s. */
 const DEAD_LETTER_REFRESH_MS = Math.max(LIVE_MS, 15_000);
@@ -63,7 +81,13 @@ export function DeadLetters() {
         </Table.Thead>
         <Table.Tbody>
           {page.items.map((l) => (
-            <Table.Tr key={deadLetterPlace(l)} data-dead-letter={deadLetterPlace(l)} data-key={l.key ?? ''} style={{ cursor: 'pointer' }} onClick={() => setSelected(l)}>
+            <Table.Tr
+              key={deadLetterPlace(l)}
+              data-dead-letter={deadLetterPlace(l)}
+              data-key={l.key ?? ''}
+              style={{ cursor: 'pointer' }}
+              onClick={() => setSelected(l)}
+            >
               <Table.Td>
                 <Code>{deadLetterPlace(l)}</Code>
               </Table.Td>
@@ -100,7 +124,13 @@ export function DeadLetters() {
           Next
         </Button>
       </Group>
-      <Drawer opened={selected !== null} onClose={() => setSelected(null)} position="right" size="xl" title={selected ? `Dead letter ${deadLetterPlace(selected)}` : ''}>
+      <Drawer
+        opened={selected !== null}
+        onClose={() => setSelected(null)}
+        position="right"
+        size="xl"
+        title={selected ? `Dead letter ${deadLetterPlace(selected)}` : ''}
+      >
         {selected ? <DeadLetterDetail letter={selected} /> : null}
       </Drawer>
     </Paper>
@@ -128,7 +158,8 @@ function DeadLetterDetail({ letter }: { letter: DeadLetterEntry }) {
         <b>{letter.reason}</b> in <Code>{letter.consumer}</Code> at {letter.failedAt}: {letter.error}
       </Text>
       <Text size="sm">
-        From <Code>{letter.originalTopic}</Code> partition {letter.originalPartition} offset {letter.originalOffset}; key <Code>{letter.key ?? 'null'}</Code>; {letter.payloadBytes} bytes.
+        From <Code>{letter.originalTopic}</Code> partition {letter.originalPartition} offset {letter.originalOffset}; key <Code>{letter.key ?? 'null'}</Code>;{' '}
+        {letter.payloadBytes} bytes.
       </Text>
       {detail.data ? (
         <Table fz="xs" data-testid="dead-letter-headers">

@@ -38,7 +38,13 @@ export function PoolGauge({ pool }: { pool: PoolFigures }) {
             <Bar dataKey="reserved" name="reserved" stackId="pool" fill="#fab005" isAnimationActive={false} />
             <Bar dataKey="available" name="available" stackId="pool" fill="#d3f9d8" isAnimationActive={false} />
             {g.marks.map((m) => (
-              <ReferenceLine key={m.label} x={m.minutes} stroke={m.label === '100 %' ? '#e03131' : '#f76707'} strokeDasharray="4 2" label={{ value: m.label, position: 'top', fontSize: 12 }} />
+              <ReferenceLine
+                key={m.label}
+                x={m.minutes}
+                stroke={m.label === '100 %' ? '#e03131' : '#f76707'}
+                strokeDasharray="4 2"
+                label={{ value: m.label, position: 'top', fontSize: 12 }}
+              />
             ))}
           </BarChart>
         </ResponsiveContainer>

@@ -32,7 +32,9 @@ export function ProblemAlert({ error, title }: { error: unknown; title?: string 
 export function Forbidden({ what }: { what?: string }) {
   return (
     <Alert color="orange" title="Forbidden" role="alert" data-testid="forbidden">
-      <Text size="sm">You are signed in, but your sign-in does not allow you to see {what ?? 'this page'}. Ask a platform operator or your tenant’s admin for access.</Text>
+      <Text size="sm">
+        You are signed in, but your sign-in does not allow you to see {what ?? 'this page'}. Ask a platform operator or your tenant’s admin for access.
+      </Text>
     </Alert>
   );
 }

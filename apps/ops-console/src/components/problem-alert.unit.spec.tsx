@@ -13,7 +13,17 @@ const render = (error: unknown) =>
 
 describe('ProblemAlert', () => {
   it('shows a problem as a sentence with its fields and code, never as JSON', () => {
-    const html = render(new ApiError(readableProblem(400, { title: 'Bad Request', code: 'VALIDATION_FAILED', detail: 'the request is invalid', errors: [{ field: 'triggerAmount.amount', message: 'must be a decimal string' }] }), 'credit-wallet'));
+    const html = render(
+      new ApiError(
+        readableProblem(400, {
+          title: 'Bad Request',
+          code: 'VALIDATION_FAILED',
+          detail: 'the request is invalid',
+          errors: [{ field: 'triggerAmount.amount', message: 'must be a decimal string' }],
+        }),
+        'credit-wallet',
+      ),
+    );
     expect(html).toContain('Auto-recharge not changed');
     expect(html).toContain('Bad Request: the request is invalid');
     expect(html).toContain('triggerAmount.amount: must be a decimal string');

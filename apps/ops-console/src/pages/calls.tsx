@@ -1,5 +1,16 @@
 import { Badge, Button, Drawer, Group, Paper, Select, Stack, Table, Text, TextInput, Timeline } from '@mantine/core';
-import { CALL_TYPES, FUNDINGS, UsageFilters, csvFileName, dayOf, decisionChain, formatDuration, formatMoney, pageOf, usageQuery } from '@comms-credits/ops-console-model';
+import {
+  CALL_TYPES,
+  FUNDINGS,
+  UsageFilters,
+  csvFileName,
+  dayOf,
+  decisionChain,
+  formatDuration,
+  formatMoney,
+  pageOf,
+  usageQuery,
+} from '@comms-credits/ops-console-model';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, tenantPath, useCall, useLive } from '../api';
@@ -34,7 +45,10 @@ export function CallsPage({ tenant }: { tenant: string }) {
   const downloadCsv = async () => {
     setDownload({ busy: true, error: null });
     try {
-      const response = await run<Response>('reporting', tenantPath(tenant, `/usage?${usageQuery(filters, { format: 'csv' })}`), { headers: { accept: 'text/csv' }, raw: true });
+      const response = await run<Response>('reporting', tenantPath(tenant, `/usage?${usageQuery(filters, { format: 'csv' })}`), {
+        headers: { accept: 'text/csv' },
+        raw: true,
+      });
       const blob = await response.blob();
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
@@ -63,9 +77,32 @@ export function CallsPage({ tenant }: { tenant: string }) {
           <Group align="flex-end">
             <TextInput type="date" label="From (UTC)" value={draft.from} onChange={(e) => set('from')(e.currentTarget.value)} data-testid="filter-from" />
             <TextInput type="date" label="To (UTC, inclusive)" value={draft.to} onChange={(e) => set('to')(e.currentTarget.value)} data-testid="filter-to" />
-            <Select label="Call type" data={[{ value: '', label: 'all' }, ...CALL_TYPES.map((c) => ({ value: c, label: c }))]} value={draft.callType ?? ''} onChange={set('callType')} data-testid="filter-call-type" allowDeselect={false} w={140} />
-            <Select label="Funding" data={[{ value: '', label: 'all' }, ...FUNDINGS.map((c) => ({ value: c, label: c }))]} value={draft.funding ?? ''} onChange={set('funding')} data-testid="filter-funding" allowDeselect={false} w={140} />
-            <TextInput label="User" placeholder="alice" value={draft.userId} onChange={(e) => set('userId')(e.currentTarget.value)} data-testid="filter-user" w={140} />
+            <Select
+              label="Call type"
+              data={[{ value: '', label: 'all' }, ...CALL_TYPES.map((c) => ({ value: c, label: c }))]}
+              value={draft.callType ?? ''}
+              onChange={set('callType')}
+              data-testid="filter-call-type"
+              allowDeselect={false}
+              w={140}
+            />
+            <Select
+              label="Funding"
+              data={[{ value: '', label: 'all' }, ...FUNDINGS.map((c) => ({ value: c, label: c }))]}
+              value={draft.funding ?? ''}
+              onChange={set('funding')}
+              data-testid="filter-funding"
+              allowDeselect={false}
+              w={140}
+            />
+            <TextInput
+              label="User"
+              placeholder="alice"
+              value={draft.userId}
+              onChange={(e) => set('userId')(e.currentTarget.value)}
+              data-testid="filter-user"
+              w={140}
+            />
             <Button type="submit" data-testid="filter-apply">
               Apply
             </Button>
@@ -114,7 +151,15 @@ export function CallsPage({ tenant }: { tenant: string }) {
                 {row.toNumber} {row.toCountry ? `(${row.toCountry})` : ''}
               </Table.Td>
               <Table.Td>{formatDuration(row.durationSeconds)}</Table.Td>
-              <Table.Td>{row.decision === 'rejected' ? <Badge color="red" variant="light">{row.reason}</Badge> : (row.decision ?? 'pending')}</Table.Td>
+              <Table.Td>
+                {row.decision === 'rejected' ? (
+                  <Badge color="red" variant="light">
+                    {row.reason}
+                  </Badge>
+                ) : (
+                  (row.decision ?? 'pending')
+                )}
+              </Table.Td>
               <Table.Td>{row.funding ?? ''}</Table.Td>
               <Table.Td ta="right">{row.poolMinutes ?? ''}</Table.Td>
               <Table.Td ta="right">{row.charge !== null && row.currency ? formatMoney({ amount: row.charge, currency: row.currency }) : ''}</Table.Td>
@@ -122,7 +167,11 @@ export function CallsPage({ tenant }: { tenant: string }) {
           ))}
         </Table.Tbody>
       </Table>
-      {usage.data && page.items.length === 0 ? <Text c="dimmed" data-testid="usage-empty">No calls match these filters.</Text> : null}
+      {usage.data && page.items.length === 0 ? (
+        <Text c="dimmed" data-testid="usage-empty">
+          No calls match these filters.
+        </Text>
+      ) : null}
       <Drawer opened={selected !== null} onClose={() => setSelected(null)} position="right" size="lg" title={selected ? `Call ${selected.callId}` : ''}>
         {selected ? <CallDetail tenant={tenant} row={selected} /> : null}
       </Drawer>
@@ -198,7 +247,11 @@ function CallDetail({ tenant, row }: { tenant: string; row: UsageRow }) {
       </Timeline>
       <Text fw={600}>Charges, rates and lots</Text>
       <ProblemAlert error={charges.error} />
-      {charges.data && charges.data.length === 0 ? <Text size="sm" c="dimmed">No wallet entries for this call in the recent ledger.</Text> : null}
+      {charges.data && charges.data.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No wallet entries for this call in the recent ledger.
+        </Text>
+      ) : null}
       {(charges.data ?? []).map((t) => (
         <Paper key={t.id} withBorder p="xs" data-testid="call-charge">
           <Group justify="space-between">
@@ -209,7 +262,10 @@ function CallDetail({ tenant, row }: { tenant: string; row: UsageRow }) {
           </Group>
           {t.rate ? (
             <Text size="xs" c="dimmed">
-              rate {String(t.rate['country'] ?? '')} {formatMoney({ amount: String(t.rate['perMinute']), currency: String(t.rate['currency'] ?? row.currency ?? 'USD') })}/min + {formatMoney({ amount: String(t.rate['connectionFee'] ?? '0'), currency: String(t.rate['currency'] ?? row.currency ?? 'USD') })} fee · card {String(t.rate['rateCardVersion'] ?? '')}
+              rate {String(t.rate['country'] ?? '')}{' '}
+              {formatMoney({ amount: String(t.rate['perMinute']), currency: String(t.rate['currency'] ?? row.currency ?? 'USD') })}/min +{' '}
+              {formatMoney({ amount: String(t.rate['connectionFee'] ?? '0'), currency: String(t.rate['currency'] ?? row.currency ?? 'USD') })} fee · card{' '}
+              {String(t.rate['rateCardVersion'] ?? '')}
               {t.details['billedMinutes'] ? ` · ${String(t.details['billedMinutes'])} min billed` : ''}
             </Text>
           ) : null}

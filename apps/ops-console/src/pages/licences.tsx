@@ -83,7 +83,10 @@ export function LicencesPage({ tenant }: { tenant: string }) {
 function SetSeats({ tenant }: { tenant: string }) {
   const [sku, setSku] = useState<string | null>(SKUS[0]);
   const [seats, setSeats] = useState<string | number>('');
-  const change = useChange<void>('licensing', () => ({ path: tenantPath(tenant, `/subscriptions/${sku}`), method: 'PUT', body: { seats: Number(seats) } }), ['pool-ledger', 'toll-free']);
+  const change = useChange<void>('licensing', () => ({ path: tenantPath(tenant, `/subscriptions/${sku}`), method: 'PUT', body: { seats: Number(seats) } }), [
+    'pool-ledger',
+    'toll-free',
+  ]);
   return (
     <form
       onSubmit={(e) => {
@@ -123,7 +126,11 @@ function UserRow({ tenant, user, editable, policies }: { tenant: string; user: U
     <Table.Tr data-user={user.userId}>
       <Table.Td>
         {user.userId}
-        {user.displayName ? <Text size="xs" c="dimmed">{user.displayName}</Text> : null}
+        {user.displayName ? (
+          <Text size="xs" c="dimmed">
+            {user.displayName}
+          </Text>
+        ) : null}
       </Table.Td>
       <Table.Td>{user.usageLocation ?? '—'}</Table.Td>
       <Table.Td>
@@ -162,7 +169,11 @@ function UserChanges({ tenant, user, policies }: { tenant: string; user: User; p
   const [sku, setSku] = useState<string | null>(null);
   const [policy, setPolicy] = useState<string | null>(null);
   const base = tenantPath(tenant, `/users/${encodeURIComponent(user.userId)}`);
-  const licence = useChange<'assign' | 'unassign'>('licensing', (action) => ({ path: `${base}/licenses/${sku}`, method: action === 'assign' ? 'PUT' : 'DELETE' }), ['pool-ledger', 'toll-free']);
+  const licence = useChange<'assign' | 'unassign'>(
+    'licensing',
+    (action) => ({ path: `${base}/licenses/${sku}`, method: action === 'assign' ? 'PUT' : 'DELETE' }),
+    ['pool-ledger', 'toll-free'],
+  );
   const grant = useChange<string | null>('dialout-policy', (name) => ({ path: `${base}/dialout-policy`, method: 'PUT', body: { policyName: name } }));
   return (
     <Stack gap={4}>
@@ -185,4 +196,3 @@ function UserChanges({ tenant, user, policies }: { tenant: string; user: User; p
     </Stack>
   );
 }
-

@@ -86,7 +86,13 @@ function ServiceCard({ service }: { service: Service }) {
                   {t.lag}
                 </Table.Td>
                 <Table.Td ta="right">{t.processed}</Table.Td>
-                <Table.Td ta="right" c={t.deadLettered > 0 ? 'red' : undefined} title={Object.entries(t.reasons).map(([r, n]) => `${r}: ${n}`).join(', ')}>
+                <Table.Td
+                  ta="right"
+                  c={t.deadLettered > 0 ? 'red' : undefined}
+                  title={Object.entries(t.reasons)
+                    .map(([r, n]) => `${r}: ${n}`)
+                    .join(', ')}
+                >
                   {t.deadLettered}
                 </Table.Td>
               </Table.Tr>

@@ -47,9 +47,18 @@ export function SignInPage() {
               </Alert>
             ) : null}
             <Text size="sm">
-              Paste a bearer token of your identity provider. On a development stack: <Code>npm run -s token -- --role operator</Code> (or <Code>--role tenant-admin --tenant contoso</Code>).
+              Paste a bearer token of your identity provider. On a development stack: <Code>npm run -s token -- --role operator</Code> (or{' '}
+              <Code>--role tenant-admin --tenant contoso</Code>).
             </Text>
-            <Textarea label="Bearer token" autosize minRows={4} value={token} onChange={(e) => setToken(e.currentTarget.value)} data-testid="token-input" spellCheck={false} />
+            <Textarea
+              label="Bearer token"
+              autosize
+              minRows={4}
+              value={token}
+              onChange={(e) => setToken(e.currentTarget.value)}
+              data-testid="token-input"
+              spellCheck={false}
+            />
             {error ? (
               <Alert color="red" role="alert" data-testid="sign-in-error">
                 {error}

@@ -1,5 +1,16 @@
 import { Grid, Group, Paper, Stack, Text } from '@mantine/core';
-import { LedgerRow, alertsOf, balanceSeries, formatMoney, monthOf, monthStart, nextDay, poolMinutesPerDay, since, summaryGroups } from '@comms-credits/ops-console-model';
+import {
+  LedgerRow,
+  alertsOf,
+  balanceSeries,
+  formatMoney,
+  monthOf,
+  monthStart,
+  nextDay,
+  poolMinutesPerDay,
+  since,
+  summaryGroups,
+} from '@comms-credits/ops-console-model';
 import { useMemo } from 'react';
 import { tenantPath, useLive } from '../api';
 import { AlertsList } from '../components/alerts-list';
@@ -16,9 +27,16 @@ export function TenantOverviewPage({ tenant }: { tenant: string }) {
   const ledger = useLive<TransactionPage>('credit-wallet', tenantPath(tenant, '/wallet/transactions?limit=200'));
   const tollFree = useLive<TollFreeNumber[]>('toll-free', tenantPath(tenant, '/toll-free-numbers'));
   const lastDay = `${month}-${String(poolMinutesPerDay(month, []).length).padStart(2, '0')}`;
-  const summary = useLive<unknown>('reporting', tenantPath(tenant, `/usage/summary?from=${monthStart(month)}&to=${nextDay(lastDay)}T00:00:00.000Z&groupBy=day`), { retry: false });
+  const summary = useLive<unknown>(
+    'reporting',
+    tenantPath(tenant, `/usage/summary?from=${monthStart(month)}&to=${nextDay(lastDay)}T00:00:00.000Z&groupBy=day`),
+    { retry: false },
+  );
 
-  const perDay = useMemo(() => poolMinutesPerDay(month, summary.data ? summaryGroups(summary.data).map((g) => ({ date: g.key, poolMinutes: g.poolMinutes })) : []), [month, summary.data]);
+  const perDay = useMemo(
+    () => poolMinutesPerDay(month, summary.data ? summaryGroups(summary.data).map((g) => ({ date: g.key, poolMinutes: g.poolMinutes })) : []),
+    [month, summary.data],
+  );
   const balance = useMemo(() => balanceSeries(since((ledger.data?.items ?? []) as LedgerRow[], monthStart(month))), [ledger.data, month]);
   const alerts = alertsOf({ pool: pool.data, wallet: wallet.data, tollFree: tollFree.data });
 
@@ -36,7 +54,15 @@ export function TenantOverviewPage({ tenant }: { tenant: string }) {
                 <Line label="held for calls" value={formatMoney(wallet.data.held)} testId="wallet-held" />
                 <Line label="owed" value={formatMoney(wallet.data.owed)} testId="wallet-owed" />
                 <Line label="available" value={formatMoney(wallet.data.available)} testId="wallet-available" />
-                <Line label="auto-recharge" value={wallet.data.autoRecharge.enabled ? `${formatMoney(wallet.data.autoRecharge.rechargeAmount)} below ${formatMoney(wallet.data.autoRecharge.triggerAmount)}` : 'off'} testId="wallet-auto-recharge" />
+                <Line
+                  label="auto-recharge"
+                  value={
+                    wallet.data.autoRecharge.enabled
+                      ? `${formatMoney(wallet.data.autoRecharge.rechargeAmount)} below ${formatMoney(wallet.data.autoRecharge.triggerAmount)}`
+                      : 'off'
+                  }
+                  testId="wallet-auto-recharge"
+                />
               </Stack>
             </Paper>
           ) : null}

@@ -55,7 +55,9 @@ export function TenantsPage() {
                   {t.tenantId}
                 </Anchor>
               </Table.Td>
-              <Table.Td data-col="pool">{t.pool.capacityMinutes === null ? '—' : `${formatPercent(t.pool.usedMinutes, t.pool.capacityMinutes)} of ${t.pool.capacityMinutes} min`}</Table.Td>
+              <Table.Td data-col="pool">
+                {t.pool.capacityMinutes === null ? '—' : `${formatPercent(t.pool.usedMinutes, t.pool.capacityMinutes)} of ${t.pool.capacityMinutes} min`}
+              </Table.Td>
               <Table.Td data-col="balance">{t.balance ? formatMoney(t.balance) : '—'}</Table.Td>
               <Table.Td data-col="owed">{t.owed ? formatMoney(t.owed) : '—'}</Table.Td>
               <Table.Td data-col="alerts">

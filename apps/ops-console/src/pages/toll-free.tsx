@@ -20,7 +20,9 @@ export function TollFreePage({ tenant }: { tenant: string }) {
       <Paper withBorder p="md">
         <Group justify="space-between">
           <Text fw={600}>Quota</Text>
-          <Text data-testid="toll-free-quota">{quota.data ? `${quota.data.numbersHeld} of ${quota.data.quota} held (${quota.data.licences} qualifying licences)` : '…'}</Text>
+          <Text data-testid="toll-free-quota">
+            {quota.data ? `${quota.data.numbersHeld} of ${quota.data.quota} held (${quota.data.licences} qualifying licences)` : '…'}
+          </Text>
         </Group>
         {editable ? <Acquire tenant={tenant} /> : null}
       </Paper>
@@ -62,12 +64,21 @@ export function TollFreePage({ tenant }: { tenant: string }) {
 function Acquire({ tenant }: { tenant: string }) {
   const [country, setCountry] = useState<string | null>('US');
   const [key, setKey] = useState(idempotencyKey);
-  const acquire = useChange<void>('toll-free', () => ({ path: tenantPath(tenant, '/toll-free-numbers'), method: 'POST', body: { country }, headers: { 'idempotency-key': key } }));
+  const acquire = useChange<void>('toll-free', () => ({
+    path: tenantPath(tenant, '/toll-free-numbers'),
+    method: 'POST',
+    body: { country },
+    headers: { 'idempotency-key': key },
+  }));
   return (
     <>
       <Group align="flex-end" mt="sm">
         <Select label="Country" data={COUNTRIES} value={country} onChange={setCountry} allowDeselect={false} w={120} />
-        <Button loading={acquire.isPending} onClick={() => acquire.mutate(undefined, { onSuccess: () => setKey(idempotencyKey()) })} data-testid="toll-free-acquire">
+        <Button
+          loading={acquire.isPending}
+          onClick={() => acquire.mutate(undefined, { onSuccess: () => setKey(idempotencyKey()) })}
+          data-testid="toll-free-acquire"
+        >
           Acquire a number
         </Button>
       </Group>
@@ -90,7 +101,13 @@ function NumberChanges({ tenant, number }: { tenant: string; number: TollFreeNum
         <Button size="xs" variant="light" disabled={!targetId.trim()} onClick={() => assign.mutate()}>
           Assign
         </Button>
-        <Button size="xs" color="red" variant="subtle" onClick={() => window.confirm(`Release ${number.number}?`) && release.mutate()} data-testid="toll-free-release">
+        <Button
+          size="xs"
+          color="red"
+          variant="subtle"
+          onClick={() => window.confirm(`Release ${number.number}?`) && release.mutate()}
+          data-testid="toll-free-release"
+        >
           Release
         </Button>
       </Group>

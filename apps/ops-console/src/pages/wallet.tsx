@@ -26,7 +26,11 @@ export function WalletPage({ tenant }: { tenant: string }) {
                   <Row label="owed" value={formatMoney(wallet.data.owed)} testId="wallet-owed" />
                   <Row label="available" value={formatMoney(wallet.data.available)} testId="wallet-available" />
                   <Row label="billing set up" value={wallet.data.billingSetUp ? 'yes' : 'no'} testId="wallet-billing" />
-                  <Row label="payment method" value={wallet.data.autoRecharge.paymentMethod ? `token ${wallet.data.autoRecharge.paymentMethod.tokenHint}` : 'none'} testId="wallet-payment-hint" />
+                  <Row
+                    label="payment method"
+                    value={wallet.data.autoRecharge.paymentMethod ? `token ${wallet.data.autoRecharge.paymentMethod.tokenHint}` : 'none'}
+                    testId="wallet-payment-hint"
+                  />
                 </Table.Tbody>
               </Table>
               {editable ? <AddFunds tenant={tenant} currency={wallet.data.currency} /> : null}
@@ -58,7 +62,11 @@ function Row({ label, value, testId }: { label: string; value: string; testId: s
 function AddFunds({ tenant, currency }: { tenant: string; currency: string }) {
   const [amount, setAmount] = useState('');
   const [key, setKey] = useState(idempotencyKey);
-  const add = useChange<string>('credit-wallet', (value) => ({ path: tenantPath(tenant, '/wallet/funds'), method: 'POST', body: { amount: value, currency }, headers: { 'idempotency-key': key } }), ['toll-free']);
+  const add = useChange<string>(
+    'credit-wallet',
+    (value) => ({ path: tenantPath(tenant, '/wallet/funds'), method: 'POST', body: { amount: value, currency }, headers: { 'idempotency-key': key } }),
+    ['toll-free'],
+  );
   return (
     <form
       onSubmit={(e) => {
@@ -68,7 +76,13 @@ function AddFunds({ tenant, currency }: { tenant: string; currency: string }) {
     >
       <Stack gap="xs" mt="md">
         <Group align="flex-end">
-          <TextInput label={`Add funds (${currency})`} placeholder="25.00" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} data-testid="funds-amount" />
+          <TextInput
+            label={`Add funds (${currency})`}
+            placeholder="25.00"
+            value={amount}
+            onChange={(e) => setAmount(e.currentTarget.value)}
+            data-testid="funds-amount"
+          />
           <Button type="submit" loading={add.isPending} disabled={!amount.trim()} data-testid="funds-add">
             Add
           </Button>
@@ -106,8 +120,14 @@ function AutoRecharge({ tenant, wallet, editable }: { tenant: string; wallet: Wa
       maxRechargesPerMonth: cap === '' ? null : Number(cap),
     },
   }));
-  const setMethod = useChange<void>('credit-wallet', () => ({ path: tenantPath(tenant, '/wallet/payment-method'), method: 'PUT', body: { token: token.trim() } }));
-  const edit = <T,>(set: (v: T) => void) => (v: T) => (setDirty(true), set(v));
+  const setMethod = useChange<void>('credit-wallet', () => ({
+    path: tenantPath(tenant, '/wallet/payment-method'),
+    method: 'PUT',
+    body: { token: token.trim() },
+  }));
+  const edit =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => (setDirty(true), set(v));
 
   return (
     <Paper withBorder p="md" data-testid="auto-recharge">
@@ -129,8 +149,18 @@ function AutoRecharge({ tenant, wallet, editable }: { tenant: string; wallet: Wa
           <Stack gap="xs" mt="sm">
             <Switch label="Recharge automatically" checked={enabled} onChange={(e) => edit(setEnabled)(e.currentTarget.checked)} data-testid="ar-enabled" />
             <Group grow>
-              <TextInput label={`When the available balance falls below (${wallet.currency})`} value={trigger} onChange={(e) => edit(setTrigger)(e.currentTarget.value)} data-testid="ar-trigger" />
-              <TextInput label={`Add (${wallet.currency})`} value={recharge} onChange={(e) => edit(setRecharge)(e.currentTarget.value)} data-testid="ar-amount" />
+              <TextInput
+                label={`When the available balance falls below (${wallet.currency})`}
+                value={trigger}
+                onChange={(e) => edit(setTrigger)(e.currentTarget.value)}
+                data-testid="ar-trigger"
+              />
+              <TextInput
+                label={`Add (${wallet.currency})`}
+                value={recharge}
+                onChange={(e) => edit(setRecharge)(e.currentTarget.value)}
+                data-testid="ar-amount"
+              />
               <NumberInput label="At most per month (empty: no cap)" min={1} allowDecimal={false} value={cap} onChange={edit(setCap)} data-testid="ar-cap" />
             </Group>
             <Group>
@@ -142,7 +172,11 @@ function AutoRecharge({ tenant, wallet, editable }: { tenant: string; wallet: Wa
                   Discard changes
                 </Button>
               ) : null}
-              {save.isSuccess && !dirty ? <Text size="sm" c="teal" data-testid="ar-saved">Saved.</Text> : null}
+              {save.isSuccess && !dirty ? (
+                <Text size="sm" c="teal" data-testid="ar-saved">
+                  Saved.
+                </Text>
+              ) : null}
             </Group>
             <ProblemAlert error={save.error} title="Auto-recharge not changed" />
           </Stack>
@@ -158,7 +192,8 @@ function AutoRecharge({ tenant, wallet, editable }: { tenant: string; wallet: Wa
         </Table>
       )}
       <Text size="sm" mt="md">
-        Payment method: {ar.paymentMethod ? <b data-testid="payment-hint">{ar.paymentMethod.tokenHint}</b> : 'none set'} (a token of the payment provider; card numbers are never taken)
+        Payment method: {ar.paymentMethod ? <b data-testid="payment-hint">{ar.paymentMethod.tokenHint}</b> : 'none set'} (a token of the payment provider; card
+        numbers are never taken)
       </Text>
       {editable ? (
         <form
@@ -168,7 +203,13 @@ function AutoRecharge({ tenant, wallet, editable }: { tenant: string; wallet: Wa
           }}
         >
           <Group align="flex-end" mt="xs">
-            <TextInput label="New payment token" placeholder="tok_…" value={token} onChange={(e) => setToken(e.currentTarget.value)} data-testid="payment-token" />
+            <TextInput
+              label="New payment token"
+              placeholder="tok_…"
+              value={token}
+              onChange={(e) => setToken(e.currentTarget.value)}
+              data-testid="payment-token"
+            />
             <Button type="submit" variant="light" disabled={!token.trim()} loading={setMethod.isPending}>
               Set payment method
             </Button>
@@ -183,7 +224,10 @@ function AutoRecharge({ tenant, wallet, editable }: { tenant: string; wallet: Wa
 function Transactions({ tenant }: { tenant: string }) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors.at(-1);
-  const page = useLive<TransactionPage>('credit-wallet', tenantPath(tenant, `/wallet/transactions?limit=25${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
+  const page = useLive<TransactionPage>(
+    'credit-wallet',
+    tenantPath(tenant, `/wallet/transactions?limit=25${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+  );
   return (
     <Paper withBorder p="md">
       <Group justify="space-between">

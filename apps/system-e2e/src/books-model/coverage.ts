@@ -10,7 +10,13 @@ export class Coverage {
     for (const id of model.callIds) {
       const call = model.call(id)!;
       const d = call.decision;
-      count(d.type === 'CallRejected' ? `rejected ${d.reason}` : d.split ? 'admitted pool + credits (split)' : `admitted ${d.funding}${d.funding === 'pool' && d.maxDurationSeconds < model.settings.maxGrantMinutes * 60 ? ' (partial)' : ''}`);
+      count(
+        d.type === 'CallRejected'
+          ? `rejected ${d.reason}`
+          : d.split
+            ? 'admitted pool + credits (split)'
+            : `admitted ${d.funding}${d.funding === 'pool' && d.maxDurationSeconds < model.settings.maxGrantMinutes * 60 ? ' (partial)' : ''}`,
+      );
       if (call.settlement && d.type === 'CallAdmitted') {
         if (call.settlement.seconds > call.settlement.billedSeconds) count('settled beyond the grant (capped)');
         if (call.settlement.seconds === 0) count('settled at 0 s');

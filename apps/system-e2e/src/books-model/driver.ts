@@ -87,7 +87,9 @@ class ScenarioRun {
       this.oneDecisionPerCall();
     } catch (error) {
       if (error instanceof BooksMismatch) {
-        throw new BooksMismatch(`${error.message}\n\ntenant ${this.tenant.id}, month ${this.month}\nscenario:\n${indent(describeScenario(scenario))}\nmodel's calls:\n${indent(this.callTable())}`);
+        throw new BooksMismatch(
+          `${error.message}\n\ntenant ${this.tenant.id}, month ${this.month}\nscenario:\n${indent(describeScenario(scenario))}\nmodel's calls:\n${indent(this.callTable())}`,
+        );
       }
       throw error;
     }
@@ -112,7 +114,8 @@ class ScenarioRun {
     await eventually(
       async () => {
         const pool = await this.tenant.pool(this.month);
-        if (pool.capacityMinutes !== this.model.capacityMinutes()) throw new Error(`pool capacity ${pool.capacityMinutes}, model ${this.model.capacityMinutes()}`);
+        if (pool.capacityMinutes !== this.model.capacityMinutes())
+          throw new Error(`pool capacity ${pool.capacityMinutes}, model ${this.model.capacityMinutes()}`);
       },
       { timeoutMs: this.options.settleTimeoutMs * 2 },
     ).catch((error: Error) => {
@@ -194,7 +197,9 @@ class ScenarioRun {
 
   /** The two services that keep money have consumed every CallEnded published so far. */
   private async endsConsumed(): Promise<void> {
-    await Promise.all(['pool-ledger', 'credit-wallet'].map((s) => this.world.kafka.waitUntilCaughtUp(this.groupOf(s), Topics.CallEnded, this.options.settleTimeoutMs)));
+    await Promise.all(
+      ['pool-ledger', 'credit-wallet'].map((s) => this.world.kafka.waitUntilCaughtUp(this.groupOf(s), Topics.CallEnded, this.options.settleTimeoutMs)),
+    );
   }
 
   /** Every consumer of the chain has caught up with what reached its topics. */
@@ -214,14 +219,24 @@ class ScenarioRun {
     const expected = this.model.decision(callId)!;
     let observed: Record<string, unknown>;
     try {
-      const [message] = await this.world.decisions.waitFor((m) => m.json?.['tenantId'] === this.tenant.id && m.json?.['callId'] === callId, 1, this.options.decisionTimeoutMs);
+      const [message] = await this.world.decisions.waitFor(
+        (m) => m.json?.['tenantId'] === this.tenant.id && m.json?.['callId'] === callId,
+        1,
+        this.options.decisionTimeoutMs,
+      );
       observed = message!.json!;
     } catch {
-      throw new BooksMismatch(this.report(`${callId}: no decision on calls.decisions within ${this.options.decisionTimeoutMs} ms; the model expects ${showDecision(expected)}`));
+      throw new BooksMismatch(
+        this.report(`${callId}: no decision on calls.decisions within ${this.options.decisionTimeoutMs} ms; the model expects ${showDecision(expected)}`),
+      );
     }
     const actual = normalizeDecision(observed);
     if (showDecision(actual) !== showDecision(expected)) {
-      throw new BooksMismatch(this.report(`${callId}: decision differs\n  model:  ${showDecision(expected)}\n  system: ${showDecision(actual)}  (${JSON.stringify(pick(observed, ['decidedBy', 'details']))})`));
+      throw new BooksMismatch(
+        this.report(
+          `${callId}: decision differs\n  model:  ${showDecision(expected)}\n  system: ${showDecision(actual)}  (${JSON.stringify(pick(observed, ['decidedBy', 'details']))})`,
+        ),
+      );
     }
   }
 
@@ -264,7 +279,9 @@ class ScenarioRun {
         { timeoutMs: this.options.settleTimeoutMs, intervalMs: 50 },
       );
     } catch {
-      const rows = differences(expected, last).map(([field, model, system]) => `  ${field.padEnd(17)} model ${String(model).padStart(8)}   system ${String(system).padStart(8)}`);
+      const rows = differences(expected, last).map(
+        ([field, model, system]) => `  ${field.padEnd(17)} model ${String(model).padStart(8)}   system ${String(system).padStart(8)}`,
+      );
       const pending = last.rechargePending ? ['  (a recharge is still pending)'] : [];
       throw new BooksMismatch(this.report(`books differ ${when} (waited ${this.options.settleTimeoutMs} ms):\n${[...rows, ...pending].join('\n')}`));
     }

@@ -115,7 +115,10 @@ function durationArb(maxGrantMinutes: number): fc.Arbitrary<number> {
   );
 }
 
-const repeatArb: fc.Arbitrary<Repeat> = fc.oneof({ weight: 4, arbitrary: fc.constant('none' as const) }, { weight: 1, arbitrary: fc.constantFrom('same-event' as const, 'new-event' as const) });
+const repeatArb: fc.Arbitrary<Repeat> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant('none' as const) },
+  { weight: 1, arbitrary: fc.constantFrom('same-event' as const, 'new-event' as const) },
+);
 
 function callArb(organizers: Organizer[], maxGrantMinutes: number): fc.Arbitrary<Omit<CallPlan, 'callId'>> {
   return fc
@@ -124,7 +127,10 @@ function callArb(organizers: Organizer[], maxGrantMinutes: number): fc.Arbitrary
       destination: fc.nat({ max: 1000 }),
       zoneA: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
       seconds: fc.option(durationArb(maxGrantMinutes), { freq: 8, nil: null }),
-      endMode: fc.oneof({ weight: 4, arbitrary: fc.constant('later' as const) }, { weight: 1, arbitrary: fc.constantFrom('with-start' as const, 'before-start' as const) }),
+      endMode: fc.oneof(
+        { weight: 4, arbitrary: fc.constant('later' as const) },
+        { weight: 1, arbitrary: fc.constantFrom('with-start' as const, 'before-start' as const) },
+      ),
       endAfter: fc.oneof(fc.nat({ max: 5 }), fc.integer({ min: 2, max: 4 })),
       withNext: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       repeatStart: repeatArb,
@@ -146,7 +152,10 @@ export function scenarioArb(options: ScenarioOptions): fc.Arbitrary<Scenario> {
   return organizersArb.chain((organizers) =>
     fc
       .record({
-        extraSeats: fc.record({ OFFICE_365_E5: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) }), AUDIO_CONFERENCING: fc.constantFrom(0, 0, 0, 1) }),
+        extraSeats: fc.record({
+          OFFICE_365_E5: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) }),
+          AUDIO_CONFERENCING: fc.constantFrom(0, 0, 0, 1),
+        }),
         funds: fc.oneof({ weight: 1, arbitrary: fc.constant<number[]>([]) }, { weight: 4, arbitrary: fc.array(centsArb, { minLength: 1, maxLength: 2 }) }),
         autoRecharge: options.autoRecharge
           ? fc.option(fc.record({ triggerCents: fc.integer({ min: 50, max: 1500 }), rechargeCents: fc.integer({ min: 1, max: 1000 }) }), { freq: 4, nil: null })
@@ -154,7 +163,9 @@ export function scenarioArb(options: ScenarioOptions): fc.Arbitrary<Scenario> {
         calls: fc.array(callArb(organizers, options.maxGrantMinutes), { minLength: 1, maxLength: options.maxCalls }),
         fundSteps: fc.array(fc.record({ after: fc.nat({ max: 8 }), cents: centsArb }), { maxLength: 1 }),
         seatSteps: fc.array(fc.record({ after: fc.nat({ max: 8 }), extra: fc.integer({ min: 0, max: 3 }) }), { maxLength: 1 }),
-        replays: fc.array(fc.record({ after: fc.nat({ max: 8 }), call: fc.nat({ max: 8 }), event: fc.constantFrom('start' as const, 'end' as const) }), { maxLength: 2 }),
+        replays: fc.array(fc.record({ after: fc.nat({ max: 8 }), call: fc.nat({ max: 8 }), event: fc.constantFrom('start' as const, 'end' as const) }), {
+          maxLength: 2,
+        }),
       })
       .map(({ extraSeats, funds, autoRecharge, calls, fundSteps, seatSteps, replays }) => {
         // With auto-recharge on, an end is never published with its start: the recharge the
@@ -229,7 +240,8 @@ export function stepsOf(
 export function describeCall(call: CallPlan): string {
   const parts = [`${call.callId}: ${call.organizer} dials ${call.country} (${NUMBERS[call.country]})`];
   if (call.seconds === null) parts.push('never ends');
-  else if (call.endMode === 'later') parts.push(`ends ${call.seconds} s, ${call.endAfter === 0 ? 'right after its decision' : `${call.endAfter} call(s) later`}`);
+  else if (call.endMode === 'later')
+    parts.push(`ends ${call.seconds} s, ${call.endAfter === 0 ? 'right after its decision' : `${call.endAfter} call(s) later`}`);
   else parts.push(`${call.seconds} s, end published ${call.endMode === 'with-start' ? 'right after the start' : 'BEFORE the start'}`);
   if (call.withNext) parts.push('the next call starts before its decision');
   if (call.repeatStart !== 'none') parts.push(`start sent twice (${call.repeatStart})`);
@@ -275,7 +287,16 @@ function withPrinter(scenario: Scenario): Scenario {
 
 // ── examples every run plays first (hand-written, so CI always covers the rules of issue 11) ──────
 
-function plan(callId: string, organizer: Organizer, country: string, seconds: number | null, endMode: CallPlan['endMode'] = 'later', endAfter = 0, repeatEnd: Repeat = 'none', withNext = false): CallPlan {
+function plan(
+  callId: string,
+  organizer: Organizer,
+  country: string,
+  seconds: number | null,
+  endMode: CallPlan['endMode'] = 'later',
+  endAfter = 0,
+  repeatEnd: Repeat = 'none',
+  withNext = false,
+): CallPlan {
   return { callId, organizer, country, seconds, endMode, endAfter, withNext, repeatStart: 'none', repeatEnd };
 }
 
@@ -292,13 +313,42 @@ function plan(callId: string, organizer: Organizer, country: string, seconds: nu
 export function exampleScenarios(): Scenario[] {
   const none = { OFFICE_365_E5: 0, AUDIO_CONFERENCING: 0 };
   const c = {
-    edge: [plan('c1', 'alice', 'FR', 2700, 'later', 2), plan('c2', 'alice', 'FR', 1500, 'later', 0, 'new-event'), plan('c3', 'alice', 'BR', 61, 'with-start'), plan('c4', 'alice', 'FR', 3000, 'before-start')],
-    bob: [plan('c1', 'bob', 'GB', null), plan('c2', 'bob', 'DE', 604_800, 'later', 2), plan('c3', 'bob', 'US', 60, 'later', 1, 'none', true), plan('c4', 'bob', 'FR', 59, 'with-start'), plan('c5', 'alice', 'FR', 120, 'before-start')],
+    edge: [
+      plan('c1', 'alice', 'FR', 2700, 'later', 2),
+      plan('c2', 'alice', 'FR', 1500, 'later', 0, 'new-event'),
+      plan('c3', 'alice', 'BR', 61, 'with-start'),
+      plan('c4', 'alice', 'FR', 3000, 'before-start'),
+    ],
+    bob: [
+      plan('c1', 'bob', 'GB', null),
+      plan('c2', 'bob', 'DE', 604_800, 'later', 2),
+      plan('c3', 'bob', 'US', 60, 'later', 1, 'none', true),
+      plan('c4', 'bob', 'FR', 59, 'with-start'),
+      plan('c5', 'alice', 'FR', 120, 'before-start'),
+    ],
     recharge: [plan('c1', 'pat', 'EG', 2700), plan('c2', 'pat', 'EG', 61), plan('c3', 'pat', 'GB', 1200, 'later', 0, 'same-event')],
   };
   return [
-    withPrinter({ organizers: ['alice'], extraSeats: none, funds: [2000], autoRecharge: null, steps: stepsOf(c.edge, [], [{ after: 3, call: 1, event: 'end' }]) }),
-    withPrinter({ organizers: ['alice', 'bob'], extraSeats: none, funds: [], autoRecharge: null, steps: stepsOf(c.bob, [], [{ after: 4, call: 1, event: 'start' }]) }),
-    withPrinter({ organizers: ['alice', 'pat'], extraSeats: none, funds: [3000], autoRecharge: { triggerCents: 2500, rechargeCents: 500 }, steps: stepsOf(c.recharge, [{ after: 1, cents: 100 }], []) }),
+    withPrinter({
+      organizers: ['alice'],
+      extraSeats: none,
+      funds: [2000],
+      autoRecharge: null,
+      steps: stepsOf(c.edge, [], [{ after: 3, call: 1, event: 'end' }]),
+    }),
+    withPrinter({
+      organizers: ['alice', 'bob'],
+      extraSeats: none,
+      funds: [],
+      autoRecharge: null,
+      steps: stepsOf(c.bob, [], [{ after: 4, call: 1, event: 'start' }]),
+    }),
+    withPrinter({
+      organizers: ['alice', 'pat'],
+      extraSeats: none,
+      funds: [3000],
+      autoRecharge: { triggerCents: 2500, rechargeCents: 500 },
+      steps: stepsOf(c.recharge, [{ after: 1, cents: 100 }], []),
+    }),
   ];
 }

@@ -11,12 +11,7 @@
  * next to the rule (search for "Reading:").
  */
 
-export type Sku =
-  | 'OFFICE_365_E5'
-  | 'AUDIO_CONFERENCING'
-  | 'AUDIO_CONFERENCING_PPM'
-  | 'AUDIO_CONFERENCING_SELECT_DIAL_OUT'
-  | 'COMMUNICATIONS_CREDITS';
+export type Sku = 'OFFICE_365_E5' | 'AUDIO_CONFERENCING' | 'AUDIO_CONFERENCING_PPM' | 'AUDIO_CONFERENCING_SELECT_DIAL_OUT' | 'COMMUNICATIONS_CREDITS';
 
 /** Zone A (domain.md, "Dial-out minute pool"): 44 countries. */
 export const ZONE_A: ReadonlySet<string> = new Set(
@@ -59,8 +54,7 @@ export interface Split {
 }
 
 export type Decision =
-  | { type: 'CallAdmitted'; funding: 'pool' | 'credits'; maxDurationSeconds: number; split?: Split }
-  | { type: 'CallRejected'; reason: string };
+  { type: 'CallAdmitted'; funding: 'pool' | 'credits'; maxDurationSeconds: number; split?: Split } | { type: 'CallRejected'; reason: string };
 
 /** What a call did to the books, once settled (for reports). */
 export interface Settlement {
@@ -250,7 +244,8 @@ export class BooksModel {
     const grant = this.settings.maxGrantMinutes;
 
     // Only Zone A meeting dial-out draws on the pool; PPM has no pool; Select covers US/CA only.
-    const poolLicence = skus.has('OFFICE_365_E5') || skus.has('AUDIO_CONFERENCING') || (skus.has('AUDIO_CONFERENCING_SELECT_DIAL_OUT') && SELECT_DIAL_OUT_COUNTRIES.has(country));
+    const poolLicence =
+      skus.has('OFFICE_365_E5') || skus.has('AUDIO_CONFERENCING') || (skus.has('AUDIO_CONFERENCING_SELECT_DIAL_OUT') && SELECT_DIAL_OUT_COUNTRIES.has(country));
     const poolEligible = ZONE_A.has(country) && poolLicence && !skus.has('AUDIO_CONFERENCING_PPM');
 
     if (poolEligible) {

@@ -54,7 +54,13 @@ describe('the books model', () => {
 
   describe('the pool', () => {
     it('capacity is 60 × purchased E5 / Audio Conferencing seats + assigned Select Dial Out licences; PPM adds nothing', () => {
-      const m = model(120, seats('OFFICE_365_E5', 3), seats('AUDIO_CONFERENCING_PPM', 2), seats('AUDIO_CONFERENCING_SELECT_DIAL_OUT', 2), assign('sam', 'AUDIO_CONFERENCING_SELECT_DIAL_OUT'));
+      const m = model(
+        120,
+        seats('OFFICE_365_E5', 3),
+        seats('AUDIO_CONFERENCING_PPM', 2),
+        seats('AUDIO_CONFERENCING_SELECT_DIAL_OUT', 2),
+        assign('sam', 'AUDIO_CONFERENCING_SELECT_DIAL_OUT'),
+      );
       expect(m.books().capacityMinutes).toBe(60 * (3 + 1));
     });
 
@@ -139,7 +145,12 @@ describe('the books model', () => {
 
     it('the continuation holds what the available balance affords: $0.50 at 0.0349 is 14 minutes', () => {
       const m = model(120, ...team(1), fund('0.50'), start('c', 'alice', 'FR'));
-      expect(m.decision('c')).toEqual({ type: 'CallAdmitted', funding: 'pool', maxDurationSeconds: 3600 + 14 * 60, split: { poolSeconds: 3600, creditSeconds: 840 } });
+      expect(m.decision('c')).toEqual({
+        type: 'CallAdmitted',
+        funding: 'pool',
+        maxDurationSeconds: 3600 + 14 * 60,
+        split: { poolSeconds: 3600, creditSeconds: 840 },
+      });
       expect(money(m)).toMatchObject({ held: '0.49' }); // 14 × 0.0349 = 0.4886
     });
 

@@ -48,10 +48,10 @@ export class CallLogController {
   @ApiOperation({ summary: 'The calls this service has seen, most recent first' })
   @ApiOkResponse({ type: [CallLogEntry] })
   async list(@Param('tenantId') tenantId: string, @Query() query: CallLogQuery): Promise<CallLogEntry[]> {
-    const rows = await this.transactions.query<Row>(
-      `SELECT * FROM rm_call_log WHERE tenant_id = $1 ORDER BY started_at DESC NULLS LAST, call_id LIMIT $2`,
-      [tenantId, query.limit],
-    );
+    const rows = await this.transactions.query<Row>(`SELECT * FROM rm_call_log WHERE tenant_id = $1 ORDER BY started_at DESC NULLS LAST, call_id LIMIT $2`, [
+      tenantId,
+      query.limit,
+    ]);
     return rows.map(toEntry);
   }
 
@@ -59,10 +59,7 @@ export class CallLogController {
   @ApiOperation({ summary: 'One call as this service saw it' })
   @ApiOkResponse({ type: CallLogEntry })
   async get(@Param('tenantId') tenantId: string, @Param('callId') callId: string): Promise<CallLogEntry> {
-    const [row] = await this.transactions.query<Row>(`SELECT * FROM rm_call_log WHERE tenant_id = $1 AND call_id = $2`, [
-      tenantId,
-      callId,
-    ]);
+    const [row] = await this.transactions.query<Row>(`SELECT * FROM rm_call_log WHERE tenant_id = $1 AND call_id = $2`, [tenantId, callId]);
     if (!row) throw ProblemException.notFound('CALL_NOT_FOUND', `no call ${callId} for tenant ${tenantId}`);
     return toEntry(row);
   }

@@ -25,9 +25,7 @@ export type CallLogEvent =
 export type CallStartObserved = Extract<CallLogEvent, { type: 'CallStartObserved' }>;
 export type CallEndObserved = Extract<CallLogEvent, { type: 'CallEndObserved' }>;
 
-export type CallLogCommand =
-  | { type: 'ObserveStart'; event: CallStarted }
-  | { type: 'ObserveEnd'; event: CallEnded };
+export type CallLogCommand = { type: 'ObserveStart'; event: CallStarted } | { type: 'ObserveEnd'; event: CallEnded };
 
 export interface CallLogState {
   started: boolean;

@@ -42,7 +42,13 @@ export const callLogProjection: Projection = {
          ON CONFLICT (tenant_id, call_id) DO UPDATE SET
            ended_at = excluded.ended_at, duration_seconds = excluded.duration_seconds,
            last_position = GREATEST(c.last_position, excluded.last_position)`,
-        [ends.map((e) => e.tenantId), data.map((d) => d.callId), data.map((d) => d.endedAt), data.map((d) => d.durationSeconds), ends.map((e) => e.globalPosition)],
+        [
+          ends.map((e) => e.tenantId),
+          data.map((d) => d.callId),
+          data.map((d) => d.endedAt),
+          data.map((d) => d.durationSeconds),
+          ends.map((e) => e.globalPosition),
+        ],
       );
     }
   },

@@ -12,11 +12,17 @@ export class CallLog {
   constructor(private readonly store: EventStore) {}
 
   observeStarted(sql: SqlClient, events: CallStarted[]) {
-    return this.observe(sql, events.map((event) => ({ type: 'ObserveStart', event }) as const));
+    return this.observe(
+      sql,
+      events.map((event) => ({ type: 'ObserveStart', event }) as const),
+    );
   }
 
   observeEnded(sql: SqlClient, events: CallEnded[]) {
-    return this.observe(sql, events.map((event) => ({ type: 'ObserveEnd', event }) as const));
+    return this.observe(
+      sql,
+      events.map((event) => ({ type: 'ObserveEnd', event }) as const),
+    );
   }
 
   private observe(sql: SqlClient, commands: CallLogCommand[]) {

@@ -1,18 +1,4 @@
-import {
-  Equals,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { Equals, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { EventEnvelope } from './envelope';
 
@@ -94,13 +80,7 @@ export class FundingSplitV1 {
 export const FUNDING_SOURCES = ['pool', 'credits', 'calling-plan', 'free'] as const;
 export type Funding = (typeof FUNDING_SOURCES)[number];
 
-export const DECIDERS = [
-  'dialout-policy',
-  'licensing',
-  'pool-ledger',
-  'credit-wallet',
-  'toll-free',
-] as const;
+export const DECIDERS = ['dialout-policy', 'licensing', 'pool-ledger', 'credit-wallet', 'toll-free'] as const;
 export type Decider = (typeof DECIDERS)[number];
 
 /** Stable reason codes of `CallRejected` (design.md); services may add codes, never rename. */

@@ -97,4 +97,3 @@ export function monthOf(instant: string | Date): string {
   const iso = typeof instant === 'string' ? new Date(instant).toISOString() : instant.toISOString();
   return iso.slice(0, 7);
 }
-

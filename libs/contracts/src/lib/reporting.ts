@@ -102,7 +102,8 @@ export class AutoRechargeCapReachedV1 extends EventEnvelope {
  * reserved minutes and, on reservations and debits, the capacity it was decided with.
  */
 export class PoolMonthChangedV1 extends EventEnvelope {
-  @IsIn(['PoolMinutesReserved', 'PoolMinutesDebited', 'PoolReservationExpired']) override type!: 'PoolMinutesReserved' | 'PoolMinutesDebited' | 'PoolReservationExpired';
+  @IsIn(['PoolMinutesReserved', 'PoolMinutesDebited', 'PoolReservationExpired']) override type!:
+    'PoolMinutesReserved' | 'PoolMinutesDebited' | 'PoolReservationExpired';
   @Equals(1) override version!: 1;
   @Matches(MONTH) month!: string;
   @Matches(ID) callId!: string;
@@ -183,7 +184,8 @@ export class TollFreeNumbersResumedV1 extends EventEnvelope {
 /** What the reporting service reads of `pool-ledger.events`. */
 export function poolLedgerReportSchemas(): SchemaRegistry {
   const registry = new SchemaRegistry({ ignoreUnknownTypes: true });
-  for (const type of ['PoolMinutesReserved', 'PoolMinutesDebited', 'PoolReservationExpired']) registry.register({ type, schema: PoolMonthChangedV1, latestVersion: 1 });
+  for (const type of ['PoolMinutesReserved', 'PoolMinutesDebited', 'PoolReservationExpired'])
+    registry.register({ type, schema: PoolMonthChangedV1, latestVersion: 1 });
   return activity(registry, ACTIVITY.pool)
     .register({ type: 'PoolCallSettled', schema: PoolCallSettledV1, latestVersion: 1 })
     .register({ type: 'PoolSettlementMissing', schema: PoolSettlementMissingV1, latestVersion: 1 })
@@ -212,7 +214,11 @@ export function tollFreeReportSchemas(): SchemaRegistry {
 
 /** What the reporting service reads of `licensing.events`: the capability of calls that need funding; the rest for the tenant directory. */
 export function licensingReportSchemas(): SchemaRegistry {
-  return activity(new SchemaRegistry({ ignoreUnknownTypes: true }), ACTIVITY.licensing).register({ type: 'CallEntitled', schema: CallEntitledV1, latestVersion: 1 });
+  return activity(new SchemaRegistry({ ignoreUnknownTypes: true }), ACTIVITY.licensing).register({
+    type: 'CallEntitled',
+    schema: CallEntitledV1,
+    latestVersion: 1,
+  });
 }
 
 export type PoolCallSettled = Omit<PoolCallSettledV1, never>;

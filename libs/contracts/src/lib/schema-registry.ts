@@ -21,12 +21,7 @@ export interface SchemaDefinition<T extends Envelope> {
 
 export type DecodeErrorCode =
   /** Not an error: a type this consumer does not care about on a topic it shares (see `ignoreUnknownTypes`). */
-  | 'IGNORED_EVENT_TYPE'
-  | 'MALFORMED_JSON'
-  | 'NOT_AN_OBJECT'
-  | 'UNKNOWN_EVENT_TYPE'
-  | 'UNSUPPORTED_VERSION'
-  | 'SCHEMA_VIOLATION';
+  'IGNORED_EVENT_TYPE' | 'MALFORMED_JSON' | 'NOT_AN_OBJECT' | 'UNKNOWN_EVENT_TYPE' | 'UNSUPPORTED_VERSION' | 'SCHEMA_VIOLATION';
 
 export interface DecodeFailure {
   ok: false;

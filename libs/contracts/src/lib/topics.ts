@@ -22,10 +22,7 @@ export function deadLetterTopicOf(topic: string): string {
 }
 
 /** Every topic of the contract followed by its dead-letter topic. */
-export const ALL_TOPICS: readonly string[] = Object.values(Topics).flatMap((topic) => [
-  topic,
-  deadLetterTopicOf(topic),
-]);
+export const ALL_TOPICS: readonly string[] = Object.values(Topics).flatMap((topic) => [topic, deadLetterTopicOf(topic)]);
 
 /**
  * Headers written on a dead-lettered message (values are strings; design.md "Operability").

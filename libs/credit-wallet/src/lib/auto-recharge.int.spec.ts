@@ -45,21 +45,29 @@ describe('credit-wallet auto-recharge', () => {
   }
   /** Charges 6.00 at once (480 overflow minutes to the US at 0.0125): the balance falls to 4.00, below the trigger. */
   const crossTrigger = (tenant: string) => kafka.publish(Topics.PoolLedgerEvents, [poolOverflow(tenant, 'big', 480, { destinationCountry: 'US' })]);
-  const waitFor = (tenant: string, type: string, count = 1) =>
-    walletEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === type, count);
+  const waitFor = (tenant: string, type: string, count = 1) => walletEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === type, count);
   const balanceOf = (tenant: string, expected: string) =>
     eventually(async () => expect(await api.wallet(tenant)).toMatchObject({ balance: usd(expected), held: usd('0.00') }));
 
   it('fires once under many concurrent charges, and adds the recharge as a lot', async () => {
     const tenant = await rechargingWallet('busy', SANDBOX_TOKENS.succeeds);
     // 15 dial-outs to the US, each held for 20 minutes (0.25), ended at 16 minutes (0.20)…
-    await kafka.publish(Topics.PoolLedgerEvents, Array.from({ length: 15 }, (_, i) => callHandedToWallet(tenant, `c-${i}`, { to: '+14255550123', destinationCountry: 'US' })));
+    await kafka.publish(
+      Topics.PoolLedgerEvents,
+      Array.from({ length: 15 }, (_, i) => callHandedToWallet(tenant, `c-${i}`, { to: '+14255550123', destinationCountry: 'US' })),
+    );
     const admitted = await decisions.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'CallAdmitted', 15);
     expect(admitted.every((m) => m.json!['maxDurationSeconds'] === 1200)).toBe(true);
     // …while 15 overflows of 16 minutes (0.20 each) arrive on another topic: 6.00 in all, concurrently.
     await Promise.all([
-      kafka.publish(Topics.CallEnded, Array.from({ length: 15 }, (_, i) => callEnded({ tenantId: tenant, callId: `c-${i}`, durationSeconds: 960 }))),
-      kafka.publish(Topics.PoolLedgerEvents, Array.from({ length: 15 }, (_, i) => poolOverflow(tenant, `o-${i}`, 16, { destinationCountry: 'US' }))),
+      kafka.publish(
+        Topics.CallEnded,
+        Array.from({ length: 15 }, (_, i) => callEnded({ tenantId: tenant, callId: `c-${i}`, durationSeconds: 960 })),
+      ),
+      kafka.publish(
+        Topics.PoolLedgerEvents,
+        Array.from({ length: 15 }, (_, i) => poolOverflow(tenant, `o-${i}`, 16, { destinationCountry: 'US' })),
+      ),
     ]);
     await waitFor(tenant, 'CallCharged', 30);
     const [succeeded] = await waitFor(tenant, 'AutoRechargeSucceeded');
@@ -97,11 +105,18 @@ describe('credit-wallet auto-recharge', () => {
       [2, 400, 'card_declined'],
       [3, 800, 'card_declined'],
     ]);
-    for (const [failure, retry] of [[failures[0]!, attempts[2]!], [failures[1]!, attempts[4]!]]) {
+    for (const [failure, retry] of [
+      [failures[0]!, attempts[2]!],
+      [failures[1]!, attempts[4]!],
+    ]) {
       expect(Date.parse(retry['occurredAt'] as string)).toBeGreaterThanOrEqual(Date.parse(failure['retryAt'] as string));
     }
     expect(attempts[6]).toMatchObject({ consecutiveFailures: 3, code: 'card_declined' });
-    expect(ofTenant(walletEvents, tenant, 'AutoRechargeRequested').map((r) => r['attempt']).slice(0, 3)).toEqual([1, 2, 3]);
+    expect(
+      ofTenant(walletEvents, tenant, 'AutoRechargeRequested')
+        .map((r) => r['attempt'])
+        .slice(0, 3),
+    ).toEqual([1, 2, 3]);
 
     await api.setPaymentMethod(tenant, SANDBOX_TOKENS.succeeds);
     await waitFor(tenant, 'AutoRechargeSucceeded');

@@ -107,13 +107,20 @@ describe('credit-wallet books', () => {
     await walletIs(tenant, { balance: usd('0.00'), owed: usd('0.21'), available: usd('0.00') });
 
     await kafka.publish(Topics.PoolLedgerEvents, [callHandedToWallet(tenant, 'refused')]);
-    expect(await decisionOf(tenant, 'refused')).toMatchObject({ type: 'CallRejected', reason: 'INSUFFICIENT_CREDITS', details: { missing: 'FUNDS', owed: '0.21' } });
+    expect(await decisionOf(tenant, 'refused')).toMatchObject({
+      type: 'CallRejected',
+      reason: 'INSUFFICIENT_CREDITS',
+      details: { missing: 'FUNDS', owed: '0.21' },
+    });
 
     const lotId = ((await api.fund(tenant, '5.00', 'next')).body as { lotId: string }).lotId;
     const [settled] = await waitFor(tenant, 'OwedSettled');
     expect(settled!.json).toMatchObject({ lotId, amount: usd('0.21'), owedAfter: usd('0.00'), balanceAfter: usd('4.79') });
     await walletIs(tenant, { balance: usd('4.79'), owed: usd('0.00'), available: usd('4.79') });
-    expect((await transactionsOf(tenant)).find((t) => t.type === 'OwedSettled')).toMatchObject({ amount: usd('-0.21'), lots: [{ lotId, amount: usd('0.21') }] });
+    expect((await transactionsOf(tenant)).find((t) => t.type === 'OwedSettled')).toMatchObject({
+      amount: usd('-0.21'),
+      lots: [{ lotId, amount: usd('0.21') }],
+    });
     await kafka.publish(Topics.PoolLedgerEvents, [callHandedToWallet(tenant, 'paid-up')]);
     expect(await decisionOf(tenant, 'paid-up')).toMatchObject({ type: 'CallAdmitted', funding: 'credits' });
   });
@@ -145,7 +152,10 @@ describe('credit-wallet books', () => {
     expect(configured).toMatchObject({ status: 200, body: { autoRecharge: { maxRechargesPerMonth: 1, rechargesThisMonth: 0 } } });
     await kafka.publish(Topics.PoolLedgerEvents, [poolOverflow(tenant, 'o-1', 960, { destinationCountry: 'US' })]);
     await waitFor(tenant, 'AutoRechargeSucceeded');
-    await kafka.publish(Topics.PoolLedgerEvents, [poolOverflow(tenant, 'o-2', 80, { destinationCountry: 'US' }), poolOverflow(tenant, 'o-3', 80, { destinationCountry: 'US' })]);
+    await kafka.publish(Topics.PoolLedgerEvents, [
+      poolOverflow(tenant, 'o-2', 80, { destinationCountry: 'US' }),
+      poolOverflow(tenant, 'o-3', 80, { destinationCountry: 'US' }),
+    ]);
     const [alert] = await waitFor(tenant, 'AutoRechargeCapReached');
     expect(alert!.json).toMatchObject({ maxRechargesPerMonth: 1, triggerAmount: usd('25.00') });
     await walletIs(tenant, { balance: usd('21.00'), autoRecharge: { maxRechargesPerMonth: 1, rechargesThisMonth: 1, pending: false } });

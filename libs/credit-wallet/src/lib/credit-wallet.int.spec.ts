@@ -83,7 +83,13 @@ describe('credit-wallet service', () => {
       expect(answers[0]!.body).toMatchObject({ amount: usd('20.00'), source: 'funds', balanceAfter: usd('20.00') });
       const lots = await http<unknown[]>('GET', `${url}/tenants/${tenant}/wallet/lots`);
       expect(lots.body).toHaveLength(1);
-      expect(await api.wallet(tenant)).toMatchObject({ currency: 'USD', billingSetUp: true, balance: usd('20.00'), held: usd('0.00'), available: usd('20.00') });
+      expect(await api.wallet(tenant)).toMatchObject({
+        currency: 'USD',
+        billingSetUp: true,
+        balance: usd('20.00'),
+        held: usd('0.00'),
+        available: usd('20.00'),
+      });
       expect(await api.fund(tenant, '25.00', 'order-1')).toMatchObject({ status: 422, body: { code: 'WALLET.IDEMPOTENCY_KEY_REUSED' } });
 
       const [changed] = await walletEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'WalletBalanceChanged');
@@ -140,7 +146,12 @@ describe('credit-wallet service', () => {
       // 5 minutes to EG cost 1.2085 → 1.21: the lot covers 1.00, the shortfall 0.21 is recorded
       await kafka.publish(Topics.PoolLedgerEvents, [poolOverflow(tenant, 'drain', 5, { destinationCountry: 'EG' })]);
       await walletEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'BalanceReachedZero');
-      expect(ofTenant(walletEvents, tenant, 'CallCharged')[0]).toMatchObject({ cost: usd('1.21'), amount: usd('1.00'), shortfall: usd('0.21'), balanceAfter: usd('0.00') });
+      expect(ofTenant(walletEvents, tenant, 'CallCharged')[0]).toMatchObject({
+        cost: usd('1.21'),
+        amount: usd('1.00'),
+        shortfall: usd('0.21'),
+        balanceAfter: usd('0.00'),
+      });
 
       await kafka.publish(Topics.PoolLedgerEvents, [callHandedToWallet(tenant, 'dial'), callHandedToWallet(tenant, 'pooled', { reason: 'POOL_EXHAUSTED' })]);
       await kafka.publish(Topics.TollFreeEvents, [tollFreeCallRouted(tenant, 'inbound')]);
@@ -215,7 +226,9 @@ describe('credit-wallet service', () => {
       const handOver = callHandedToWallet(tenant, 'early');
       await kafka.publish(Topics.PoolLedgerEvents, [handOver, handOver, { ...handOver, eventId: randomUUID() }]);
       expect(await decisionOf(tenant, 'early')).toMatchObject({ type: 'CallAdmitted', funding: 'credits', maxDurationSeconds: 600 });
-      const [charge] = await walletEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'early' && m.json?.['type'] === 'CallCharged');
+      const [charge] = await walletEvents.waitFor(
+        (m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'early' && m.json?.['type'] === 'CallCharged',
+      );
       // 7 minutes to FR: 0.0349 × 7 + 0.0125 = 0.2568 → 0.26
       expect(charge!.json).toMatchObject({ cost: usd('0.26'), amount: usd('0.26'), causationEventId: end.eventId, lots: [{ lotId, amount: usd('0.26') }] });
 
@@ -233,7 +246,9 @@ describe('credit-wallet service', () => {
       await decisionOf(tenant, 'late');
       const end = callEnded({ tenantId: tenant, callId: 'late', durationSeconds: 61 });
       await kafka.publish(Topics.CallEnded, [end, { ...end, eventId: randomUUID(), durationSeconds: 500 }, end]);
-      const [charge] = await walletEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'late' && m.json?.['type'] === 'CallCharged');
+      const [charge] = await walletEvents.waitFor(
+        (m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'late' && m.json?.['type'] === 'CallCharged',
+      );
       // 61 s is 2 minutes: 0.2417 × 2 + 0.05 = 0.5334 → 0.53
       expect(charge!.json).toMatchObject({ billedMinutes: '2', durationSeconds: 61, cost: usd('0.53') });
       await eventually(async () => expect((await transactionsOf('late')).map((t) => t.type).sort()).toEqual(['CallCharged', 'HoldPlaced', 'HoldReleased']));

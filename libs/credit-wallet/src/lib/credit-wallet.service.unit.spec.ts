@@ -6,7 +6,18 @@ const event = (type: string, streamType = 'wallet') => ({ type, streamType }) as
 
 describe('credit-wallet routing', () => {
   it('publishes the money facts and the balance on credit-wallet.events', () => {
-    for (const type of ['WalletBalanceChanged', 'FundsAdded', 'CallCharged', 'LotExpired', 'OverflowUnbilled', 'AutoRechargeRequested', 'AutoRechargeSucceeded', 'AutoRechargeFailed', 'AutoRechargeAlert', 'BalanceReachedZero']) {
+    for (const type of [
+      'WalletBalanceChanged',
+      'FundsAdded',
+      'CallCharged',
+      'LotExpired',
+      'OverflowUnbilled',
+      'AutoRechargeRequested',
+      'AutoRechargeSucceeded',
+      'AutoRechargeFailed',
+      'AutoRechargeAlert',
+      'BalanceReachedZero',
+    ]) {
       expect(routeCreditWalletEvent(event(type))).toBe('credit-wallet.events');
     }
   });
@@ -19,6 +30,11 @@ describe('credit-wallet routing', () => {
   it('keeps payment tokens, settings, holds and the call log inside', () => {
     for (const type of ['PaymentMethodSet', 'AutoRechargeConfigured', 'HoldPlaced', 'HoldReleased']) expect(routeCreditWalletEvent(event(type))).toBeNull();
     expect(routeCreditWalletEvent(event('CallStartObserved', 'call'))).toBeNull();
-    expect(WALLET_EVENT_TYPES.filter((type) => routeCreditWalletEvent(event(type)) === null)).toEqual(['HoldPlaced', 'HoldReleased', 'PaymentMethodSet', 'AutoRechargeConfigured']);
+    expect(WALLET_EVENT_TYPES.filter((type) => routeCreditWalletEvent(event(type)) === null)).toEqual([
+      'HoldPlaced',
+      'HoldReleased',
+      'PaymentMethodSet',
+      'AutoRechargeConfigured',
+    ]);
   });
 });

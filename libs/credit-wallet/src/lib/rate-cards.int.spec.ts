@@ -77,7 +77,10 @@ describe('rate cards: every region priced, versions priced by the call’s start
     expect(await decisionOf(tenant, 'af-1')).toMatchObject({ type: 'CallAdmitted', funding: 'credits' });
     await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'af-1', durationSeconds: 61 })]);
     const af = bundled.dialOut.find((r) => r.country === 'AF')!;
-    expect(await chargeOf(tenant, 'af-1')).toMatchObject({ billedMinutes: '2', rate: { kind: 'dial-out', country: 'AF', perMinute: af.perMinute, rateCardVersion: '2026-11' } });
+    expect(await chargeOf(tenant, 'af-1')).toMatchObject({
+      billedMinutes: '2',
+      rate: { kind: 'dial-out', country: 'AF', perMinute: af.perMinute, rateCardVersion: '2026-11' },
+    });
   });
 
   describe('a version published for a moment in the future', () => {
@@ -109,7 +112,8 @@ describe('rate cards: every region priced, versions priced by the call’s start
         callHandedToWallet(tenant, 'exactly', { startedAt: effectiveFrom }),
       ]);
       await kafka.publish(Topics.TollFreeEvents, [{ ...tollFreeCallRouted(tenant, 'inbound-after'), startedAt: at(effectiveFrom, 5_000) }]);
-      for (const callId of ['before', 'exactly', 'inbound-after']) expect(await decisionOf(tenant, callId)).toMatchObject({ type: 'CallAdmitted', funding: 'credits' });
+      for (const callId of ['before', 'exactly', 'inbound-after'])
+        expect(await decisionOf(tenant, callId)).toMatchObject({ type: 'CallAdmitted', funding: 'credits' });
       await kafka.publish(
         Topics.CallEnded,
         ['before', 'exactly', 'inbound-after'].map((callId) => callEnded({ tenantId: tenant, callId, durationSeconds: 60 })),
@@ -168,8 +172,14 @@ describe('rate cards: every region priced, versions priced by the call’s start
         status: 422,
         body: { code: 'RATES.INVALID_RATE', invalidRates: [{ name: expect.stringMatching(/^dialOut\.\d+\.perMinute$/) }] },
       });
-      expect(await put('2027-02', nextCard('2027-02', '2026-11-15T00:00:00.000Z'))).toMatchObject({ status: 422, body: { code: 'RATES.EFFECTIVE_FROM_NOT_IN_FUTURE' } });
-      expect(await put('2027-02', nextCard('2027-02', at(new Date().toISOString(), 5_000)))).toMatchObject({ status: 422, body: { code: 'RATES.EFFECTIVE_FROM_NOT_IN_FUTURE' } });
+      expect(await put('2027-02', nextCard('2027-02', '2026-11-15T00:00:00.000Z'))).toMatchObject({
+        status: 422,
+        body: { code: 'RATES.EFFECTIVE_FROM_NOT_IN_FUTURE' },
+      });
+      expect(await put('2027-02', nextCard('2027-02', at(new Date().toISOString(), 5_000)))).toMatchObject({
+        status: 422,
+        body: { code: 'RATES.EFFECTIVE_FROM_NOT_IN_FUTURE' },
+      });
     });
 
     it('400 for a malformed card, path or instant', async () => {

@@ -322,7 +322,10 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
     await db.connect();
     await db.query(`UPDATE rm_dialout_policy_calls SET cleared = 99 WHERE tenant_id = $1`, [tenant]);
     await db.query(`DELETE FROM rm_dialout_user WHERE tenant_id = $1`, [tenant]);
-    await db.query(`INSERT INTO rm_dialout_awaiting_calls VALUES ($1, 'ghost', 'frank', 'user_out', '+1', 'PSTN', 'DialoutCPCandPSTNDomestic', now(), now() + interval '1 day')`, [tenant]);
+    await db.query(
+      `INSERT INTO rm_dialout_awaiting_calls VALUES ($1, 'ghost', 'frank', 'user_out', '+1', 'PSTN', 'DialoutCPCandPSTNDomestic', now(), now() + interval '1 day')`,
+      [tenant],
+    );
     await db.end();
     expect(await system.get('dialout-policy', path)).not.toEqual(live);
 
@@ -414,7 +417,11 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
         reason: 'UNKNOWN_USER',
         decidedBy: 'dialout-policy',
         causationId: started!.eventId,
-        details: { control: 'CPC', policyName: 'DialoutCPCDomesticPSTNDisabled', detail: expect.stringContaining('never named a usage location for user hank') },
+        details: {
+          control: 'CPC',
+          policyName: 'DialoutCPCDomesticPSTNDisabled',
+          detail: expect.stringContaining('never named a usage location for user hank'),
+        },
       });
       expect(decisionSchemas().validate(rejection!.json)).toMatchObject({ ok: true });
       expect(await awaitingCalls(tenant)).toEqual([]);

@@ -34,9 +34,7 @@ export async function appendToStreams(sql: SqlClient, appends: StreamAppend[]): 
     throw new Error('appendToStreams: each stream may appear once per call');
   }
 
-  const events = withEvents.flatMap((append) =>
-    append.events.map((event, index) => ({ append, event, index: index + 1 })),
-  );
+  const events = withEvents.flatMap((append) => append.events.map((event, index) => ({ append, event, index: index + 1 })));
   const params = [
     streamIds,
     withEvents.map((a) => a.streamType),

@@ -85,7 +85,11 @@ describe('event store on PostgreSQL', () => {
     expect(BigInt(result.globalPositions[0]!) < BigInt(result.globalPositions[2]!)).toBe(true);
     const stream = await tx.run((sql) => readStream(sql, `counter:${id}`));
     expect(stream.currentVersion).toBe(3);
-    expect(stream.events.map((e) => [e.streamPosition, e.data['by']])).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect(stream.events.map((e) => [e.streamPosition, e.data['by']])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
   });
 
   it('refuses an append at a stale expected version, and appends nothing', async () => {
@@ -165,7 +169,11 @@ describe('event store on PostgreSQL', () => {
     await slow.startTransaction();
     try {
       // The slow transaction takes the lower global position but commits last.
-      await appendToStream(sqlClientOf(slow), { ...target(`slow-${randomUUID()}`), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 1 } }] });
+      await appendToStream(sqlClientOf(slow), {
+        ...target(`slow-${randomUUID()}`),
+        expectedVersion: 'no_stream',
+        events: [{ type: 'Incremented', data: { by: 1 } }],
+      });
       await tx.run((sql) =>
         appendToStream(sql, { ...target(`fast-${randomUUID()}`), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 2 } }] }),
       );
@@ -226,10 +234,21 @@ describe('event store on PostgreSQL', () => {
     const both = await tx.run((sql) =>
       store.append(sql, [
         { ...target(a), expectedVersion: 1, events: [{ type: 'Incremented', data: { by: 1 } }] },
-        { ...target(b), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 1 } }, { type: 'Incremented', data: { by: 2 } }] },
+        {
+          ...target(b),
+          expectedVersion: 'no_stream',
+          events: [
+            { type: 'Incremented', data: { by: 1 } },
+            { type: 'Incremented', data: { by: 2 } },
+          ],
+        },
       ]),
     );
-    expect(both.map((e) => [e.streamId.slice(8), e.streamPosition])).toEqual([[a, 2], [b, 1], [b, 2]]);
+    expect(both.map((e) => [e.streamId.slice(8), e.streamPosition])).toEqual([
+      [a, 2],
+      [b, 1],
+      [b, 2],
+    ]);
   });
 
   it('decides on state folded from the stream', async () => {

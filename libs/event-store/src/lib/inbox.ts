@@ -19,13 +19,7 @@ export async function recordInInbox(sql: SqlClient, consumer: string, entries: I
      SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[])
      ON CONFLICT (consumer, event_id) DO NOTHING
      RETURNING event_id`,
-    [
-      consumer,
-      entries.map((e) => e.eventId),
-      entries.map((e) => e.topic),
-      entries.map((e) => e.partition),
-      entries.map((e) => e.offset),
-    ],
+    [consumer, entries.map((e) => e.eventId), entries.map((e) => e.topic), entries.map((e) => e.partition), entries.map((e) => e.offset)],
   );
   return new Set(rows.map((r) => r.event_id));
 }

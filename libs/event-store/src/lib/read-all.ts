@@ -19,11 +19,7 @@ export const BEGINNING: GlobalCheckpoint = { transactionId: '0', globalPosition:
  * `pg_snapshot_xmin(pg_current_snapshot())`: every transaction under it has ended, so nothing
  * can appear behind the reader.
  */
-export async function readAll(
-  sql: SqlClient,
-  after: GlobalCheckpoint,
-  limit: number,
-): Promise<{ events: RecordedEvent[]; last: GlobalCheckpoint }> {
+export async function readAll(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<{ events: RecordedEvent[]; last: GlobalCheckpoint }> {
   const { rows } = await sql.query<EventRow>(
     `SELECT ${EVENT_COLUMNS}
        FROM es_events e

@@ -23,10 +23,7 @@ export async function readStream<E extends RecordedEvent = RecordedEvent>(
 }
 
 /** Reads many streams in one round trip, grouped by stream id. */
-export async function readStreams<E extends RecordedEvent = RecordedEvent>(
-  sql: SqlClient,
-  streamIds: string[],
-): Promise<Map<string, ReadStreamResult<E>>> {
+export async function readStreams<E extends RecordedEvent = RecordedEvent>(sql: SqlClient, streamIds: string[]): Promise<Map<string, ReadStreamResult<E>>> {
   const result = new Map<string, ReadStreamResult<E>>(streamIds.map((id) => [id, { currentVersion: 0, events: [] }]));
   if (streamIds.length === 0) return result;
   // One index range per stream (LATERAL), whatever the table's statistics say: with `= ANY` a

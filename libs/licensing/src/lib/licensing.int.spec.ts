@@ -38,7 +38,10 @@ describe('licensing service', () => {
       const bad = await put(`/tenants/${tenant}/users/bob`, { usageLocation: 'USA' });
       expect(bad.status).toBe(400);
       expect(bad.contentType).toContain('application/problem+json');
-      expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED', invalidParams: expect.arrayContaining([expect.objectContaining({ name: 'usageLocation' })]) });
+      expect(bad.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        invalidParams: expect.arrayContaining([expect.objectContaining({ name: 'usageLocation' })]),
+      });
       expect((await put(`/tenants/${tenant}/users/bob`, {})).status).toBe(400);
     });
 
@@ -125,8 +128,7 @@ describe('licensing service', () => {
         policySource: 'global',
       });
 
-    const decisionOf = async (callId: string) =>
-      (await decisions.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId))[0]!.json;
+    const decisionOf = async (callId: string) => (await decisions.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId))[0]!.json;
 
     it('rejects a cleared dial-out whose organizer has no Audio Conferencing licence', async () => {
       await kafka.publish(Topics.DialoutPolicyEvents, [cleared('no-ac', { userId: 'bare' })]);

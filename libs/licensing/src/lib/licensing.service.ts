@@ -24,7 +24,13 @@ export const licensingService: ServiceDefinition = {
   description: 'Users, usage locations, seats and licence assignments; admission stage 2 (entitlements).',
   defaultPort: 3001,
   module: LicensingModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100, LicensingReadModels1764000000300, LicensingUserVersion1764000000301, DropLicensingCalls1764000000302],
+  migrations: [
+    EventStore1764000000000,
+    CallLog1764000000100,
+    LicensingReadModels1764000000300,
+    LicensingUserVersion1764000000301,
+    DropLicensingCalls1764000000302,
+  ],
   projections: [callLogProjection, usersProjection, subscriptionsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,

@@ -286,10 +286,7 @@ export class KafkaBatchConsumer implements Supervised {
   }
 
   /** Returns the messages that failed for good; throws on infrastructure failure. */
-  private async applyWithRetries(
-    good: { message: KafkaMessage; consumed: ConsumedMessage }[],
-    heartbeat: () => Promise<void>,
-  ): Promise<DeadLetter[]> {
+  private async applyWithRetries(good: { message: KafkaMessage; consumed: ConsumedMessage }[], heartbeat: () => Promise<void>): Promise<DeadLetter[]> {
     if (good.length === 0) return [];
     const whole = await this.attempt(() => this.options.apply(good.map((g) => g.consumed)), heartbeat);
     if (whole === undefined) return [];

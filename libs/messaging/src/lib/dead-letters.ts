@@ -183,7 +183,9 @@ export class DeadLetterTool {
     await admin.connect();
     const groupId = `dlt-tool-${randomUUID()}`;
     try {
-      const ends = (await admin.fetchTopicOffsets(full)).filter((p) => (only === undefined || p.partition === only) && (!from || p.partition >= from.partition));
+      const ends = (await admin.fetchTopicOffsets(full)).filter(
+        (p) => (only === undefined || p.partition === only) && (!from || p.partition >= from.partition),
+      );
       // Where to start and stop in each partition that has a message wanted.
       const ranges = new Map<number, { start: bigint; last: bigint; count: number }>();
       for (const end of ends) {
@@ -243,11 +245,7 @@ export class DeadLetterTool {
   }
 }
 
-function toDeadLetter(
-  topic: string,
-  partition: number,
-  message: { offset: string; key: Buffer | null; value: Buffer | null; headers?: IHeaders },
-): DeadLetter {
+function toDeadLetter(topic: string, partition: number, message: { offset: string; key: Buffer | null; value: Buffer | null; headers?: IHeaders }): DeadLetter {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
@@ -302,8 +300,8 @@ export function payloadPreview(value: Buffer | null, max = 200): { text: string 
   let text =
     decoded === null
       ? `base64:${head.subarray(0, Math.ceil(max / 4) * 3).toString('base64')}`
-      // eslint-disable-next-line no-control-regex -- control characters are what it escapes
-      : decoded.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      : // eslint-disable-next-line no-control-regex -- control characters are what it escapes
+        decoded.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const truncated = !whole || text.length > max;
   if (text.length > max) text = text.slice(0, max);
   return { text: truncated ? `${text}…` : text, truncated, bytes: value.length };

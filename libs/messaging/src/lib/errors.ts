@@ -34,10 +34,22 @@ export function isTransientError(error: unknown, depth = 0): boolean {
   if (NETWORK_CODES.has(code)) return true;
   // PostgreSQL: connection exceptions, insufficient resources, operator intervention, deadlock, serialization.
   if (/^(08|53|57P)/.test(code) || code === '40001' || code === '40P01') return true;
-  if (['KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound'].includes(e.name ?? '')) {
+  if (
+    [
+      'KafkaJSConnectionError',
+      'KafkaJSNumberOfRetriesExceeded',
+      'KafkaJSConnectionClosedError',
+      'KafkaJSRequestTimeoutError',
+      'KafkaJSBrokerNotFound',
+    ].includes(e.name ?? '')
+  ) {
     return true;
   }
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Driver not Connected|Cannot use a pool after calling end|Connection is closed/i.test(e.message ?? '')) {
+  if (
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Driver not Connected|Cannot use a pool after calling end|Connection is closed/i.test(
+      e.message ?? '',
+    )
+  ) {
     return true;
   }
   const causes = [e.driverError, e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];

@@ -3,9 +3,8 @@ import { isTransientError, isVersionConflict } from './errors';
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
 
 describe('isTransientError', () => {
-  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE'])(
-    'retries a network error %s',
-    (code) => expect(isTransientError(withCode(code))).toBe(true),
+  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE'])('retries a network error %s', (code) =>
+    expect(isTransientError(withCode(code))).toBe(true),
   );
 
   it.each([

@@ -5,11 +5,7 @@ import { BatchApplier, ConsumedMessage } from './batch-consumer';
  * Builds the applier of a consumer: in one transaction, record the messages in the inbox and
  * hand only those never seen before (first occurrence within the batch, too) to `handle`.
  */
-export function inboxApplier(
-  transactions: Transactions,
-  consumer: string,
-  handle: (sql: SqlClient, fresh: ConsumedMessage[]) => Promise<void>,
-): BatchApplier {
+export function inboxApplier(transactions: Transactions, consumer: string, handle: (sql: SqlClient, fresh: ConsumedMessage[]) => Promise<void>): BatchApplier {
   return (messages) =>
     transactions.run(async (sql) => {
       const fresh = await recordInInbox(

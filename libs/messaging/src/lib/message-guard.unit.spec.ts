@@ -7,11 +7,14 @@ import { DEFAULT_MESSAGE_LIMITS, guardMessage } from './message-guard';
 const registry = telephonySchemas();
 
 describe('guardMessage', () => {
-  it.each([...hostileCallEnded('contoso'), ...hostileCallStarted('contoso')].map((m) => [m.kind, m] as const))('dead-letters %s with its reason, without throwing', (_, message) => {
-    const result = guardMessage(message.value, registry);
-    expect(result).toMatchObject({ ok: false, reason: message.reason });
-    expect((result as { error: string }).error).toEqual(expect.any(String));
-  });
+  it.each([...hostileCallEnded('contoso'), ...hostileCallStarted('contoso')].map((m) => [m.kind, m] as const))(
+    'dead-letters %s with its reason, without throwing',
+    (_, message) => {
+      const result = guardMessage(message.value, registry);
+      expect(result).toMatchObject({ ok: false, reason: message.reason });
+      expect((result as { error: string }).error).toEqual(expect.any(String));
+    },
+  );
 
   it('accepts a valid event and gives it its class', () => {
     const value = Buffer.from(

@@ -451,7 +451,10 @@ describe('exactly-once effects over at-least-once Kafka', () => {
       eventually(async () => expect(await kafka.groupMembers(env.GROUP_ID)).toHaveLength(count), { timeoutMs: 60_000, intervalMs: 200 });
     // Ten tenants: both partitions get messages.
     const burst = (label: string) =>
-      kafka.publish(topic, Array.from({ length: 10 }, (_, i) => callEnded({ tenantId: `t${i}`, callId: `${label}${i}`, durationSeconds: 1 })));
+      kafka.publish(
+        topic,
+        Array.from({ length: 10 }, (_, i) => callEnded({ tenantId: `t${i}`, callId: `${label}${i}`, durationSeconds: 1 })),
+      );
     const timeToCatchUp = async () => {
       const started = Date.now();
       await kafka.waitUntilCaughtUp(env.GROUP_ID, topic, 60_000);

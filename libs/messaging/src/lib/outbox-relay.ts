@@ -1,15 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
-import {
-  GlobalCheckpoint,
-  RecordedEvent,
-  SqlClient,
-  Transactions,
-  advanceCheckpoint,
-  readAll,
-  readCheckpoint,
-  sqlClientOf,
-} from '@comms-credits/event-store';
+import { GlobalCheckpoint, RecordedEvent, SqlClient, Transactions, advanceCheckpoint, readAll, readCheckpoint, sqlClientOf } from '@comms-credits/event-store';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { errorMessage } from './errors';
 import { MessagePublisher, OutgoingMessage } from './publisher';
@@ -245,10 +236,7 @@ export class OutboxRelay implements Supervised {
     };
     const sql = sqlClientOf(this.lockRunner);
     while (!this.stopping) {
-      const { rows } = await sql.query<{ locked: boolean }>(
-        `SELECT pg_try_advisory_lock(hashtext('outbox-relay:' || $1)) AS locked`,
-        [this.checkpointName],
-      );
+      const { rows } = await sql.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext('outbox-relay:' || $1)) AS locked`, [this.checkpointName]);
       if (rows[0]?.locked) return true;
       this.role = 'standby';
       await this.idle(this.options.standbyPollMs ?? 1_000);

@@ -7,12 +7,28 @@ const wallet = (over: Partial<WalletFigures> = {}, ar: Partial<WalletFigures['au
   owed: usd('0.00'),
   available: usd('50.00'),
   ...over,
-  autoRecharge: { enabled: true, triggerAmount: usd('10.00'), paymentMethod: { tokenHint: '…cess' }, pending: false, consecutiveFailures: 0, retryAt: null, maxRechargesPerMonth: null, rechargesThisMonth: 0, ...ar },
+  autoRecharge: {
+    enabled: true,
+    triggerAmount: usd('10.00'),
+    paymentMethod: { tokenHint: '…cess' },
+    pending: false,
+    consecutiveFailures: 0,
+    retryAt: null,
+    maxRechargesPerMonth: null,
+    rechargesThisMonth: 0,
+    ...ar,
+  },
 });
 
 describe('alerts', () => {
   it('says nothing when all is well', () => {
-    expect(alertsOf({ pool: { month: '2026-11', capacityMinutes: 600, usedMinutes: 479, availableMinutes: 121 }, wallet: wallet(), tollFree: [{ number: '+18005550100', status: 'active' }] })).toEqual([]);
+    expect(
+      alertsOf({
+        pool: { month: '2026-11', capacityMinutes: 600, usedMinutes: 479, availableMinutes: 121 },
+        wallet: wallet(),
+        tollFree: [{ number: '+18005550100', status: 'active' }],
+      }),
+    ).toEqual([]);
   });
 
   it('raises the pool at 80 % and at 100 %, once', () => {

@@ -61,7 +61,11 @@ export function decisionChain(call: CallOutcome): ChainStep[] {
   const stages: Stage[] = inbound ? ['toll-free', 'credit-wallet'] : ['dialout-policy', 'licensing', 'pool-ledger', 'credit-wallet'];
   const decider = decidedBy(call, inbound);
   if (decider === null || !stages.includes(decider)) {
-    return stages.map((stage) => ({ stage, outcome: 'pending', text: call.decision ? `${call.decision}${call.reason ? `: ${call.reason}` : ''}` : 'no decision yet' }));
+    return stages.map((stage) => ({
+      stage,
+      outcome: 'pending',
+      text: call.decision ? `${call.decision}${call.reason ? `: ${call.reason}` : ''}` : 'no decision yet',
+    }));
   }
   const at = stages.indexOf(decider);
   return stages.map((stage, i): ChainStep => {

@@ -20,10 +20,20 @@ describe('metrics and readiness', () => {
   });
 
   it('names the failed checks of a 503', () => {
-    expect(readinessOf(503, { status: 'error', info: { database: { status: 'up' } }, error: { kafka: { status: 'down', message: 'connect ECONNREFUSED' } }, failed: ['kafka'] })).toEqual({
+    expect(
+      readinessOf(503, {
+        status: 'error',
+        info: { database: { status: 'up' } },
+        error: { kafka: { status: 'down', message: 'connect ECONNREFUSED' } },
+        failed: ['kafka'],
+      }),
+    ).toEqual({
       ready: false,
       checks: { database: 'up', kafka: 'connect ECONNREFUSED' },
     });
-    expect(readinessOf(200, { status: 'ok', details: { database: { status: 'up' }, 'consumer:pool-ledger': { status: 'up' } } })).toEqual({ ready: true, checks: { database: 'up', 'consumer:pool-ledger': 'up' } });
+    expect(readinessOf(200, { status: 'ok', details: { database: { status: 'up' }, 'consumer:pool-ledger': { status: 'up' } } })).toEqual({
+      ready: true,
+      checks: { database: 'up', 'consumer:pool-ledger': 'up' },
+    });
   });
 });

@@ -26,7 +26,16 @@ describe('money from decimal strings, without floats', () => {
     expect(0.1 + 0.2).not.toBe(0.3);
     expect(addDecimals('0.10', '0.20')).toBe('0.30');
     expect(addDecimals('-0.26', '0.0125')).toBe('-0.2475');
-    expect(sumMoney([{ amount: '0.10', currency: 'USD' }, { amount: '0.20', currency: 'USD' }, { amount: '-0.05', currency: 'USD' }], 'USD')).toEqual({ amount: '0.25', currency: 'USD' });
+    expect(
+      sumMoney(
+        [
+          { amount: '0.10', currency: 'USD' },
+          { amount: '0.20', currency: 'USD' },
+          { amount: '-0.05', currency: 'USD' },
+        ],
+        'USD',
+      ),
+    ).toEqual({ amount: '0.25', currency: 'USD' });
   });
 
   it('compares and converts to minor units exactly', () => {

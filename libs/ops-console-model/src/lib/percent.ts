@@ -53,7 +53,13 @@ export function poolGauge(pool: PoolFigures): PoolGauge {
     reserved,
     available: pool.availableMinutes,
     // 80 % of the capacity, in whole minutes (integer arithmetic: 80 % of 115 × 60 is 5520)
-    marks: capacity > 0 ? [{ label: '80 %', minutes: Math.floor((capacity * 80) / 100) }, { label: '100 %', minutes: capacity }] : [],
+    marks:
+      capacity > 0
+        ? [
+            { label: '80 %', minutes: Math.floor((capacity * 80) / 100) },
+            { label: '100 %', minutes: capacity },
+          ]
+        : [],
     usedText: formatPercent(used, capacity),
     level,
   };

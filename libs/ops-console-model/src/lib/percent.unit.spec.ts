@@ -27,6 +27,11 @@ describe('percentages of the pool', () => {
     });
     expect(poolGauge({ month: '2026-11', capacityMinutes: 600, usedMinutes: 480, availableMinutes: 120 }).level).toBe('warning');
     expect(poolGauge({ month: '2026-11', capacityMinutes: 600, usedMinutes: 600, availableMinutes: 0 }).level).toBe('exhausted');
-    expect(poolGauge({ month: '2026-11', capacityMinutes: 0, usedMinutes: 0, availableMinutes: 0 })).toMatchObject({ level: 'none', marks: [], usedText: '—', reserved: 0 });
+    expect(poolGauge({ month: '2026-11', capacityMinutes: 0, usedMinutes: 0, availableMinutes: 0 })).toMatchObject({
+      level: 'none',
+      marks: [],
+      usedText: '—',
+      reserved: 0,
+    });
   });
 });

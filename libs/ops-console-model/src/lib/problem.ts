@@ -41,8 +41,19 @@ function fieldsOf(errors: unknown): string[] {
       if (e && typeof e === 'object') {
         const o = e as Record<string, unknown>;
         const field = o['field'] ?? o['property'] ?? o['name'] ?? o['pointer'];
-        const text = o['message'] ?? o['detail'] ?? o['reason'] ?? (Array.isArray(o['constraints']) ? (o['constraints'] as unknown[]).join(', ') : o['constraints'] && typeof o['constraints'] === 'object' ? Object.values(o['constraints'] as object).join(', ') : undefined);
-        return [field, text].filter((x) => x !== undefined && x !== null).map(String).join(': ');
+        const text =
+          o['message'] ??
+          o['detail'] ??
+          o['reason'] ??
+          (Array.isArray(o['constraints'])
+            ? (o['constraints'] as unknown[]).join(', ')
+            : o['constraints'] && typeof o['constraints'] === 'object'
+              ? Object.values(o['constraints'] as object).join(', ')
+              : undefined);
+        return [field, text]
+          .filter((x) => x !== undefined && x !== null)
+          .map(String)
+          .join(': ');
       }
       return String(e);
     });
@@ -67,7 +78,12 @@ export function readableProblem(status: number, body: unknown): ReadableProblem 
   const code = typeof problem?.code === 'string' ? problem.code : null;
   const fallback = BY_STATUS[status] ?? (status >= 500 ? 'The service failed' : `The request failed (HTTP ${status})`);
   const title = typeof problem?.title === 'string' && problem.title.trim() ? problem.title.trim() : fallback;
-  const detail = typeof problem?.detail === 'string' && problem.detail.trim() ? problem.detail.trim() : typeof body === 'string' && !problem && body.trim() && body.length < 300 ? body.trim() : '';
+  const detail =
+    typeof problem?.detail === 'string' && problem.detail.trim()
+      ? problem.detail.trim()
+      : typeof body === 'string' && !problem && body.trim() && body.length < 300
+        ? body.trim()
+        : '';
   const sentence = detail && detail.toLowerCase() !== title.toLowerCase() ? `${title}: ${detail}` : title;
   return {
     status,

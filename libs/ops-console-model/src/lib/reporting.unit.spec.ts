@@ -8,7 +8,9 @@ describe('reading the reporting service', () => {
   });
 
   it('reads summary groups by day', () => {
-    expect(summaryGroups({ groups: [{ key: '2026-11-03', calls: 4, minutes: '20', poolMinutes: 12, charges: [] }] })).toEqual([{ key: '2026-11-03', calls: 4, minutes: 20, poolMinutes: 12 }]);
+    expect(summaryGroups({ groups: [{ key: '2026-11-03', calls: 4, minutes: '20', poolMinutes: 12, charges: [] }] })).toEqual([
+      { key: '2026-11-03', calls: 4, minutes: 20, poolMinutes: 12 },
+    ]);
     expect(summaryGroups([{ day: '2026-11-04', calls: 1 }])).toEqual([{ key: '2026-11-04', calls: 1, minutes: 0, poolMinutes: 0 }]);
   });
 });

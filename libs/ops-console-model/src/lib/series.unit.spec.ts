@@ -32,7 +32,12 @@ describe('chart series', () => {
       balanceAfter: balance === null ? null : usd(balance),
       details: source ? { source } : {},
     });
-    const newestFirst = [row(4, 'FundsAdded', '34.74', 'auto-recharge'), row(3, 'CallCharged', '9.74'), row(2, 'HoldPlaced', null), row(1, 'FundsAdded', '10.00', 'funds')];
+    const newestFirst = [
+      row(4, 'FundsAdded', '34.74', 'auto-recharge'),
+      row(3, 'CallCharged', '9.74'),
+      row(2, 'HoldPlaced', null),
+      row(1, 'FundsAdded', '10.00', 'funds'),
+    ];
     const series = balanceSeries([...newestFirst, row(3, 'CallCharged', '9.74')]);
     expect(series.map((p) => [p.type, p.balanceText, p.funding])).toEqual([
       ['FundsAdded', '$10.00', 'funds'],

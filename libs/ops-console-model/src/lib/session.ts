@@ -13,7 +13,10 @@ export interface Session {
 const KNOWN: readonly Role[] = ['operator', 'tenant-admin', 'tenant-reader'];
 
 function base64UrlDecode(part: string): string {
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+  const base64 = part
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(part.length / 4) * 4, '=');
   const binary = atob(base64);
   const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
   return new TextDecoder().decode(bytes);
@@ -23,7 +26,8 @@ function base64UrlDecode(part: string): string {
 export function sessionFromToken(raw: string, now = Date.now()): { ok: true; session: Session } | { ok: false; error: string } {
   const token = raw.trim().replace(/^Bearer\s+/i, '');
   const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p)) || !parts[1]) return { ok: false, error: 'This is not a bearer token (a JWT has three dot-separated parts).' };
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p)) || !parts[1])
+    return { ok: false, error: 'This is not a bearer token (a JWT has three dot-separated parts).' };
   let claims: Record<string, unknown>;
   try {
     claims = JSON.parse(base64UrlDecode(parts[1])) as Record<string, unknown>;

@@ -5,7 +5,9 @@ describe('usage report queries', () => {
     expect(usageQuery({ from: '2026-11-01', to: '2026-11-30', callType: 'conf_out', userId: ' alice ', funding: '' }, { limit: 50, cursor: 'abc' })).toBe(
       'from=2026-11-01T00%3A00%3A00.000Z&to=2026-12-01T00%3A00%3A00.000Z&callType=conf_out&userId=alice&cursor=abc&limit=50',
     );
-    expect(usageQuery({ from: '2026-12-31', to: '2026-12-31' }, { format: 'csv' })).toBe('from=2026-12-31T00%3A00%3A00.000Z&to=2027-01-01T00%3A00%3A00.000Z&format=csv');
+    expect(usageQuery({ from: '2026-12-31', to: '2026-12-31' }, { format: 'csv' })).toBe(
+      'from=2026-12-31T00%3A00%3A00.000Z&to=2027-01-01T00%3A00%3A00.000Z&format=csv',
+    );
   });
 
   it('names the CSV file and formats durations', () => {

@@ -42,11 +42,7 @@ export function defaultSettings(definition: ServiceDefinition): Record<string, u
 }
 
 /** Builds, wires and starts one service: HTTP API, OpenAPI at /docs, Kafka consumer, outbox relay. */
-export async function startService(
-  definition: ServiceDefinition,
-  settings: Record<string, unknown>,
-  options: StartOptions = {},
-): Promise<RunningService> {
+export async function startService(definition: ServiceDefinition, settings: Record<string, unknown>, options: StartOptions = {}): Promise<RunningService> {
   const config = loadConfig(definition.configSchema ?? ServiceConfig, settings, defaultSettings(definition));
 
   @Module({ imports: [PlatformModule.forService(definition, config, { logStream: options.logStream }), definition.module] })

@@ -40,7 +40,9 @@ describe('settings never echo a secret', () => {
     });
     expect(config.KAFKA_SSL).toBe(true);
     expect(loadConfig(ServiceConfig, base).KAFKA_SSL).toBe(false);
-    expect(() => loadConfig(ServiceConfig, { ...base, KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME.*\n.*KAFKA_SASL_PASSWORD|KAFKA_SASL_USERNAME/);
+    expect(() => loadConfig(ServiceConfig, { ...base, KAFKA_SASL_MECHANISM: 'plain' })).toThrow(
+      /KAFKA_SASL_USERNAME.*\n.*KAFKA_SASL_PASSWORD|KAFKA_SASL_USERNAME/,
+    );
     expect(() => loadConfig(ServiceConfig, { ...base, KAFKA_SSL: 'yes' })).toThrow(/KAFKA_SSL/);
   });
 });

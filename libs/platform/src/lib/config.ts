@@ -183,11 +183,7 @@ export class ConfigError extends Error {
 }
 
 /** Validates settings (from `process.env` or an object) into a typed config, or throws `ConfigError`. */
-export function loadConfig<T extends ServiceConfig>(
-  schema: new () => T,
-  source: Record<string, unknown>,
-  defaults: Partial<Record<keyof T, unknown>> = {},
-): T {
+export function loadConfig<T extends ServiceConfig>(schema: new () => T, source: Record<string, unknown>, defaults: Partial<Record<keyof T, unknown>> = {}): T {
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(schema, { ...defaults, ...present });
   const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true });

@@ -53,12 +53,20 @@ export function bodyParserProblems(error: unknown, request: Request, response: R
   if (typeof status !== 'number' || typeof type !== 'string' || status < 400 || status >= 500) return next(error);
   const problem =
     type === 'entity.too.large'
-      ? { status: HttpStatus.PAYLOAD_TOO_LARGE, code: 'PAYLOAD_TOO_LARGE', title: 'Payload too large', detail: `the request body is larger than ${(error as { limit?: number }).limit ?? 'allowed'} bytes` }
+      ? {
+          status: HttpStatus.PAYLOAD_TOO_LARGE,
+          code: 'PAYLOAD_TOO_LARGE',
+          title: 'Payload too large',
+          detail: `the request body is larger than ${(error as { limit?: number }).limit ?? 'allowed'} bytes`,
+        }
       : type === 'entity.parse.failed'
         ? { status: HttpStatus.BAD_REQUEST, code: 'BAD_REQUEST', title: 'Bad request', detail: 'the request body is not valid JSON' }
         : { status, code: 'BAD_REQUEST', title: 'Bad request', detail: `the request body cannot be read (${type})` };
   // Never echo the body (it may hold a token or a phone number), only what was wrong with it.
-  response.status(problem.status).type('application/problem+json').json({ type: 'about:blank', instance: request.url, ...problem });
+  response
+    .status(problem.status)
+    .type('application/problem+json')
+    .json({ type: 'about:blank', instance: request.url, ...problem });
 }
 
 /**

@@ -13,7 +13,14 @@ describe('the edge and safe request logs', () => {
   });
 
   it('serializes a request without query or params copies and with the URL masked', () => {
-    const serialized = safeRequestSerializer({ id: 1, method: 'GET', url: '/n/+18005550199?x=1', query: { x: '1' }, params: { number: '+18005550199' }, headers: {} });
+    const serialized = safeRequestSerializer({
+      id: 1,
+      method: 'GET',
+      url: '/n/+18005550199?x=1',
+      query: { x: '1' },
+      params: { number: '+18005550199' },
+      headers: {},
+    });
     expect(serialized).toEqual({ id: 1, method: 'GET', url: '/n/+*******0199?x=1', headers: {} });
   });
 
@@ -34,7 +41,14 @@ describe('the edge and safe request logs', () => {
     expect(sent).toEqual({
       status: 413,
       type: 'application/problem+json',
-      body: { type: 'about:blank', instance: '/x', status: 413, code: 'PAYLOAD_TOO_LARGE', title: 'Payload too large', detail: 'the request body is larger than 65536 bytes' },
+      body: {
+        type: 'about:blank',
+        instance: '/x',
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        title: 'Payload too large',
+        detail: 'the request body is larger than 65536 bytes',
+      },
     });
     bodyParserProblems({ status: 400, type: 'entity.parse.failed', body: '{"secret": "+14255550100"' }, { url: '/x' } as never, response as never, next);
     expect(JSON.stringify(sent.body)).not.toContain('+1425');
@@ -45,9 +59,15 @@ describe('the edge and safe request logs', () => {
 
   it('tells a refusal by broker ACLs from other topic-creation errors', () => {
     const protocol = (type: string) => new KafkaJSProtocolError({ type, code: 0, retriable: false, message: type } as never);
-    expect(isAuthorizationFailure(new KafkaJSAggregateError('Topic creation errors', [protocol('TOPIC_AUTHORIZATION_FAILED'), protocol('TOPIC_ALREADY_EXISTS')]))).toBe(true);
+    expect(
+      isAuthorizationFailure(new KafkaJSAggregateError('Topic creation errors', [protocol('TOPIC_AUTHORIZATION_FAILED'), protocol('TOPIC_ALREADY_EXISTS')])),
+    ).toBe(true);
     expect(isAuthorizationFailure(protocol('CLUSTER_AUTHORIZATION_FAILED'))).toBe(true);
-    expect(isAuthorizationFailure(new KafkaJSAggregateError('Topic creation errors', [protocol('INVALID_REPLICATION_FACTOR'), protocol('TOPIC_AUTHORIZATION_FAILED')]))).toBe(false);
+    expect(
+      isAuthorizationFailure(
+        new KafkaJSAggregateError('Topic creation errors', [protocol('INVALID_REPLICATION_FACTOR'), protocol('TOPIC_AUTHORIZATION_FAILED')]),
+      ),
+    ).toBe(false);
     expect(isAuthorizationFailure(new Error('SASL authentication failed'))).toBe(false);
   });
 });

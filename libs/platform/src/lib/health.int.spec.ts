@@ -91,9 +91,7 @@ describe('health: liveness and readiness', () => {
       if (answer.status !== 200) throw new Error(JSON.stringify(answer.body));
       return answer;
     });
-    expect(Object.keys(ready.body.info ?? {})).toEqual(
-      expect.arrayContaining(['database', 'kafka', `consumer:${prefix}probe`, 'relay:outbox']),
-    );
+    expect(Object.keys(ready.body.info ?? {})).toEqual(expect.arrayContaining(['database', 'kafka', `consumer:${prefix}probe`, 'relay:outbox']));
     expect((await get('/health')).status).toBe(200);
   });
 
@@ -122,10 +120,13 @@ describe('health: liveness and readiness', () => {
 
     // Restarted with back-off: the redelivered message is dead-lettered this time and the next one is consumed.
     await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: 'contoso', callId: 'after-crash', durationSeconds: 1 })]);
-    await eventually(async () => {
-      const answer = await get('/health/ready');
-      if (answer.status !== 200) throw new Error(JSON.stringify(answer.body.error));
-    }, { message: 'readiness did not come back' });
+    await eventually(
+      async () => {
+        const answer = await get('/health/ready');
+        if (answer.status !== 200) throw new Error(JSON.stringify(answer.body.error));
+      },
+      { message: 'readiness did not come back' },
+    );
     const [dead] = await dlt.waitFor(() => true);
     expect(dead!.headers[DeadLetterHeaders.Reason]).toBe('INVALID_JSON');
     await eventually(() => expect(seen).toContain('after-crash'));

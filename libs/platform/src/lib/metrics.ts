@@ -210,10 +210,7 @@ export class ServiceMetrics implements ConsumerObserver {
       const lag = await withTimeout(
         (async () => {
           await admin.connect();
-          const [committed, ...ends] = await Promise.all([
-            admin.fetchOffsets({ groupId, topics }),
-            ...topics.map((topic) => admin.fetchTopicOffsets(topic)),
-          ]);
+          const [committed, ...ends] = await Promise.all([admin.fetchOffsets({ groupId, topics }), ...topics.map((topic) => admin.fetchTopicOffsets(topic))]);
           const rows: { topic: string; partition: number; lag: number }[] = [];
           topics.forEach((topic, i) => {
             const done = committed.find((c) => c.topic === topic)?.partitions ?? [];

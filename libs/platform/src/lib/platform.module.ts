@@ -44,9 +44,7 @@ export function isAuthorizationFailure(error: unknown): boolean {
 
 /** Starts and stops what the service shares with Kafka, in an order that loses nothing. */
 @Injectable()
-export class MessagingLifecycle
-  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
+export class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('messaging');
 
   constructor(
@@ -85,7 +83,9 @@ export class MessagingLifecycle
       const consumed = Object.keys(this.definition.consumes).map((topic) => this.config.KAFKA_TOPIC_PREFIX + topic);
       const missing = consumed.filter((topic) => !visible.has(topic));
       if (missing.length > 0) {
-        throw new Error(`topics ${missing.join(', ')} are missing or not readable, and this service may not create them (broker ACLs): create them and grant it Read`);
+        throw new Error(
+          `topics ${missing.join(', ')} are missing or not readable, and this service may not create them (broker ACLs): create them and grant it Read`,
+        );
       }
       this.logger.log({ msg: 'broker ACLs: topics not created by this service; every topic it consumes exists', consumed });
     } finally {

@@ -34,7 +34,12 @@ describe('pool-ledger service', () => {
       ...overrides,
     });
   const pool = async (tenantId: string, month = '2026-11') =>
-    (await http<{ capacityMinutes: number; usedMinutes: number; reservedMinutes: number; availableMinutes: number }>('GET', `${system.url('pool-ledger')}/tenants/${tenantId}/pool?month=${month}`)).body;
+    (
+      await http<{ capacityMinutes: number; usedMinutes: number; reservedMinutes: number; availableMinutes: number }>(
+        'GET',
+        `${system.url('pool-ledger')}/tenants/${tenantId}/pool?month=${month}`,
+      )
+    ).body;
   const poolReaches = (tenantId: string, expected: Partial<Awaited<ReturnType<typeof pool>>>, month = '2026-11') =>
     eventually(async () => expect(await pool(tenantId, month)).toMatchObject(expected));
   const decisionOf = async (tenantId: string, callId: string) =>
@@ -52,18 +57,33 @@ describe('pool-ledger service', () => {
     await poolReaches(tenant, { capacityMinutes: 300, usedMinutes: 0, availableMinutes: 300 });
 
     const legs = ['p1', 'p2', 'p3', 'p4', 'p5'];
-    await kafka.publish(Topics.LicensingEvents, legs.map((id) => entitled(tenant, id)));
-    for (const id of legs) expect(await decisionOf(tenant, id)).toMatchObject({ type: 'CallAdmitted', funding: 'pool', maxDurationSeconds: 3600, decidedBy: 'pool-ledger' });
+    await kafka.publish(
+      Topics.LicensingEvents,
+      legs.map((id) => entitled(tenant, id)),
+    );
+    for (const id of legs)
+      expect(await decisionOf(tenant, id)).toMatchObject({ type: 'CallAdmitted', funding: 'pool', maxDurationSeconds: 3600, decidedBy: 'pool-ledger' });
     await poolReaches(tenant, { usedMinutes: 0, reservedMinutes: 300, availableMinutes: 0 });
-    await kafka.publish(Topics.CallEnded, legs.map((id) => callEnded({ tenantId: tenant, callId: id, durationSeconds: 3600 })));
+    await kafka.publish(
+      Topics.CallEnded,
+      legs.map((id) => callEnded({ tenantId: tenant, callId: id, durationSeconds: 3600 })),
+    );
     await poolReaches(tenant, { capacityMinutes: 300, usedMinutes: 300, reservedMinutes: 0, availableMinutes: 0 });
 
     const thresholds = await poolEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'PoolUsageThresholdReached', 2);
     expect(thresholds.map((m) => m.json!['thresholdPercent']).sort()).toEqual([100, 80]);
 
     await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'p6')]);
-    expect(await handOverOf(tenant, 'p6')).toMatchObject({ reason: 'POOL_EXHAUSTED', creditsLicensed: true, capability: 'MCOMEETADD', destinationCountry: 'FR' });
-    const calls = await http<{ callId: string; poolMinutes: number; handedOnMinutes: number }[]>('GET', `${system.url('pool-ledger')}/tenants/${tenant}/pool/calls?month=2026-11`);
+    expect(await handOverOf(tenant, 'p6')).toMatchObject({
+      reason: 'POOL_EXHAUSTED',
+      creditsLicensed: true,
+      capability: 'MCOMEETADD',
+      destinationCountry: 'FR',
+    });
+    const calls = await http<{ callId: string; poolMinutes: number; handedOnMinutes: number }[]>(
+      'GET',
+      `${system.url('pool-ledger')}/tenants/${tenant}/pool/calls?month=2026-11`,
+    );
     expect(calls.body.filter((c) => c.poolMinutes === 60)).toHaveLength(5);
   });
 
@@ -72,7 +92,10 @@ describe('pool-ledger service', () => {
     await kafka.publish(Topics.LicensingEvents, [seats(tenant, 'AUDIO_CONFERENCING', 1)]);
     await poolReaches(tenant, { capacityMinutes: 60 });
     // Neither organizer may bill credits: before the fix both got 3600 s, and the second's minutes were given away.
-    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'first', { creditsLicensed: false }), entitled(tenant, 'second', { creditsLicensed: false })]);
+    await kafka.publish(Topics.LicensingEvents, [
+      entitled(tenant, 'first', { creditsLicensed: false }),
+      entitled(tenant, 'second', { creditsLicensed: false }),
+    ]);
     expect(await decisionOf(tenant, 'first')).toMatchObject({ funding: 'pool', maxDurationSeconds: 3600 });
     expect(await handOverOf(tenant, 'second')).toMatchObject({ reason: 'POOL_EXHAUSTED', creditsLicensed: false });
     expect(decisions.messages.filter((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'second')).toEqual([]);
@@ -94,7 +117,12 @@ describe('pool-ledger service', () => {
     await poolReaches(tenant, { usedMinutes: 25, availableMinutes: 35 });
 
     await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'long')]);
-    expect(await handOverOf(tenant, 'long')).toMatchObject({ reason: 'POOL_CONTINUATION', poolSeconds: 35 * 60, maxCreditSeconds: 25 * 60, creditsLicensed: true });
+    expect(await handOverOf(tenant, 'long')).toMatchObject({
+      reason: 'POOL_CONTINUATION',
+      poolSeconds: 35 * 60,
+      maxCreditSeconds: 25 * 60,
+      creditsLicensed: true,
+    });
     await poolReaches(tenant, { usedMinutes: 25, reservedMinutes: 35, availableMinutes: 0 });
     // It runs 50 minutes: the pool debits its 35, the wallet charges the other 15 from its own hold.
     await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'long', durationSeconds: 50 * 60 })]);
@@ -115,7 +143,11 @@ describe('pool-ledger service', () => {
 
     // 100 hours: plausible as a number, far beyond the grant. Settled at the grant, the excess recorded.
     await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'granted-hour', durationSeconds: 360_000 })]);
-    expect(await handOverOf(tenant, 'granted-hour', 'CallDurationExceededGrant')).toMatchObject({ durationSeconds: 360_000, grantedSeconds: 3600, excessSeconds: 356_400 });
+    expect(await handOverOf(tenant, 'granted-hour', 'CallDurationExceededGrant')).toMatchObject({
+      durationSeconds: 360_000,
+      grantedSeconds: 3600,
+      excessSeconds: 356_400,
+    });
     await poolReaches(tenant, { usedMinutes: 60 });
     expect(eventsOf(tenant, 'granted-hour', 'PoolOverflowHandedToWallet')).toEqual([]);
 
@@ -159,13 +191,22 @@ describe('pool-ledger service', () => {
     await poolReaches(tenant, { usedMinutes: 30, availableMinutes: 30 });
 
     const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
-    await kafka.publish(Topics.LicensingEvents, ids.map((id) => entitled(tenant, id, { creditsLicensed: false })));
+    await kafka.publish(
+      Topics.LicensingEvents,
+      ids.map((id) => entitled(tenant, id, { creditsLicensed: false })),
+    );
     const admitted = await decisions.waitFor((m) => m.json?.['tenantId'] === tenant && ids.includes(String(m.json?.['callId'])), 1);
-    const handed = await poolEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'CallHandedToWallet' && ids.includes(String(m.json?.['callId'])), 19);
+    const handed = await poolEvents.waitFor(
+      (m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'CallHandedToWallet' && ids.includes(String(m.json?.['callId'])),
+      19,
+    );
     expect(admitted).toHaveLength(1);
     expect(admitted[0]!.json).toMatchObject({ funding: 'pool', maxDurationSeconds: 1800 });
     expect(handed.every((m) => m.json!['reason'] === 'POOL_EXHAUSTED')).toBe(true);
-    await kafka.publish(Topics.CallEnded, ids.map((id) => callEnded({ tenantId: tenant, callId: id, durationSeconds: 300 })));
+    await kafka.publish(
+      Topics.CallEnded,
+      ids.map((id) => callEnded({ tenantId: tenant, callId: id, durationSeconds: 300 })),
+    );
     await poolReaches(tenant, { usedMinutes: 35, reservedMinutes: 0, availableMinutes: 25 });
   });
 
@@ -188,11 +229,16 @@ describe('pool-ledger service', () => {
     const tenant = uniqueTenant('egypt');
     await kafka.publish(Topics.LicensingEvents, [seats(tenant, 'OFFICE_365_E5', 1)]);
     await poolReaches(tenant, { capacityMinutes: 60 });
-    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'cairo', { to: '+20223456789', destinationCountry: 'EG', zoneA: false, poolEligible: false })]);
+    await kafka.publish(Topics.LicensingEvents, [
+      entitled(tenant, 'cairo', { to: '+20223456789', destinationCountry: 'EG', zoneA: false, poolEligible: false }),
+    ]);
     expect(await handOverOf(tenant, 'cairo')).toMatchObject({ reason: 'NOT_POOL_ELIGIBLE', destinationCountry: 'EG' });
     await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'cairo', durationSeconds: 600 })]);
     await eventually(async () => {
-      const calls = await http<{ callId: string; seconds: number | null; poolMinutes: number | null }[]>('GET', `${system.url('pool-ledger')}/tenants/${tenant}/pool/calls?month=2026-11`);
+      const calls = await http<{ callId: string; seconds: number | null; poolMinutes: number | null }[]>(
+        'GET',
+        `${system.url('pool-ledger')}/tenants/${tenant}/pool/calls?month=2026-11`,
+      );
       expect(calls.body).toEqual([expect.objectContaining({ callId: 'cairo', seconds: 600, poolMinutes: null })]);
     });
     expect(await pool(tenant)).toMatchObject({ usedMinutes: 0, availableMinutes: 60 });

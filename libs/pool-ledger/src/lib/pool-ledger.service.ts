@@ -19,7 +19,17 @@ const telephony = telephonySchemas();
  * admissions.
  */
 export const routePoolLedgerEvent = routeByType({
-  [Topics.PoolLedgerEvents]: ['CallHandedToWallet', 'PoolOverflowHandedToWallet', 'PoolUsageThresholdReached', 'PoolSettlementMissing', 'CallDurationExceededGrant', 'PoolCallSettled', 'PoolMinutesReserved', 'PoolMinutesDebited', 'PoolReservationExpired'],
+  [Topics.PoolLedgerEvents]: [
+    'CallHandedToWallet',
+    'PoolOverflowHandedToWallet',
+    'PoolUsageThresholdReached',
+    'PoolSettlementMissing',
+    'CallDurationExceededGrant',
+    'PoolCallSettled',
+    'PoolMinutesReserved',
+    'PoolMinutesDebited',
+    'PoolReservationExpired',
+  ],
   [Topics.CallDecisions]: ['CallAdmitted'],
 });
 

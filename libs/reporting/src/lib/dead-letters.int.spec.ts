@@ -47,13 +47,16 @@ describe('reporting: dead letters over HTTP (operators)', () => {
       { key: tenant, value: JSON.stringify(broken) },
     ]);
 
-    const listed = await eventually(async () => {
-      const { status, body } = await http<Page>('GET', `${base}/dead-letters?topic=${Topics.CallStarted}`);
-      expect(status).toBe(200);
-      const mine = body.items.filter((l) => l.key === tenant);
-      expect(mine).toHaveLength(2);
-      return mine;
-    }, { timeoutMs: 60_000 });
+    const listed = await eventually(
+      async () => {
+        const { status, body } = await http<Page>('GET', `${base}/dead-letters?topic=${Topics.CallStarted}`);
+        expect(status).toBe(200);
+        const mine = body.items.filter((l) => l.key === tenant);
+        expect(mine).toHaveLength(2);
+        return mine;
+      },
+      { timeoutMs: 60_000 },
+    );
     const [deep, invalid] = listed.sort((a, b) => Number(a.offset) - Number(b.offset));
     expect(deep).toMatchObject({
       topic: `${Topics.CallStarted}.dlt`,
@@ -71,7 +74,10 @@ describe('reporting: dead letters over HTTP (operators)', () => {
     expect(invalid!.error).toContain('to');
 
     // One place in full.
-    const shown = await http<Letter & { headers: Record<string, string>; payload: unknown }>('GET', `${base}/dead-letters/${Topics.CallStarted}/${invalid!.partition}/${invalid!.offset}`);
+    const shown = await http<Letter & { headers: Record<string, string>; payload: unknown }>(
+      'GET',
+      `${base}/dead-letters/${Topics.CallStarted}/${invalid!.partition}/${invalid!.offset}`,
+    );
     expect(shown.status).toBe(200);
     expect(shown.body.payload).toMatchObject({ callId: 'broken', tenantId: tenant });
     expect(shown.body.headers['dlt-reason']).toBe('SCHEMA_INVALID');
@@ -89,27 +95,38 @@ describe('reporting: dead letters over HTTP (operators)', () => {
 
     // Replay the broken call with a fixed payload: reporting consumes it and the call has its row.
     const fixed = callStarted({ tenantId: tenant, callId: 'broken', to: '+12065550100', occurredAt: '2026-11-24T10:00:00.000Z' });
-    const replayed = await http<{ replayedTo: { topic: string; partition: number; offset: string }; withFixedPayload: boolean; tenantId: string; eventId: string }>(
-      'POST',
-      `${base}/dead-letters/${Topics.CallStarted}.dlt/${invalid!.partition}/${invalid!.offset}/replay`,
-      { payload: fixed },
-    );
+    const replayed = await http<{
+      replayedTo: { topic: string; partition: number; offset: string };
+      withFixedPayload: boolean;
+      tenantId: string;
+      eventId: string;
+    }>('POST', `${base}/dead-letters/${Topics.CallStarted}.dlt/${invalid!.partition}/${invalid!.offset}/replay`, { payload: fixed });
     expect(replayed.status).toBe(202);
     expect(replayed.body).toMatchObject({ withFixedPayload: true, tenantId: tenant, replayedTo: { topic: Topics.CallStarted } });
-    await eventually(async () => {
-      const usage = await http<{ items: { callId: string; toNumber: string }[] }>('GET', `${base}/tenants/${tenant}/usage?from=2026-11-01&to=2026-12-01`);
-      expect(usage.body.items).toEqual([expect.objectContaining({ callId: 'broken', toNumber: '+12065550100' })]);
-    }, { timeoutMs: 60_000 });
+    await eventually(
+      async () => {
+        const usage = await http<{ items: { callId: string; toNumber: string }[] }>('GET', `${base}/tenants/${tenant}/usage?from=2026-11-01&to=2026-12-01`);
+        expect(usage.body.items).toEqual([expect.objectContaining({ callId: 'broken', toNumber: '+12065550100' })]);
+      },
+      { timeoutMs: 60_000 },
+    );
 
     // The replay is in the tenant's audit with the operator who did it.
     const audit = await http<{ items: { actor: { sub: string }; eventType: string; streamId: string }[] }>('GET', `${base}/tenants/${tenant}/audit`);
     expect(audit.body.items).toEqual([
-      expect.objectContaining({ eventType: 'DeadLetterReplayed', actor: expect.objectContaining({ sub: 'test-operator' }), streamId: `dead-letter:${Topics.CallStarted}.dlt/${invalid!.partition}/${invalid!.offset}` }),
+      expect.objectContaining({
+        eventType: 'DeadLetterReplayed',
+        actor: expect.objectContaining({ sub: 'test-operator' }),
+        streamId: `dead-letter:${Topics.CallStarted}.dlt/${invalid!.partition}/${invalid!.offset}`,
+      }),
     ]);
 
     // A replay of what is not there, and a payload larger than a message may be.
     expect((await http('POST', `${base}/dead-letters/${Topics.CallStarted}/${invalid!.partition}/999999/replay`)).status).toBe(404);
-    expect((await http('POST', `${base}/dead-letters/${Topics.CallStarted}/${invalid!.partition}/${invalid!.offset}/replay`, { payload: 'x'.repeat(70_000) })).status).toBe(413);
+    expect(
+      (await http('POST', `${base}/dead-letters/${Topics.CallStarted}/${invalid!.partition}/${invalid!.offset}/replay`, { payload: 'x'.repeat(70_000) }))
+        .status,
+    ).toBe(413);
   }, 180_000);
 
   it('is for operators only', async () => {

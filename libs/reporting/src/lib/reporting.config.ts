@@ -17,29 +17,50 @@ export class ReportingConfig extends ServiceConfig {
   REPORTING_WEBHOOK_ALLOW_PRIVATE = false;
 
   /** One delivery attempt waits this long for the receiver's answer. */
-  @Type(() => Number) @IsInt() @Min(10) @Max(120_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(120_000)
   REPORTING_WEBHOOK_TIMEOUT_MS = 10_000;
 
   /** Back-off after the n-th failed attempt: base × 2^(n−1), capped at the max. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(3_600_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
   REPORTING_WEBHOOK_RETRY_BASE_MS = 5_000;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(86_400_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400_000)
   REPORTING_WEBHOOK_RETRY_MAX_MS = 3_600_000;
 
   /** A delivery is retried for this long after it was queued (or resent), then given up. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(7 * 86_400_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86_400_000)
   REPORTING_WEBHOOK_RETRY_FOR_MS = 86_400_000;
 
   /** How often the dispatcher looks for due deliveries. */
-  @Type(() => Number) @IsInt() @Min(10) @Max(60_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
   REPORTING_WEBHOOK_POLL_MS = 250;
 
   /** Attempts in flight at once, all endpoints together. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(1_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
   REPORTING_WEBHOOK_CONCURRENCY = 32;
 
   /** Attempts in flight at once to one endpoint: a slow receiver holds at most these. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   REPORTING_WEBHOOK_ENDPOINT_CONCURRENCY = 2;
 }

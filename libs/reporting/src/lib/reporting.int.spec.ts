@@ -75,35 +75,80 @@ describe('reporting service', () => {
   };
   const rowOf = async (tenant: string, callId: string) => (await usage(tenant)).items.find((r) => r.callId === callId);
   const at = '2026-11-24T10:00:00.000Z';
-  const rate = (country: string, perMinute: string, connectionFee: string, kind = 'dial-out') => ({ kind, country, perMinute, connectionFee, currency: 'USD', rateCardVersion: '2026-11', increment: { first: 60, next: 60 } });
+  const rate = (country: string, perMinute: string, connectionFee: string, kind = 'dial-out') => ({
+    kind,
+    country,
+    perMinute,
+    connectionFee,
+    currency: 'USD',
+    rateCardVersion: '2026-11',
+    increment: { first: 60, next: 60 },
+  });
   const money = (amount: string) => ({ amount, currency: 'USD' });
   const charged = (tenant: string, callId: string, kind: string, cost: string, r: ReturnType<typeof rate>, extra: Record<string, unknown> = {}) =>
-    serviceEvent('CallCharged', tenant, { callId, kind, causationEventId: randomUUID(), durationSeconds: 0, billedMinutes: '1', unbilledSeconds: 0, rate: r, cost: money(cost), amount: money(cost), shortfall: money('0.00'), lots: [], balanceAfter: money('10.00'), ...extra });
+    serviceEvent('CallCharged', tenant, {
+      callId,
+      kind,
+      causationEventId: randomUUID(),
+      durationSeconds: 0,
+      billedMinutes: '1',
+      unbilledSeconds: 0,
+      rate: r,
+      cost: money(cost),
+      amount: money(cost),
+      shortfall: money('0.00'),
+      lots: [],
+      balanceAfter: money('10.00'),
+      ...extra,
+    });
   const entitled = (tenant: string, callId: string, to: string, country: string, zoneA: boolean) =>
     serviceEvent('CallEntitled', tenant, {
-      callId, callType: 'conf_out', userId: 'alice', from: '+14255550100', to, destinationCountry: country, usageLocation: 'US', domestic: country === 'US', zoneA, emergency: false, startedAt: at,
-      poolEligible: zoneA, creditsLicensed: true, capability: 'MCOMEETADD',
+      callId,
+      callType: 'conf_out',
+      userId: 'alice',
+      from: '+14255550100',
+      to,
+      destinationCountry: country,
+      usageLocation: 'US',
+      domestic: country === 'US',
+      zoneA,
+      emergency: false,
+      startedAt: at,
+      poolEligible: zoneA,
+      creditsLicensed: true,
+      capability: 'MCOMEETADD',
     });
 
   /** The article's scenarios as the services publish them: [topic, event][]. */
   function scenarios(tenant: string): [string, Record<string, unknown>][] {
-    const started = (callId: string, o: Record<string, unknown>) => callStarted({ tenantId: tenant, callId, occurredAt: at, ...o }) as unknown as Record<string, unknown>;
+    const started = (callId: string, o: Record<string, unknown>) =>
+      callStarted({ tenantId: tenant, callId, occurredAt: at, ...o }) as unknown as Record<string, unknown>;
     const ended = (callId: string, s: number) => callEnded({ tenantId: tenant, callId, durationSeconds: s }) as unknown as Record<string, unknown>;
-    const admitted = (callId: string, funding: string, decidedBy: string, extra: Record<string, unknown> = {}) => serviceEvent('CallAdmitted', tenant, { callId, funding, maxDurationSeconds: 7200, decidedBy, ...extra });
+    const admitted = (callId: string, funding: string, decidedBy: string, extra: Record<string, unknown> = {}) =>
+      serviceEvent('CallAdmitted', tenant, { callId, funding, maxDurationSeconds: 7200, decidedBy, ...extra });
     return [
       // Pool: a Zone A dial-out the pool covers, 10 minutes.
       [Topics.CallStarted, started('pool', { to: '+12065550100' })],
       [Topics.LicensingEvents, entitled(tenant, 'pool', '+12065550100', 'US', true)],
       [Topics.CallDecisions, admitted('pool', 'pool', 'pool-ledger')],
       [Topics.CallEnded, ended('pool', 600)],
-      [Topics.PoolLedgerEvents, serviceEvent('PoolCallSettled', tenant, { callId: 'pool', month: '2026-11', durationSeconds: 600, minutes: 10, poolMinutes: 10, uncoveredMinutes: 0 })],
+      [
+        Topics.PoolLedgerEvents,
+        serviceEvent('PoolCallSettled', tenant, { callId: 'pool', month: '2026-11', durationSeconds: 600, minutes: 10, poolMinutes: 10, uncoveredMinutes: 0 }),
+      ],
       // Continuation: 35 pool minutes, then 15 on credits at 0.0120 without fee.
       [Topics.CallStarted, started('cont', { to: '+12065550101' })],
       [Topics.LicensingEvents, entitled(tenant, 'cont', '+12065550101', 'US', true)],
       [Topics.CallDecisions, admitted('cont', 'pool', 'credit-wallet', { maxDurationSeconds: 3600, split: { poolSeconds: 2100, creditSeconds: 1500 } })],
       [Topics.CallEnded, ended('cont', 3000)],
-      [Topics.PoolLedgerEvents, serviceEvent('PoolCallSettled', tenant, { callId: 'cont', month: '2026-11', durationSeconds: 3000, minutes: 50, poolMinutes: 35, uncoveredMinutes: 0 })],
-      [Topics.CreditWalletEvents, charged(tenant, 'cont', 'pool-continuation', '0.18', rate('US', '0.0120', '0.0000'), { poolMinutes: 35, billedMinutes: '15' })],
+      [
+        Topics.PoolLedgerEvents,
+        serviceEvent('PoolCallSettled', tenant, { callId: 'cont', month: '2026-11', durationSeconds: 3000, minutes: 50, poolMinutes: 35, uncoveredMinutes: 0 }),
+      ],
+      [
+        Topics.CreditWalletEvents,
+        charged(tenant, 'cont', 'pool-continuation', '0.18', rate('US', '0.0120', '0.0000'), { poolMinutes: 35, billedMinutes: '15' }),
+      ],
       // Outside Zone A: Paris on credits, 7 minutes: 0.0349 × 7 + 0.0125 = 0.2568 → 0.26.
       [Topics.CallStarted, started('paris', { to: '+33142685300' })],
       [Topics.LicensingEvents, { ...entitled(tenant, 'paris', '+33142685300', 'FR', false), poolEligible: false }],
@@ -114,7 +159,10 @@ describe('reporting service', () => {
       [Topics.CallStarted, started('tollfree', { callType: 'conf_in', from: '+442071838750', to: '+18005550100' })],
       [Topics.CallDecisions, admitted('tollfree', 'credits', 'credit-wallet')],
       [Topics.CallEnded, ended('tollfree', 150)],
-      [Topics.CreditWalletEvents, charged(tenant, 'tollfree', 'call', '0.07', rate('US', '0.0200', '0.0100', 'toll-free-inbound'), { billedMinutes: '3', durationSeconds: 150 })],
+      [
+        Topics.CreditWalletEvents,
+        charged(tenant, 'tollfree', 'call', '0.07', rate('US', '0.0200', '0.0100', 'toll-free-inbound'), { billedMinutes: '3', durationSeconds: 150 }),
+      ],
       // Rejected: no calling plan; telephony still reports an end.
       [Topics.CallStarted, started('rejected', { callType: 'user_out', to: '+12065550102' })],
       [Topics.CallDecisions, serviceEvent('CallRejected', tenant, { callId: 'rejected', reason: 'NO_CALLING_PLAN', decidedBy: 'licensing' })],
@@ -130,11 +178,70 @@ describe('reporting service', () => {
   }
 
   const expectedRows = (tenant: string) => ({
-    pool: { callId: 'pool', userId: 'alice', callType: 'conf_out', fromCountry: 'US', toCountry: 'US', durationSeconds: 600, charge: '0.00', connectionFee: null, currency: null, capability: 'MCOMEETADD', funding: 'pool', poolMinutes: 10, decision: 'admitted', reason: null, rateCardVersion: null, startTime: at, endTime: '2026-11-24T10:10:00.000Z' },
-    cont: { durationSeconds: 3000, charge: '0.18', connectionFee: null, currency: 'USD', capability: 'MCOPSTNPP', funding: 'pool', poolMinutes: 35, decision: 'admitted', rateCardVersion: '2026-11' },
-    paris: { toCountry: 'FR', durationSeconds: 421, charge: '0.26', connectionFee: '0.0125', currency: 'USD', capability: 'MCOPSTNPP', funding: 'credits', poolMinutes: 0, rateCardVersion: '2026-11' },
-    tollfree: { callType: 'conf_in', userId: 'alice', fromCountry: 'GB', toCountry: 'US', durationSeconds: 150, charge: '0.07', connectionFee: '0.01', capability: 'MCOPSTNPP', funding: 'credits', poolMinutes: 0 },
-    rejected: { callType: 'user_out', durationSeconds: 0, charge: null, capability: null, funding: null, poolMinutes: 0, decision: 'rejected', reason: 'NO_CALLING_PLAN', tenant },
+    pool: {
+      callId: 'pool',
+      userId: 'alice',
+      callType: 'conf_out',
+      fromCountry: 'US',
+      toCountry: 'US',
+      durationSeconds: 600,
+      charge: '0.00',
+      connectionFee: null,
+      currency: null,
+      capability: 'MCOMEETADD',
+      funding: 'pool',
+      poolMinutes: 10,
+      decision: 'admitted',
+      reason: null,
+      rateCardVersion: null,
+      startTime: at,
+      endTime: '2026-11-24T10:10:00.000Z',
+    },
+    cont: {
+      durationSeconds: 3000,
+      charge: '0.18',
+      connectionFee: null,
+      currency: 'USD',
+      capability: 'MCOPSTNPP',
+      funding: 'pool',
+      poolMinutes: 35,
+      decision: 'admitted',
+      rateCardVersion: '2026-11',
+    },
+    paris: {
+      toCountry: 'FR',
+      durationSeconds: 421,
+      charge: '0.26',
+      connectionFee: '0.0125',
+      currency: 'USD',
+      capability: 'MCOPSTNPP',
+      funding: 'credits',
+      poolMinutes: 0,
+      rateCardVersion: '2026-11',
+    },
+    tollfree: {
+      callType: 'conf_in',
+      userId: 'alice',
+      fromCountry: 'GB',
+      toCountry: 'US',
+      durationSeconds: 150,
+      charge: '0.07',
+      connectionFee: '0.01',
+      capability: 'MCOPSTNPP',
+      funding: 'credits',
+      poolMinutes: 0,
+    },
+    rejected: {
+      callType: 'user_out',
+      durationSeconds: 0,
+      charge: null,
+      capability: null,
+      funding: null,
+      poolMinutes: 0,
+      decision: 'rejected',
+      reason: 'NO_CALLING_PLAN',
+      tenant,
+    },
   });
 
   it("the article's scenarios, events in any order and repeated: one row per call with exact charges, pool minutes, capability and decision", async () => {
@@ -152,13 +259,32 @@ describe('reporting service', () => {
 
     // Summary: the same rules as the pure grouping over the rows.
     const rows = (await usage(tenant)).items;
-    const summary = await http<{ groups: unknown[]; totals: Record<string, unknown> }>('GET', `${base}/tenants/${tenant}/usage/summary?from=2026-11-01&to=2026-12-01&groupBy=callType`);
+    const summary = await http<{ groups: unknown[]; totals: Record<string, unknown> }>(
+      'GET',
+      `${base}/tenants/${tenant}/usage/summary?from=2026-11-01&to=2026-12-01&groupBy=callType`,
+    );
     expect(summary.status).toBe(200);
-    expect(summary.body.groups).toEqual(summarize(rows.map((r) => ({ ...r, startTime: r.startTime! })), 'callType'));
-    expect(summary.body.totals).toEqual({ calls: 5, rejectedCalls: 1, minutes: 10 + 50 + 8 + 3, poolMinutes: 45, charges: { amount: '0.51', currency: 'USD' } });
+    expect(summary.body.groups).toEqual(
+      summarize(
+        rows.map((r) => ({ ...r, startTime: r.startTime! })),
+        'callType',
+      ),
+    );
+    expect(summary.body.totals).toEqual({
+      calls: 5,
+      rejectedCalls: 1,
+      minutes: 10 + 50 + 8 + 3,
+      poolMinutes: 45,
+      charges: { amount: '0.51', currency: 'USD' },
+    });
     for (const groupBy of ['day', 'country', 'user'] as const) {
       const body = (await http<{ groups: unknown[] }>('GET', `${base}/tenants/${tenant}/usage/summary?from=2026-11-01&to=2026-12-01&groupBy=${groupBy}`)).body;
-      expect(body.groups).toEqual(summarize(rows.map((r) => ({ ...r, startTime: r.startTime! })), groupBy));
+      expect(body.groups).toEqual(
+        summarize(
+          rows.map((r) => ({ ...r, startTime: r.startTime! })),
+          groupBy,
+        ),
+      );
     }
 
     // Filters.
@@ -166,8 +292,13 @@ describe('reporting service', () => {
     expect((await usage(tenant, '&callType=conf_in')).items.map((r) => r.callId)).toEqual(['tollfree']);
 
     // CSV (both ways of asking) parsed back equals the JSON rows.
-    for (const [query, headers] of [['', { accept: 'text/csv' }], ['&format=csv', {}]] as const) {
-      const response = await fetch(`${base}/tenants/${tenant}/usage?from=2026-11-01&to=2026-12-01${query}`, { headers: { ...headers, authorization: `Bearer ${await operatorToken()}` } });
+    for (const [query, headers] of [
+      ['', { accept: 'text/csv' }],
+      ['&format=csv', {}],
+    ] as const) {
+      const response = await fetch(`${base}/tenants/${tenant}/usage?from=2026-11-01&to=2026-12-01${query}`, {
+        headers: { ...headers, authorization: `Bearer ${await operatorToken()}` },
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
       expect(response.headers.get('content-disposition')).toContain('attachment; filename="usage-');
@@ -186,7 +317,13 @@ describe('reporting service', () => {
 
   it('pages by cursor: every row once, in start order, however small the page', async () => {
     const tenant = uniqueTenant('pages');
-    const calls = Array.from({ length: 23 }, (_, i) => callStarted({ tenantId: tenant, callId: `c-${String(i).padStart(2, '0')}`, occurredAt: new Date(Date.parse('2026-11-02T00:00:00Z') + (i % 7) * 60_000).toISOString() }));
+    const calls = Array.from({ length: 23 }, (_, i) =>
+      callStarted({
+        tenantId: tenant,
+        callId: `c-${String(i).padStart(2, '0')}`,
+        occurredAt: new Date(Date.parse('2026-11-02T00:00:00Z') + (i % 7) * 60_000).toISOString(),
+      }),
+    );
     await kafka.publish(Topics.CallStarted, calls);
     await eventually(async () => expect((await usage(tenant, '&limit=1000')).items).toHaveLength(23));
     const seen: UsageRow[] = [];
@@ -214,7 +351,9 @@ describe('reporting service', () => {
     expect((await http('GET', `${base}/tenants/${tenant}/usage?from=2025-01-01&to=2026-01-02&format=csv`)).status).toBe(400);
     expect((await http<Record<string, unknown>>('GET', `${base}/tenants/${tenant}/usage?callType=video`)).body).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect((await http<Record<string, unknown>>('GET', `${base}/tenants/${tenant}/usage?limit=5000`)).status).toBe(400);
-    expect((await http<Record<string, unknown>>('GET', `${base}/tenants/${tenant}/usage?cursor=bm9wZQ`)).body).toMatchObject({ code: 'REPORTING.INVALID_CURSOR' });
+    expect((await http<Record<string, unknown>>('GET', `${base}/tenants/${tenant}/usage?cursor=bm9wZQ`)).body).toMatchObject({
+      code: 'REPORTING.INVALID_CURSOR',
+    });
     expect((await http<Record<string, unknown>>('GET', `${base}/tenants/${tenant}/usage/summary?groupBy=planet`)).status).toBe(400);
     expect((await http<Record<string, unknown>>('GET', `${base}/tenants/${tenant}/usage/summary`)).status).toBe(400);
   });
@@ -227,7 +366,10 @@ describe('reporting service', () => {
     const readerA = await asRole({ roles: ['tenant-reader'], tenant: a });
     expect((await http<Page>('GET', `${base}/tenants/${a}/usage?from=2026-11-01&to=2026-12-01`, undefined, readerA)).body.items).toHaveLength(1);
     for (const path of ['usage', 'usage?format=csv', 'usage/summary?groupBy=day', 'webhooks']) {
-      expect([path, (await http('GET', `${base}/tenants/${a}/${path}`, undefined, await asRole({ roles: ['tenant-admin'], tenant: b }))).status]).toEqual([path, 403]);
+      expect([path, (await http('GET', `${base}/tenants/${a}/${path}`, undefined, await asRole({ roles: ['tenant-admin'], tenant: b }))).status]).toEqual([
+        path,
+        403,
+      ]);
     }
     expect((await http('GET', `${base}/tenants/${a}/usage`, undefined, ANONYMOUS)).status).toBe(401);
     const body = { url: 'http://127.0.0.1:9/x', events: ['wallet.recharge_failed'], enabled: true };
@@ -239,9 +381,14 @@ describe('reporting service', () => {
   describe('webhooks', () => {
     const put = (tenant: string, id: string, url: string, events = ['pool.threshold_reached'], enabled = true) =>
       http<Record<string, unknown>>('PUT', `${base}/tenants/${tenant}/webhooks/${id}`, { url, events, enabled });
-    const threshold = (tenant: string) => serviceEvent('PoolUsageThresholdReached', tenant, { month: '2026-11', thresholdPercent: 80, usedMinutes: 480, capacityMinutes: 600 });
+    const threshold = (tenant: string) =>
+      serviceEvent('PoolUsageThresholdReached', tenant, { month: '2026-11', thresholdPercent: 80, usedMinutes: 480, capacityMinutes: 600 });
     const deliveries = async (tenant: string, id: string) =>
-      (await http<{ items: { deliveryId: string; status: string; attempts: number; lastStatusCode: number | null; attemptLog: { statusCode: number | null }[] }[] }>('GET', `${base}/tenants/${tenant}/webhooks/${id}/deliveries`)).body.items;
+      (
+        await http<{
+          items: { deliveryId: string; status: string; attempts: number; lastStatusCode: number | null; attemptLog: { statusCode: number | null }[] }[];
+        }>('GET', `${base}/tenants/${tenant}/webhooks/${id}/deliveries`)
+      ).body.items;
 
     it('signed as Standard Webhooks (verified with the same library); the secret is shown once; a receiver failing 3 times gets it on the 4th attempt; resend delivers it again', async () => {
       const tenant = uniqueTenant('hooks');
@@ -270,7 +417,10 @@ describe('reporting service', () => {
       expect(delivery!.attemptLog.map((a) => a.statusCode)).toEqual([500, 500, 500, 204]);
       const last = r.requests[3]!;
       const verified = new Webhook(secret).verify(last.body, last.headers) as Record<string, unknown>;
-      expect(verified).toMatchObject({ type: 'pool.threshold_reached', data: { tenantId: tenant, source: 'pool-ledger', month: '2026-11', thresholdPercent: 80 } });
+      expect(verified).toMatchObject({
+        type: 'pool.threshold_reached',
+        data: { tenantId: tenant, source: 'pool-ledger', month: '2026-11', thresholdPercent: 80 },
+      });
       expect(last.headers['webhook-id']).toBe(`msg_${event['eventId']}`);
       expect(new Set(r.requests.map((q) => q.headers['webhook-id'])).size).toBe(1);
       expect(() => new Webhook(`whsec_${Buffer.from('another secret of 32 bytes.......').toString('base64')}`).verify(last.body, last.headers)).toThrow();
@@ -296,17 +446,40 @@ describe('reporting service', () => {
       const hanging = await receiver(() => undefined); // never answers
       const ok = await receiver((_n, _req, res) => res.writeHead(200).end('ok'));
       expect((await put(slow, 'h', hanging.url)).status).toBe(201);
-      const all = ['pool.threshold_reached', 'wallet.recharge_succeeded', 'wallet.recharge_failed', 'wallet.balance_depleted', 'toll_free.suspended', 'toll_free.resumed', 'call.settlement_missing'];
+      const all = [
+        'pool.threshold_reached',
+        'wallet.recharge_succeeded',
+        'wallet.recharge_failed',
+        'wallet.balance_depleted',
+        'toll_free.suspended',
+        'toll_free.resumed',
+        'call.settlement_missing',
+      ];
       expect((await put(fast, 'f', ok.url, all)).status).toBe(201);
 
       // The slow tenant's backlog first, on every partition.
-      await kafka.publish(Topics.PoolLedgerEvents, Array.from({ length: 20 }, () => threshold(slow)));
+      await kafka.publish(
+        Topics.PoolLedgerEvents,
+        Array.from({ length: 20 }, () => threshold(slow)),
+      );
       await eventually(() => expect(hanging.requests.length).toBeGreaterThanOrEqual(2));
       const published = Date.now();
-      await kafka.publish(Topics.PoolLedgerEvents, [threshold(fast), serviceEvent('PoolSettlementMissing', fast, { callId: 'c1', month: '2026-11', reservedMinutes: 10, dueBy: at })]);
+      await kafka.publish(Topics.PoolLedgerEvents, [
+        threshold(fast),
+        serviceEvent('PoolSettlementMissing', fast, { callId: 'c1', month: '2026-11', reservedMinutes: 10, dueBy: at }),
+      ]);
       await kafka.publish(Topics.CreditWalletEvents, [
         serviceEvent('AutoRechargeSucceeded', fast, { rechargeId: 'r1', amount: money('25.00'), paymentId: 'p1', lotId: 'l1' }),
-        serviceEvent('AutoRechargeFailed', fast, { rechargeId: 'r2', amount: money('25.00'), outcome: 'declined', code: 'card_declined', message: 'declined', consecutiveFailures: 1, backoffMs: 60000, retryAt: at }),
+        serviceEvent('AutoRechargeFailed', fast, {
+          rechargeId: 'r2',
+          amount: money('25.00'),
+          outcome: 'declined',
+          code: 'card_declined',
+          message: 'declined',
+          consecutiveFailures: 1,
+          backoffMs: 60000,
+          retryAt: at,
+        }),
         serviceEvent('BalanceReachedZero', fast, { cause: 'CallCharged', callId: 'c2' }),
         serviceEvent('CallSettlementMissing', fast, { callId: 'c3', grantedSeconds: 600, heldAmount: money('1.00'), dueBy: at }),
         serviceEvent('FundsAdded', fast, { lotId: 'l2' }),
@@ -354,7 +527,9 @@ describe('reporting service', () => {
       samples += 1;
     }, 500);
     const started = Date.now();
-    const response = await fetch(`${base}/tenants/${tenant}/usage?from=2026-01-01&to=2027-01-01`, { headers: { accept: 'text/csv', authorization: `Bearer ${await operatorToken()}` } });
+    const response = await fetch(`${base}/tenants/${tenant}/usage?from=2026-01-01&to=2027-01-01`, {
+      headers: { accept: 'text/csv', authorization: `Bearer ${await operatorToken()}` },
+    });
     let bytes = 0;
     let newlines = 0;
     const reader = response.body!.getReader();

@@ -40,7 +40,8 @@ describe('reporting: the operators\u2019 tenant directory (GET /tenants)', () =>
     const quiet = uniqueTenant('quiet');
     await kafka.publish(Topics.LicensingEvents, [serviceEvent('SubscriptionSeatsChanged', seatsOnly, { sku: 'OFFICE_365_E5', seats: 3 })]);
     await kafka.publish(Topics.TollFreeEvents, [serviceEvent('TollFreeNumberAcquired', tollFreeOnly, { number: '+18005550100', country: 'US' })]);
-    const pool = (tenant: string, type: string, m: string, fields: Record<string, unknown>) => serviceEvent(type, tenant, { month: m, callId: `c-${type}`, minutes: 10, ...fields });
+    const pool = (tenant: string, type: string, m: string, fields: Record<string, unknown>) =>
+      serviceEvent(type, tenant, { month: m, callId: `c-${type}`, minutes: 10, ...fields });
     await kafka.publish(Topics.PoolLedgerEvents, [
       pool(busy, 'PoolMinutesReserved', month, { reservedMinutes: 10, usedMinutes: 480, capacityMinutes: 600 }),
       pool(busy, 'PoolMinutesDebited', month, { poolMinutes: 10, uncoveredMinutes: 0, usedMinutes: 490, reservedMinutes: 0, capacityMinutes: 600 }),
@@ -50,21 +51,37 @@ describe('reporting: the operators\u2019 tenant directory (GET /tenants)', () =>
     await kafka.publish(Topics.CreditWalletEvents, [
       serviceEvent('WalletBalanceChanged', busy, { balance: money('0.00'), available: money('0.00'), billingSetUp: true, cause: 'CallCharged' }),
       serviceEvent('CallCharged', busy, {
-        callId: 'c1', kind: 'call', durationSeconds: 60, billedMinutes: '1',
+        callId: 'c1',
+        kind: 'call',
+        durationSeconds: 60,
+        billedMinutes: '1',
         rate: { kind: 'dial-out', country: 'FR', perMinute: '0.0349', connectionFee: '0.0125', currency: 'USD', rateCardVersion: '2026-11' },
-        cost: money('1.25'), amount: money('0.00'), owedAfter: money('1.25'),
+        cost: money('1.25'),
+        amount: money('0.00'),
+        owedAfter: money('1.25'),
       }),
-      serviceEvent('AutoRechargeFailed', busy, { rechargeId: 'r1', amount: money('25.00'), outcome: 'declined', code: 'card_declined', message: 'declined', consecutiveFailures: 2, retryAt: '2030-01-01T00:00:00.000Z' }),
+      serviceEvent('AutoRechargeFailed', busy, {
+        rechargeId: 'r1',
+        amount: money('25.00'),
+        outcome: 'declined',
+        code: 'card_declined',
+        message: 'declined',
+        consecutiveFailures: 2,
+        retryAt: '2030-01-01T00:00:00.000Z',
+      }),
       serviceEvent('WalletBalanceChanged', quiet, { balance: money('12.50'), available: money('12.50'), billingSetUp: true, cause: 'FundsAdded' }),
     ]);
     await kafka.publish(Topics.TollFreeEvents, [serviceEvent('TollFreeNumbersSuspended', busy, { numbers: ['+18005550199'], balance: money('0.00') })]);
     await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: busy, callId: 'today-1' }), callStarted({ tenantId: busy, callId: 'today-2' })]);
 
-    await eventually(async () => {
-      const b = await entry(busy);
-      expect(b?.callsToday).toBe(2);
-      expect(b?.alerts.map((a) => a.code)).toContain('TOLL_FREE_SUSPENDED');
-    }, { timeoutMs: 60_000 });
+    await eventually(
+      async () => {
+        const b = await entry(busy);
+        expect(b?.callsToday).toBe(2);
+        expect(b?.alerts.map((a) => a.code)).toContain('TOLL_FREE_SUSPENDED');
+      },
+      { timeoutMs: 60_000 },
+    );
     const b = (await entry(busy))!;
     expect(b).toMatchObject({
       pool: { month, capacityMinutes: 600, usedMinutes: 490, reservedMinutes: 0, usedPercent: '81.6' },
@@ -74,8 +91,21 @@ describe('reporting: the operators\u2019 tenant directory (GET /tenants)', () =>
       callsToday: 2,
     });
     expect(b.alerts.map((a) => a.code).sort()).toEqual(['BALANCE_ZERO', 'OWED', 'POOL_80', 'RECHARGE_FAILED', 'TOLL_FREE_SUSPENDED']);
-    expect(await entry(quiet)).toMatchObject({ pool: { month, capacityMinutes: 1200, usedMinutes: 0, usedPercent: '0' }, balance: money('12.50'), owed: money('0.00'), alerts: [], callsToday: 0 });
-    expect(await entry(seatsOnly)).toMatchObject({ tenantId: seatsOnly, pool: { capacityMinutes: null, usedPercent: null }, balance: null, owed: null, alerts: [], callsToday: 0 });
+    expect(await entry(quiet)).toMatchObject({
+      pool: { month, capacityMinutes: 1200, usedMinutes: 0, usedPercent: '0' },
+      balance: money('12.50'),
+      owed: money('0.00'),
+      alerts: [],
+      callsToday: 0,
+    });
+    expect(await entry(seatsOnly)).toMatchObject({
+      tenantId: seatsOnly,
+      pool: { capacityMinutes: null, usedPercent: null },
+      balance: null,
+      owed: null,
+      alerts: [],
+      callsToday: 0,
+    });
     expect((await entry(tollFreeOnly))?.tenantId).toBe(tollFreeOnly);
 
     // Search is by part of the id, case-insensitive; pages follow the cursor, each tenant once.

@@ -18,10 +18,7 @@ export interface TestSystem {
  * Starts services in this process against the run's broker and database server, each with its
  * own fresh database, all sharing one fresh topic namespace, so tests never see each other.
  */
-export async function startTestSystem(
-  definitions: ServiceDefinition[],
-  settings: Record<string, unknown> = {},
-): Promise<TestSystem> {
+export async function startTestSystem(definitions: ServiceDefinition[], settings: Record<string, unknown> = {}): Promise<TestSystem> {
   const id = randomUUID().replace(/-/g, '').slice(0, 10);
   const prefix = `t${id}.`;
   const server = requiredEnv('TEST_POSTGRES_URL');

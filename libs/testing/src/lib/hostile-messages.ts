@@ -22,8 +22,16 @@ export function hostileMessages(valid: () => Record<string, unknown>): HostileMe
     { kind: 'nested 5,000 levels deep', value: json(deep), reason: 'NESTING_TOO_DEEP' },
     { kind: 'arrays nested 5,000 deep', value: json(`${'['.repeat(5_000)}${']'.repeat(5_000)}`), reason: 'NESTING_TOO_DEEP' },
     { kind: 'oversized (100 KiB)', value: json({ ...valid(), padding: 'x'.repeat(100 * 1024) }), reason: 'MESSAGE_TOO_LARGE' },
-    { kind: 'too many keys', value: json({ ...valid(), ...Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`k${i}`, i])) }), reason: 'MESSAGE_TOO_LARGE' },
-    { kind: 'invalid UTF-8', value: Buffer.concat([json(valid()).subarray(0, 20), Buffer.from([0xc3, 0x28, 0xff]), json(valid()).subarray(20)]), reason: 'INVALID_UTF8' },
+    {
+      kind: 'too many keys',
+      value: json({ ...valid(), ...Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`k${i}`, i])) }),
+      reason: 'MESSAGE_TOO_LARGE',
+    },
+    {
+      kind: 'invalid UTF-8',
+      value: Buffer.concat([json(valid()).subarray(0, 20), Buffer.from([0xc3, 0x28, 0xff]), json(valid()).subarray(20)]),
+      reason: 'INVALID_UTF8',
+    },
     { kind: 'null value', value: null, reason: 'INVALID_JSON' },
     { kind: 'empty value', value: Buffer.alloc(0), reason: 'INVALID_JSON' },
     { kind: 'not JSON', value: json('{"this is": not json'), reason: 'INVALID_JSON' },

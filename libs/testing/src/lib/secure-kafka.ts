@@ -158,21 +158,55 @@ export async function startSecureKafka(options: SecureKafkaOptions): Promise<Sec
       .concat(admin)
       .flatMap((u) => ['--add-scram', `${u.mechanism.toUpperCase()}=[name=${u.name},password=${u.password}]`]);
     const clusterId = randomBytes(16).toString('base64url').replace(/^-/, 'A');
-    await run(java, ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', log4j, '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config, ...scram], {
-      timeout: 60_000,
-    });
+    await run(
+      java,
+      [
+        '-Xmx256m',
+        '-XX:TieredStopAtLevel=1',
+        '-XX:+UseSerialGC',
+        log4j,
+        '-cp',
+        `${libs}/*`,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        config,
+        ...scram,
+      ],
+      {
+        timeout: 60_000,
+      },
+    );
 
     const caFile = await certificates;
     step('certificates and storage');
     const logFile = join(dir, 'server.log');
     writeFileSync(logFile, '');
     // The watchdog: the broker dies with this process (kill -0 on our pid once a second).
-    const jvm = [java, '-Xms128m', '-Xmx384m', '-XX:+UseSerialGC', '-Xshare:auto', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', log4j, '-cp', `'${libs}/*'`, 'kafka.Kafka', config]
+    const jvm = [
+      java,
+      '-Xms128m',
+      '-Xmx384m',
+      '-XX:+UseSerialGC',
+      '-Xshare:auto',
+      '-XX:TieredStopAtLevel=1',
+      '-Djava.awt.headless=true',
+      log4j,
+      '-cp',
+      `'${libs}/*'`,
+      'kafka.Kafka',
+      config,
+    ]
       .map((a) => (a.startsWith("'") ? a : `'${a}'`))
       .join(' ');
     broker = spawn(
       'bash',
-      ['-c', `${jvm} >>'${logFile}' 2>&1 & j=$!; trap 'kill -9 $j 2>/dev/null; exit 0' TERM INT HUP; while kill -0 ${process.pid} 2>/dev/null && kill -0 $j 2>/dev/null; do sleep 1; done; kill -9 $j 2>/dev/null`],
+      [
+        '-c',
+        `${jvm} >>'${logFile}' 2>&1 & j=$!; trap 'kill -9 $j 2>/dev/null; exit 0' TERM INT HUP; while kill -0 ${process.pid} 2>/dev/null && kill -0 $j 2>/dev/null; do sleep 1; done; kill -9 $j 2>/dev/null`,
+      ],
       { stdio: 'ignore' },
     );
     process.once('exit', killOnExit);
@@ -185,7 +219,14 @@ export async function startSecureKafka(options: SecureKafkaOptions): Promise<Sec
       sasl: { mechanism: user.mechanism, username: user.name, password: user.password } as SASLOptions,
     });
     const client = (user: KafkaUser, clientId = `test-${user.name}`) =>
-      new Kafka({ clientId, brokers: [brokers], logLevel: logLevel.NOTHING, connectionTimeout: 5_000, retry: { retries: 3, initialRetryTime: 200 }, ...securityOf(user) });
+      new Kafka({
+        clientId,
+        brokers: [brokers],
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: 5_000,
+        retry: { retries: 3, initialRetryTime: 200 },
+        ...securityOf(user),
+      });
     const readLog = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
 
     await eventually(
@@ -248,7 +289,21 @@ async function makeCertificates(dir: string, password: string): Promise<string> 
   ]);
   await Promise.all([kt('-exportcert', '-rfc', ...ca, '-file', 'ca.pem'), kt('-certreq', ...broker, '-file', 'broker.csr')]);
   await Promise.all([
-    kt('-gencert', ...ca, '-infile', 'broker.csr', '-outfile', 'broker.pem', '-rfc', '-validity', '2', '-ext', 'SAN=dns:localhost,ip:127.0.0.1', '-ext', 'EKU=serverAuth'),
+    kt(
+      '-gencert',
+      ...ca,
+      '-infile',
+      'broker.csr',
+      '-outfile',
+      'broker.pem',
+      '-rfc',
+      '-validity',
+      '2',
+      '-ext',
+      'SAN=dns:localhost,ip:127.0.0.1',
+      '-ext',
+      'EKU=serverAuth',
+    ),
     kt('-importcert', '-keystore', 'truststore.p12', '-alias', 'ca', '-file', 'ca.pem'),
   ]);
   // The CA's answer with the CA after it: keytool installs the whole chain in one step.
@@ -305,7 +360,19 @@ export async function aclsOfScript(script: string, prefix = ''): Promise<AclEntr
   return entries;
 }
 
-const OPERATIONS: Record<string, number> = { All: 2, Read: 3, Write: 4, Create: 5, Delete: 6, Alter: 7, Describe: 8, ClusterAction: 9, DescribeConfigs: 10, AlterConfigs: 11, IdempotentWrite: 12 };
+const OPERATIONS: Record<string, number> = {
+  All: 2,
+  Read: 3,
+  Write: 4,
+  Create: 5,
+  Delete: 6,
+  Alter: 7,
+  Describe: 8,
+  ClusterAction: 9,
+  DescribeConfigs: 10,
+  AlterConfigs: 11,
+  IdempotentWrite: 12,
+};
 
 function unknownOperation(name: string): never {
   throw new Error(`unknown ACL operation ${name}`);

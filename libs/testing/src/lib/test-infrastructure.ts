@@ -92,9 +92,7 @@ async function startContainers(log: (line: string) => void): Promise<TestInfrast
       await Promise.all([stopQuietly(kafka), stopQuietly(postgres)]);
     },
   };
-  log(
-    `test infrastructure: testcontainers (${KAFKA_IMAGE} at ${infra.kafkaBrokers}, ${POSTGRES_IMAGE} at ${infra.postgresUrl}) in ${Date.now() - started} ms`,
-  );
+  log(`test infrastructure: testcontainers (${KAFKA_IMAGE} at ${infra.kafkaBrokers}, ${POSTGRES_IMAGE} at ${infra.postgresUrl}) in ${Date.now() - started} ms`);
   return infra;
 }
 

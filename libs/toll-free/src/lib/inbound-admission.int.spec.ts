@@ -121,8 +121,21 @@ describe('inbound admission (toll-free stage)', () => {
     const rate = { kind: 'toll-free-inbound', country: 'CA', perMinute: '0.0300', connectionFee: '0', currency: 'USD', rateCardVersion: '2026-11' };
     const money = (amount: string) => ({ amount, currency: 'USD' });
     const charge = (callId: string, seconds: number, kind = rate.kind) =>
-      serviceEvent('CallCharged', tenant, { callId, kind: 'call', durationSeconds: seconds, billedMinutes: String(Math.ceil(seconds / 60)), rate: { ...rate, kind }, cost: money('0.06'), amount: money('0.06') });
-    await kafka.publish(Topics.CreditWalletEvents, [charge('minutes-1', 61), charge('minutes-2', 120), charge('minutes-1', 61), charge('dial-out', 900, 'dial-out')]);
+      serviceEvent('CallCharged', tenant, {
+        callId,
+        kind: 'call',
+        durationSeconds: seconds,
+        billedMinutes: String(Math.ceil(seconds / 60)),
+        rate: { ...rate, kind },
+        cost: money('0.06'),
+        amount: money('0.06'),
+      });
+    await kafka.publish(Topics.CreditWalletEvents, [
+      charge('minutes-1', 61),
+      charge('minutes-2', 120),
+      charge('minutes-1', 61),
+      charge('dial-out', 900, 'dial-out'),
+    ]);
     const month = monthOf(calls[0]!.occurredAt);
     const [number] = await eventually(async () => {
       const { body } = await http<TollFreeNumberView[]>('GET', `${url}/tenants/${tenant}/toll-free-numbers?month=${month}`);

@@ -23,8 +23,7 @@ describe('toll-free numbers', () => {
   });
 
   const numbersOf = async (tenant: string) => (await http<TollFreeNumberView[]>('GET', `${url}/tenants/${tenant}/toll-free-numbers`)).body;
-  const eventOf = async (type: string, tenant: string) =>
-    (await events.waitFor((m) => m.json?.['type'] === type && m.json?.['tenantId'] === tenant))[0]!;
+  const eventOf = async (type: string, tenant: string) => (await events.waitFor((m) => m.json?.['type'] === type && m.json?.['tenantId'] === tenant))[0]!;
 
   describe('the article: billed credits with a positive balance', () => {
     it('refuses an acquisition with a $0.00 balance, and acquires with $20.00', async () => {
@@ -147,7 +146,15 @@ describe('toll-free numbers', () => {
       expect(assigned).toMatchObject({ status: 200, body: { number, assignment: { target: 'call_queue', targetId: 'support' } } });
       expect((await eventOf('TollFreeNumberAssigned', owner)).json).toMatchObject({ number, country: 'GB', target: 'call_queue', targetId: 'support' });
       expect(await numbersOf(owner)).toEqual([
-        { number, country: 'GB', status: 'active', assignment: { target: 'call_queue', targetId: 'support' }, acquiredAt: expect.any(String), month: expect.any(String), minutes: 0 },
+        {
+          number,
+          country: 'GB',
+          status: 'active',
+          assignment: { target: 'call_queue', targetId: 'support' },
+          acquiredAt: expect.any(String),
+          month: expect.any(String),
+          minutes: 0,
+        },
       ]);
       expect(await http('GET', `${url}/tenants/${owner}/toll-free-numbers/${number}`)).toMatchObject({ status: 200, body: { number } });
       expect(await http('PUT', `${path(owner)}/assignment`, { target: 'voicemail', targetId: 'x' })).toMatchObject({ status: 400 });

@@ -31,7 +31,13 @@ export const tollFreeService: ServiceDefinition = {
   description: 'Toll-free number inventory, assignments and suspension; admission of inbound calls.',
   defaultPort: 3005,
   module: TollFreeModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100, TollFreeReadModels1764000000600, TollFreeIdempotency1764000000601, TollFreeChargedMinutes1764000000602],
+  migrations: [
+    EventStore1764000000000,
+    CallLog1764000000100,
+    TollFreeReadModels1764000000600,
+    TollFreeIdempotency1764000000601,
+    TollFreeChargedMinutes1764000000602,
+  ],
   projections: [callLogProjection, numbersProjection, tenantsProjection, routedCallsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,

@@ -66,8 +66,16 @@ export class RateCardCommands implements OnModuleInit {
         throw new RateCardError(`rate card ${card.version} is in ${card.currency}, but the stored versions (and the wallets) are in ${stored[0]!.currency}`);
       }
       const same = stored.find((s) => s.version === card.version);
-      if (!same) this.logger.warn({ msg: 'the configured rate card is not a stored version and is not used: publish it with PUT /rates/{version}', version: card.version });
-      else if (!isDeepStrictEqual(same, card)) this.logger.warn({ msg: 'the configured rate card differs from the stored version of that name, which stands (a version never changes): give it a new version', version: card.version });
+      if (!same)
+        this.logger.warn({
+          msg: 'the configured rate card is not a stored version and is not used: publish it with PUT /rates/{version}',
+          version: card.version,
+        });
+      else if (!isDeepStrictEqual(same, card))
+        this.logger.warn({
+          msg: 'the configured rate card differs from the stored version of that name, which stands (a version never changes): give it a new version',
+          version: card.version,
+        });
     });
     this.rateBooks.invalidate();
   }

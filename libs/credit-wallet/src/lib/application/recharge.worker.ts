@@ -115,7 +115,12 @@ export class RechargeWorker implements OnApplicationBootstrap, BeforeApplication
       const attempts = (this.unanswered.get(recharge.recharge_id)?.attempts ?? 0) + 1;
       const wait = Math.min(this.config.WALLET_WORKER_POLL_MS * 2 ** attempts, this.config.WALLET_RECHARGE_BACKOFF_MAX_MS);
       this.unanswered.set(recharge.recharge_id, { attempts, notBefore: Date.now() + wait });
-      this.logger.warn({ msg: 'recharge has no recorded answer yet; asking again with the same key', rechargeId: recharge.recharge_id, attempts, error: (error as Error).message });
+      this.logger.warn({
+        msg: 'recharge has no recorded answer yet; asking again with the same key',
+        rechargeId: recharge.recharge_id,
+        attempts,
+        error: (error as Error).message,
+      });
     }
   }
 

@@ -3,7 +3,6 @@ import { Minor, formatMinor } from './money';
 import { affordableContinuationMinutes, affordableMinutes, callCharge, overflowCharge } from './pricing';
 import { AppliedRate, RateKind, RateTable } from './rate-card';
 
-
 /** What stage 4 is asked to fund: a dial-out the pool handed on, or an inbound toll-free call. */
 export type FundingRequest =
   | {
@@ -74,7 +73,11 @@ export function decideFunding(request: FundingRequest, funds: Funds, rates: Rate
   const [kind, country] = rateKeyOf(request);
   const rate = rates.lookup(kind, country);
   if (!rate) {
-    return { kind: 'reject', reason: RejectionReasons.NoRateForDestination, details: { rateKind: kind, country, detail: `the rate card has no ${kind} rate for ${country}` } };
+    return {
+      kind: 'reject',
+      reason: RejectionReasons.NoRateForDestination,
+      details: { rateKind: kind, country, detail: `the rate card has no ${kind} rate for ${country}` },
+    };
   }
   if (!funds.billingSetUp) {
     return refuse('BILLING', RejectionReasons.InsufficientCredits, { detail: 'billed credits are not set up: the wallet has never been funded' });

@@ -34,14 +34,23 @@ describe('admission stage 4', () => {
 
   it('rejects a POOL_EXHAUSTED hand-over it cannot fund with POOL_EXHAUSTED_NO_CREDITS, saying what is missing', () => {
     const exhausted = handOver({ reason: 'POOL_EXHAUSTED' });
-    expect(decide({ ...exhausted, creditsLicensed: false })).toMatchObject({ reason: 'POOL_EXHAUSTED_NO_CREDITS', details: { missing: 'COMMUNICATIONS_CREDITS_LICENSE' } });
-    expect(decide(exhausted, { billingSetUp: false, available: 0n, owed: 0n })).toMatchObject({ reason: 'POOL_EXHAUSTED_NO_CREDITS', details: { missing: 'BILLING' } });
+    expect(decide({ ...exhausted, creditsLicensed: false })).toMatchObject({
+      reason: 'POOL_EXHAUSTED_NO_CREDITS',
+      details: { missing: 'COMMUNICATIONS_CREDITS_LICENSE' },
+    });
+    expect(decide(exhausted, { billingSetUp: false, available: 0n, owed: 0n })).toMatchObject({
+      reason: 'POOL_EXHAUSTED_NO_CREDITS',
+      details: { missing: 'BILLING' },
+    });
     expect(decide(exhausted, funded(0n))).toMatchObject({ reason: 'POOL_EXHAUSTED_NO_CREDITS', details: { missing: 'FUNDS' } });
     expect(decide(exhausted)).toMatchObject({ kind: 'admit' });
   });
 
   it('rejects without billing set up, or without money for the first minute and connection fee: INSUFFICIENT_CREDITS', () => {
-    expect(decide(handOver(), { billingSetUp: false, available: 0n, owed: 0n })).toMatchObject({ reason: 'INSUFFICIENT_CREDITS', details: { missing: 'BILLING' } });
+    expect(decide(handOver(), { billingSetUp: false, available: 0n, owed: 0n })).toMatchObject({
+      reason: 'INSUFFICIENT_CREDITS',
+      details: { missing: 'BILLING' },
+    });
     // the first minute to FR costs 0.0349 + 0.0125 = 0.0474 → 0.05
     expect(decide(handOver(), funded(4n))).toMatchObject({
       reason: 'INSUFFICIENT_CREDITS',
@@ -62,7 +71,12 @@ describe('admission stage 4', () => {
 
   it('funds toll-free inbound without any licence, at the number country’s toll-free rate', () => {
     // 52 × 0.0193 = 1.0036 → 1.00: the rounded charge is what must fit
-    expect(decide(tollFree('US'), funded(100n))).toMatchObject({ kind: 'admit', grantedMinutes: 52, hold: 100n, rate: { kind: 'toll-free-inbound', perMinute: '0.0193' } });
+    expect(decide(tollFree('US'), funded(100n))).toMatchObject({
+      kind: 'admit',
+      grantedMinutes: 52,
+      hold: 100n,
+      rate: { kind: 'toll-free-inbound', perMinute: '0.0193' },
+    });
   });
 
   it('never refuses an emergency call for money', () => {

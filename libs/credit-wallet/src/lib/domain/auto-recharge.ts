@@ -121,6 +121,4 @@ export function retryDueAt(state: AutoRechargeState, available: Minor): string |
  * card's bank, or a definitive failure of the provider. (An unknown outcome — a timeout, a lost
  * connection — is not an answer: the recharge stays pending and is asked again with the same key.)
  */
-export type RechargeOutcome =
-  | { status: 'succeeded'; paymentId: string }
-  | { status: 'declined' | 'failed'; code: string; message: string };
+export type RechargeOutcome = { status: 'succeeded'; paymentId: string } | { status: 'declined' | 'failed'; code: string; message: string };

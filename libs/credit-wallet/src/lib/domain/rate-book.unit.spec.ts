@@ -47,7 +47,12 @@ describe('rate book', () => {
 
   it('lists the versions in the order they take effect, and knows which exist', () => {
     expect(book.versions().map((v) => v.version)).toEqual(['2026-11', '2027-01', '2027-03']);
-    expect(book.versions()[1]).toEqual({ version: '2027-01', effectiveFrom: '2027-01-01T00:00:00.000Z', publishedAt: '2026-10-01T00:00:00.000Z', publishedBy: 'operator' });
+    expect(book.versions()[1]).toEqual({
+      version: '2027-01',
+      effectiveFrom: '2027-01-01T00:00:00.000Z',
+      publishedAt: '2026-10-01T00:00:00.000Z',
+      publishedBy: 'operator',
+    });
     expect(book.has('2027-01')).toBe(true);
     expect(book.has('2027-02')).toBe(false);
     expect(book.effectiveAt('2027-01-01T00:00:00Z')?.version).toBe('2027-01');

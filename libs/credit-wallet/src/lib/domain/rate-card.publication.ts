@@ -43,16 +43,26 @@ const MAX_AMOUNT = new Exact(10);
 
 export const RateCardErrors = {
   versionExists: (version: string) =>
-    new DomainError('RATES.VERSION_EXISTS', `rate card version ${version} is already published, and a published version never changes`, 'conflict', { version }),
+    new DomainError('RATES.VERSION_EXISTS', `rate card version ${version} is already published, and a published version never changes`, 'conflict', {
+      version,
+    }),
   effectiveFromTaken: (version: string, effectiveFrom: string) =>
     new DomainError('RATES.EFFECTIVE_FROM_TAKEN', `version ${version} already takes effect at ${effectiveFrom}`, 'conflict', { version, effectiveFrom }),
   notInFuture: (effectiveFrom: string, earliest: string) =>
-    new DomainError('RATES.EFFECTIVE_FROM_NOT_IN_FUTURE', `effectiveFrom ${effectiveFrom} must be after ${earliest}: a published card only prices calls still to come`, 'rule', {
-      effectiveFrom,
-      earliest,
-    }),
+    new DomainError(
+      'RATES.EFFECTIVE_FROM_NOT_IN_FUTURE',
+      `effectiveFrom ${effectiveFrom} must be after ${earliest}: a published card only prices calls still to come`,
+      'rule',
+      {
+        effectiveFrom,
+        earliest,
+      },
+    ),
   currencyMismatch: (requested: string, expected: string) =>
-    new DomainError('RATES.CURRENCY_MISMATCH', `rate cards are in ${expected}, the wallets' currency: ${requested} is refused`, 'rule', { requested, expected }),
+    new DomainError('RATES.CURRENCY_MISMATCH', `rate cards are in ${expected}, the wallets' currency: ${requested} is refused`, 'rule', {
+      requested,
+      expected,
+    }),
   invalidRates: (problems: RateProblem[]) =>
     new DomainError('RATES.INVALID_RATE', problems.map((p) => `${p.name}: ${p.reason}`).join('; '), 'rule', { invalidRates: problems }),
   countriesMissing: (missing: { dialOut: string[]; tollFreeInbound: string[] }) =>
@@ -94,7 +104,10 @@ export function rateProblems(card: RateCard, coverage: RateCoverage): RateProble
     const seen = new Set<string>();
     return card[list].flatMap((rate, i) => {
       const name = `${list}.${i}`;
-      const problems = [...amountProblems(`${name}.perMinute`, rate.perMinute, { allowZero: false }), ...amountProblems(`${name}.connectionFee`, rate.connectionFee, { allowZero: true })];
+      const problems = [
+        ...amountProblems(`${name}.perMinute`, rate.perMinute, { allowZero: false }),
+        ...amountProblems(`${name}.connectionFee`, rate.connectionFee, { allowZero: true }),
+      ];
       if (!known.has(rate.country)) problems.push({ name: `${name}.country`, reason: `${rate.country} is not a region libphonenumber knows` });
       if (seen.size === seen.add(rate.country).size) problems.push({ name: `${name}.country`, reason: `${rate.country} has more than one rate` });
       return problems;

@@ -32,7 +32,11 @@ describe('publishing a rate card version', () => {
   });
 
   it('refuses a version that exists, even with other figures (409): a published version never changes', () => {
-    expect(errorOf({ ...FIRST, effectiveFrom: '2027-01-01T00:00:00.000Z' })).toMatchObject({ code: 'RATES.VERSION_EXISTS', kind: 'conflict', details: { version: '2026-11' } });
+    expect(errorOf({ ...FIRST, effectiveFrom: '2027-01-01T00:00:00.000Z' })).toMatchObject({
+      code: 'RATES.VERSION_EXISTS',
+      kind: 'conflict',
+      details: { version: '2026-11' },
+    });
   });
 
   it('refuses an effectiveFrom not later than now + the lead every instance needs to reload its book', () => {
@@ -45,7 +49,10 @@ describe('publishing a rate card version', () => {
   });
 
   it('refuses a second version taking effect at the same instant as another (409)', () => {
-    const withJanuary = new RateBook([{ card: FIRST, publishedAt: NOW, publishedBy: 'x' }, { card: next(), publishedAt: NOW, publishedBy: 'x' }]);
+    const withJanuary = new RateBook([
+      { card: FIRST, publishedAt: NOW, publishedBy: 'x' },
+      { card: next(), publishedAt: NOW, publishedBy: 'x' },
+    ]);
     expect(errorOf(next({ version: '2027-01.2', effectiveFrom: '2027-01-01T00:00:00Z' }), withJanuary)).toMatchObject({
       code: 'RATES.EFFECTIVE_FROM_TAKEN',
       kind: 'conflict',

@@ -28,17 +28,40 @@ const fund = (amount: string, idempotencyKey = `k-${amount}`, now = NOW): Wallet
 type Continuation = Extract<FundingRequest, { source: 'pool-continuation' }>;
 const continuation = (callId: string, change: Partial<Continuation> = {}, now = NOW): WalletCommand => ({
   type: 'FundCall',
-  request: { source: 'pool-continuation', callId, userId: 'alice', creditsLicensed: true, destinationCountry: 'FR', poolSeconds: 600, maxCreditSeconds: 3000, ...change },
+  request: {
+    source: 'pool-continuation',
+    callId,
+    userId: 'alice',
+    creditsLicensed: true,
+    destinationCountry: 'FR',
+    poolSeconds: 600,
+    maxCreditSeconds: 3000,
+    ...change,
+  },
   causationId: `handed-${callId}`,
   now,
 });
 const credits = (callId: string, change: Record<string, unknown> = {}, now = NOW): WalletCommand => ({
   type: 'FundCall',
-  request: { source: 'pool-hand-over', callId, userId: 'alice', reason: 'NOT_POOL_ELIGIBLE', creditsLicensed: true, destinationCountry: 'FR', emergency: false, ...change } as FundingRequest,
+  request: {
+    source: 'pool-hand-over',
+    callId,
+    userId: 'alice',
+    reason: 'NOT_POOL_ELIGIBLE',
+    creditsLicensed: true,
+    destinationCountry: 'FR',
+    emergency: false,
+    ...change,
+  } as FundingRequest,
   causationId: `handed-${callId}`,
   now,
 });
-const ended = (callId: string, durationSeconds: number, now = NOW): WalletCommand => ({ type: 'SettleCall', callId, end: { durationSeconds, endEventId: `ended-${callId}` }, now });
+const ended = (callId: string, durationSeconds: number, now = NOW): WalletCommand => ({
+  type: 'SettleCall',
+  callId,
+  end: { durationSeconds, endEventId: `ended-${callId}` },
+  now,
+});
 const overflow = (callId: string, uncoveredMinutes: number, destinationCountry = 'EG'): WalletCommand => ({
   type: 'ChargeOverflow',
   callId,
@@ -58,10 +81,20 @@ describe('continuation on credits', () => {
     const { events, state } = when(funded, continuation('c-1'));
     // min(affordable, 3000 s / 60 = 50 minutes) = 50: 0.0349 × 50 = 1.745 → 1.75, no connection fee
     expect(events).toEqual([
-      { type: 'CallAdmitted', data: { callId: 'c-1', funding: 'pool', maxDurationSeconds: 3600, decidedBy: 'credit-wallet', split: { poolSeconds: 600, creditSeconds: 3000 } } },
+      {
+        type: 'CallAdmitted',
+        data: { callId: 'c-1', funding: 'pool', maxDurationSeconds: 3600, decidedBy: 'credit-wallet', split: { poolSeconds: 600, creditSeconds: 3000 } },
+      },
       {
         type: 'HoldPlaced',
-        data: expect.objectContaining({ callId: 'c-1', amount: usd('1.75'), grantedMinutes: 50, maxDurationSeconds: 3600, dueBy: at(3600 + 15 * 60), causationEventId: 'handed-c-1' }),
+        data: expect.objectContaining({
+          callId: 'c-1',
+          amount: usd('1.75'),
+          grantedMinutes: 50,
+          maxDurationSeconds: 3600,
+          dueBy: at(3600 + 15 * 60),
+          causationEventId: 'handed-c-1',
+        }),
       },
     ]);
     expect(heldOf(state)).toBe(175n);
@@ -92,7 +125,14 @@ describe('continuation on credits', () => {
     expect(types(events)).toEqual(['HoldReleased', 'CallCharged', 'WalletBalanceChanged']);
     expect(events[0]).toMatchObject({ data: { amount: usd('1.75'), charged: true } });
     expect(events[1]).toMatchObject({
-      data: { kind: 'pool-continuation', billedMinutes: '15', poolMinutes: 10, cost: usd('0.52'), rate: { country: 'FR', connectionFee: '0.0125' }, causationEventId: 'ended-c-1' },
+      data: {
+        kind: 'pool-continuation',
+        billedMinutes: '15',
+        poolMinutes: 10,
+        cost: usd('0.52'),
+        rate: { country: 'FR', connectionFee: '0.0125' },
+        causationEventId: 'ended-c-1',
+      },
     });
     expect(heldOf(state)).toBe(0n);
     expect(when(state, ended('c-1', 1499)).events).toEqual([]);
@@ -179,7 +219,9 @@ describe('owed, never written off', () => {
       type: 'CallRejected',
       data: { reason: 'INSUFFICIENT_CREDITS', details: { missing: 'FUNDS', owed: '0.21', detail: expect.stringContaining('owes 0.21 USD') } },
     });
-    expect(when(owing, credits('c-2', { reason: 'POOL_EXHAUSTED' })).events[0]).toMatchObject({ data: { reason: 'POOL_EXHAUSTED_NO_CREDITS', details: { owed: '0.21' } } });
+    expect(when(owing, credits('c-2', { reason: 'POOL_EXHAUSTED' })).events[0]).toMatchObject({
+      data: { reason: 'POOL_EXHAUSTED_NO_CREDITS', details: { owed: '0.21' } },
+    });
     expect(when(owing, continuation('c-3')).events).toEqual([
       { type: 'CallAdmitted', data: { callId: 'c-3', funding: 'pool', maxDurationSeconds: 600, decidedBy: 'credit-wallet' } },
     ]);
@@ -216,12 +258,16 @@ describe('auto-recharge on the available balance', () => {
   it('recharges once per charge that leaves it below the trigger, never looping on its own success ($5 below $25)', () => {
     // 960 minutes to the US at 0.0125 = 12.00: 30 → 18, below 25
     const first = when(recharging('25.00', '5.00'), overflow('o-1', 960, 'US'));
-    expect(requested(first.events)).toEqual([{ type: 'AutoRechargeRequested', data: expect.objectContaining({ reason: 'crossed-trigger', available: usd('18.00') }) }]);
+    expect(requested(first.events)).toEqual([
+      { type: 'AutoRechargeRequested', data: expect.objectContaining({ reason: 'crossed-trigger', available: usd('18.00') }) },
+    ]);
     const refilled = succeed(first.state);
     expect(requested(refilled.events)).toEqual([]); // 23.00, still below: no loop
     // the next charge (1.00) recharges again: before issue 11 it ran the balance down to zero
     const next = when(refilled.state, overflow('o-2', 80, 'US'));
-    expect(requested(next.events)).toEqual([{ type: 'AutoRechargeRequested', data: expect.objectContaining({ reason: 'below-trigger', balance: usd('22.00') }) }]);
+    expect(requested(next.events)).toEqual([
+      { type: 'AutoRechargeRequested', data: expect.objectContaining({ reason: 'below-trigger', balance: usd('22.00') }) },
+    ]);
     expect(requested(when(next.state, overflow('o-3', 80, 'US')).events)).toEqual([]); // one pending
   });
 

@@ -223,8 +223,10 @@ class Session {
     if (!isCurrency(value.currency) || value.currency !== this.currency) return WalletErrors.currencyMismatch(String(value.currency), this.currency);
     const minor = parseAmount(value.amount, value.currency);
     if (minor === undefined) return WalletErrors.invalidAmount(field, `${JSON.stringify(value.amount)} is not a decimal amount of ${value.currency}`);
-    if (minor < 0n || (minor === 0n && !options.allowZero)) return WalletErrors.invalidAmount(field, options.allowZero ? 'must not be negative' : 'must be more than zero');
-    if (minor > maxAmountMinor(value.currency)) return WalletErrors.invalidAmount(field, `must not exceed ${this.money(maxAmountMinor(value.currency)).amount}`);
+    if (minor < 0n || (minor === 0n && !options.allowZero))
+      return WalletErrors.invalidAmount(field, options.allowZero ? 'must not be negative' : 'must be more than zero');
+    if (minor > maxAmountMinor(value.currency))
+      return WalletErrors.invalidAmount(field, `must not exceed ${this.money(maxAmountMinor(value.currency)).amount}`);
     return minor;
   }
 }
@@ -284,10 +286,7 @@ function addFunds(session: Session, { idempotencyKey, amount: requested, now }: 
 }
 
 /** New money: a lot, from which what the wallet owes is paid first (`OwedSettled`). */
-function addLot(
-  session: Session,
-  lot: { lotId: string; amount: Minor; now: string; idempotencyKey: string | null; rechargeId: string | null },
-): void {
+function addLot(session: Session, lot: { lotId: string; amount: Minor; now: string; idempotencyKey: string | null; rechargeId: string | null }): void {
   session.moving(null, () => {
     session.emit({
       type: 'FundsAdded',
@@ -306,7 +305,12 @@ function addLot(
     if (paid === 0n) return;
     session.emit({
       type: 'OwedSettled',
-      data: { lotId: lot.lotId, amount: session.money(paid), owedAfter: session.money(session.state.owed - paid), balanceAfter: session.money(session.balance - paid) },
+      data: {
+        lotId: lot.lotId,
+        amount: session.money(paid),
+        owedAfter: session.money(session.state.owed - paid),
+        balanceAfter: session.money(session.balance - paid),
+      },
     });
   });
 }
@@ -420,7 +424,12 @@ function settle(session: Session, callId: string, end: CallEnd): void {
   }
   const priced =
     call.poolSeconds === null
-      ? { kind: 'call' as const, cost: callCharge(rate, billable), billedMinutes: new Exact(billedSeconds(billable, rate.increment)).dividedBy(60).toString(), poolMinutes: undefined }
+      ? {
+          kind: 'call' as const,
+          cost: callCharge(rate, billable),
+          billedMinutes: new Exact(billedSeconds(billable, rate.increment)).dividedBy(60).toString(),
+          poolMinutes: undefined,
+        }
       : continuationPrice(rate, billable, call.poolSeconds);
   if (call.status === 'settlement-missing') {
     session.emit({ type: 'CallSettledLate', data: { callId, durationSeconds: end.durationSeconds, causationEventId } });
@@ -608,7 +617,10 @@ export function evolveWallet(state: WalletState, event: WalletEvent): WalletStat
       return { ...state, lots: state.lots.filter((lot) => lot.lotId !== event.data.lotId) };
     case 'CallCharged': {
       const { callId, kind, lots: draws, shortfall } = event.data;
-      const lots = applyDraws(state.lots, draws.map((d) => ({ lotId: d.lotId, amount: minorOf(d.amount) })));
+      const lots = applyDraws(
+        state.lots,
+        draws.map((d) => ({ lotId: d.lotId, amount: minorOf(d.amount) })),
+      );
       const charged = { ...state, lots, owed: state.owed + minorOf(shortfall) };
       return kind === 'pool-overflow' ? withCall(charged, callId, { overflow: 'charged' }) : withCall(charged, callId, { status: 'settled' });
     }

@@ -23,7 +23,16 @@ const types = (events: WalletEvent[]) => events.map((e) => e.type);
 const fund = (amount: string, idempotencyKey = `k-${amount}`, now = NOW): WalletCommand => ({ type: 'AddFunds', idempotencyKey, amount: usd(amount), now });
 const dialOut = (callId: string, change: Partial<Extract<FundingRequest, { source: 'pool-hand-over' }>> = {}): WalletCommand => ({
   type: 'FundCall',
-  request: { source: 'pool-hand-over', callId, userId: 'alice', reason: 'NOT_POOL_ELIGIBLE', creditsLicensed: true, destinationCountry: 'FR', emergency: false, ...change },
+  request: {
+    source: 'pool-hand-over',
+    callId,
+    userId: 'alice',
+    reason: 'NOT_POOL_ELIGIBLE',
+    creditsLicensed: true,
+    destinationCountry: 'FR',
+    emergency: false,
+    ...change,
+  },
   causationId: `handed-${callId}`,
   now: NOW,
 });
@@ -70,7 +79,10 @@ describe('wallet decider: funding', () => {
 
   it('keeps one currency, the rate card’s', () => {
     const eur = { type: 'AddFunds' as const, idempotencyKey: 'k', amount: { amount: '20.00', currency: 'EUR' as const }, now: NOW };
-    expect(refusal(givenWallet([]), eur)).toMatchObject({ ok: false, error: { code: 'WALLET.CURRENCY_MISMATCH', kind: 'conflict', details: { expected: 'USD' } } });
+    expect(refusal(givenWallet([]), eur)).toMatchObject({
+      ok: false,
+      error: { code: 'WALLET.CURRENCY_MISMATCH', kind: 'conflict', details: { expected: 'USD' } },
+    });
     expect(refusal(run(givenWallet([]), fund('5.00')).state, eur)).toMatchObject({ ok: false, error: { code: 'WALLET.CURRENCY_MISMATCH' } });
   });
 
@@ -89,7 +101,13 @@ describe('wallet decider: admission and settlement', () => {
       { type: 'CallAdmitted', data: { callId: 'c-1', funding: 'credits', maxDurationSeconds: 7200, decidedBy: 'credit-wallet' } },
       {
         type: 'HoldPlaced',
-        data: expect.objectContaining({ callId: 'c-1', amount: usd('4.20'), grantedMinutes: 120, causationEventId: 'handed-c-1', rate: expect.objectContaining({ country: 'FR', perMinute: '0.0349', rateCardVersion: 'test-1' }) }),
+        data: expect.objectContaining({
+          callId: 'c-1',
+          amount: usd('4.20'),
+          grantedMinutes: 120,
+          causationEventId: 'handed-c-1',
+          rate: expect.objectContaining({ country: 'FR', perMinute: '0.0349', rateCardVersion: 'test-1' }),
+        }),
       },
     ]);
     expect(run(admitted.state, dialOut('c-1')).events).toEqual([]);
@@ -167,7 +185,10 @@ describe('wallet decider: admission and settlement', () => {
   it('rejects with the contract’s reason codes, once', () => {
     const rejected = run(givenWallet([]), dialOut('c-1', { reason: 'POOL_EXHAUSTED' }));
     expect(rejected.events).toEqual([
-      { type: 'CallRejected', data: { callId: 'c-1', reason: 'POOL_EXHAUSTED_NO_CREDITS', decidedBy: 'credit-wallet', details: expect.objectContaining({ missing: 'BILLING' }) } },
+      {
+        type: 'CallRejected',
+        data: { callId: 'c-1', reason: 'POOL_EXHAUSTED_NO_CREDITS', decidedBy: 'credit-wallet', details: expect.objectContaining({ missing: 'BILLING' }) },
+      },
     ]);
     expect(run(rejected.state, dialOut('c-1', { reason: 'POOL_EXHAUSTED' })).events).toEqual([]);
     expect(run(rejected.state, end('c-1', 60)).events).toEqual([]);
@@ -193,7 +214,10 @@ describe('wallet decider: pool overflow', () => {
 
   it('records an overflow it cannot bill instead of dropping it', () => {
     expect(run(funded, overflow('p-1', 3, { creditsLicensed: false })).events).toEqual([
-      { type: 'OverflowUnbilled', data: { callId: 'p-1', reason: 'NO_COMMUNICATIONS_CREDITS_LICENSE', destinationCountry: 'EG', uncoveredMinutes: 3, causationEventId: 'overflow-p-1' } },
+      {
+        type: 'OverflowUnbilled',
+        data: { callId: 'p-1', reason: 'NO_COMMUNICATIONS_CREDITS_LICENSE', destinationCountry: 'EG', uncoveredMinutes: 3, causationEventId: 'overflow-p-1' },
+      },
     ]);
     expect(run(givenWallet([]), overflow('p-2', 3)).events[0]).toMatchObject({ data: { reason: 'BILLING_NOT_SET_UP' } });
     expect(run(funded, overflow('p-3', 3, { destinationCountry: 'AQ' })).events[0]).toMatchObject({ data: { reason: 'NO_RATE_FOR_DESTINATION' } });
@@ -227,9 +251,15 @@ describe('wallet decider: payment method and auto-recharge', () => {
 
   it('refuses card numbers and malformed tokens', () => {
     for (const token of ['4111111111111111', '4111 1111 1111 1111', 'tok_4111-1111-1111-1111']) {
-      expect(refusal(givenWallet([]), { type: 'SetPaymentMethod', token, now: NOW })).toMatchObject({ ok: false, error: { code: 'WALLET.CARD_NUMBER_NOT_ACCEPTED' } });
+      expect(refusal(givenWallet([]), { type: 'SetPaymentMethod', token, now: NOW })).toMatchObject({
+        ok: false,
+        error: { code: 'WALLET.CARD_NUMBER_NOT_ACCEPTED' },
+      });
     }
-    expect(refusal(givenWallet([]), { type: 'SetPaymentMethod', token: 'a b', now: NOW })).toMatchObject({ ok: false, error: { code: 'WALLET.INVALID_PAYMENT_TOKEN' } });
+    expect(refusal(givenWallet([]), { type: 'SetPaymentMethod', token: 'a b', now: NOW })).toMatchObject({
+      ok: false,
+      error: { code: 'WALLET.INVALID_PAYMENT_TOKEN' },
+    });
     expect(run(givenWallet([]), { type: 'SetPaymentMethod', token: 'tok_sandbox_success', now: NOW }).events).toEqual([
       { type: 'PaymentMethodSet', data: { token: 'tok_sandbox_success', tokenHint: '…cess' } },
     ]);
@@ -246,7 +276,15 @@ describe('wallet decider: payment method and auto-recharge', () => {
   it('fires once when a charge takes the balance below the trigger, never with one pending', () => {
     expect(crossed.events.at(-1)).toEqual({
       type: 'AutoRechargeRequested',
-      data: { rechargeId, amount: usd('20.00'), triggerAmount: usd('5.00'), balance: usd('3.08'), available: usd('3.08'), reason: 'crossed-trigger', attempt: 1 },
+      data: {
+        rechargeId,
+        amount: usd('20.00'),
+        triggerAmount: usd('5.00'),
+        balance: usd('3.08'),
+        available: usd('3.08'),
+        reason: 'crossed-trigger',
+        attempt: 1,
+      },
     });
     expect(types(run(crossed.state, overflow('p-3', 1)).events)).toEqual(['CallCharged', 'WalletBalanceChanged']);
   });
@@ -269,7 +307,16 @@ describe('wallet decider: payment method and auto-recharge', () => {
     expect(first.events).toEqual([
       {
         type: 'AutoRechargeFailed',
-        data: { rechargeId, amount: usd('20.00'), outcome: 'declined', code: 'card_declined', message: 'declined by the sandbox', consecutiveFailures: 1, backoffMs: MINUTE, retryAt: at(MINUTE) },
+        data: {
+          rechargeId,
+          amount: usd('20.00'),
+          outcome: 'declined',
+          code: 'card_declined',
+          message: 'declined by the sandbox',
+          consecutiveFailures: 1,
+          backoffMs: MINUTE,
+          retryAt: at(MINUTE),
+        },
       },
     ]);
     expect(run(first.state, overflow('p-3', 1)).events.map((e) => e.type)).not.toContain('AutoRechargeRequested');

@@ -91,23 +91,14 @@ export type WalletEvent =
   /** New funds paid what the wallet owed, from the lot they added (first, before anything else). */
   | DomainEvent<'OwedSettled', { lotId: string; amount: Money; owedAfter: Money; balanceAfter: Money }>
   /** Anomaly: telephony reported more seconds than the call was granted; settled at the grant, the excess never charged. */
-  | DomainEvent<
-      'SettlementExceededGrant',
-      { callId: string; reportedSeconds: number; grantedSeconds: number; excessSeconds: number; causationEventId: string }
-    >
+  | DomainEvent<'SettlementExceededGrant', { callId: string; reportedSeconds: number; grantedSeconds: number; excessSeconds: number; causationEventId: string }>
   /** Anomaly: no CallEnded by grant + grace; the hold is released and the call waits for a late end. */
   | DomainEvent<'CallSettlementMissing', { callId: string; grantedSeconds: number; heldAmount: Money; dueBy: string }>
   /** The CallEnded of a call marked missing its settlement came after all: settled now, without a hold. */
   | DomainEvent<'CallSettledLate', { callId: string; durationSeconds: number; causationEventId: string }>
-  | DomainEvent<
-      'OverflowUnbilled',
-      { callId: string; reason: string; destinationCountry: string; uncoveredMinutes: number; causationEventId: string }
-    >
+  | DomainEvent<'OverflowUnbilled', { callId: string; reason: string; destinationCountry: string; uncoveredMinutes: number; causationEventId: string }>
   | DomainEvent<'PaymentMethodSet', { token: string; tokenHint: string }>
-  | DomainEvent<
-      'AutoRechargeConfigured',
-      { enabled: boolean; triggerAmount: Money | null; rechargeAmount: Money | null; maxRechargesPerMonth?: number | null }
-    >
+  | DomainEvent<'AutoRechargeConfigured', { enabled: boolean; triggerAmount: Money | null; rechargeAmount: Money | null; maxRechargesPerMonth?: number | null }>
   | DomainEvent<
       'AutoRechargeRequested',
       { rechargeId: string; amount: Money; triggerAmount: Money; balance: Money; available?: Money; reason: RechargeReason; attempt: number }

@@ -60,7 +60,8 @@ export class RatesController {
     @Body() body: RateCardRequest,
     @CurrentPrincipal() who: Principal | undefined,
   ): Promise<RateCardVersionSummary> {
-    if (body.version !== version) throw ProblemException.invalid([{ name: 'version', reason: `the card's version ${body.version} is not the path's ${version}` }]);
+    if (body.version !== version)
+      throw ProblemException.invalid([{ name: 'version', reason: `the card's version ${body.version} is not the path's ${version}` }]);
     return orProblem(await this.commands.publish(cardOf(body), publishedByOf(who)));
   }
 }

@@ -73,7 +73,12 @@ export class AutoRechargeRequest {
   @Type(() => MoneyRequest)
   rechargeAmount?: MoneyRequest;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, description: 'at most this many recharges per calendar month (UTC); null for no cap; absent keeps the current cap' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    description: 'at most this many recharges per calendar month (UTC); null for no cap; absent keeps the current cap',
+  })
   @IsOptional()
   @IsInt({ message: 'maxRechargesPerMonth must be a whole number of at least 1, or null' })
   @Min(1, { message: 'maxRechargesPerMonth must be a whole number of at least 1, or null' })
@@ -94,7 +99,7 @@ export class TransactionsQuery {
   @Matches(/^\d{1,18}$/, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 
-  @ApiPropertyOptional({ description: "only the entries of this call (its holds, charges, releases), newest first" })
+  @ApiPropertyOptional({ description: 'only the entries of this call (its holds, charges, releases), newest first' })
   @IsOptional()
   @Matches(/^[^\s]{1,128}$/, { message: 'callId must be 1-128 characters without spaces' })
   callId?: string;
@@ -155,7 +160,17 @@ export class TransactionResponse {
   @ApiProperty({ format: 'uuid', description: 'the event id' }) id!: string;
   @ApiProperty({ description: 'position in the wallet’s stream' }) sequence!: number;
   @ApiProperty({
-    enum: ['FundsAdded', 'LotExpired', 'CallCharged', 'HoldPlaced', 'HoldReleased', 'AutoRechargeRequested', 'AutoRechargeSucceeded', 'AutoRechargeFailed', 'OverflowUnbilled'],
+    enum: [
+      'FundsAdded',
+      'LotExpired',
+      'CallCharged',
+      'HoldPlaced',
+      'HoldReleased',
+      'AutoRechargeRequested',
+      'AutoRechargeSucceeded',
+      'AutoRechargeFailed',
+      'OverflowUnbilled',
+    ],
   })
   type!: string;
   @ApiProperty() occurredAt!: string;

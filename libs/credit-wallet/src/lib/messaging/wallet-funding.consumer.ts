@@ -35,7 +35,9 @@ export class WalletFundingConsumer {
     const routed = events.filter((e): e is TollFreeCallRoutedV1 => e.type === 'TollFreeCallRouted');
     await this.execute(
       ctx.sql,
-      routed.map((e) => item(e, { type: 'FundCall', request: { source: 'toll-free', callId: e.callId, numberCountry: e.numberCountry }, causationId: e.eventId, now: now() })),
+      routed.map((e) =>
+        item(e, { type: 'FundCall', request: { source: 'toll-free', callId: e.callId, numberCountry: e.numberCountry }, causationId: e.eventId, now: now() }),
+      ),
     );
   }
 

@@ -57,7 +57,11 @@ export class SandboxPaymentGateway extends PaymentGateway {
         await new Promise((resolve) => setTimeout(resolve, this.options.delayMs));
         return { status: 'failed', code: 'processing_error', message: `the sandbox failed this charge after ${this.options.delayMs} ms` };
       default:
-        return { status: 'declined', code: 'sandbox_unknown_token', message: `the sandbox knows only its test tokens: ${Object.values(SANDBOX_TOKENS).join(', ')}` };
+        return {
+          status: 'declined',
+          code: 'sandbox_unknown_token',
+          message: `the sandbox knows only its test tokens: ${Object.values(SANDBOX_TOKENS).join(', ')}`,
+        };
     }
   }
 }

@@ -11,7 +11,10 @@ const request = (token: string, idempotencyKey = 'r-1'): ChargeRequest => ({
 describe('sandbox payment gateway', () => {
   it('answers each test token as documented', async () => {
     const gateway = new SandboxPaymentGateway({ delayMs: 5 });
-    expect(await gateway.charge(request(SANDBOX_TOKENS.succeeds, 'a'))).toMatchObject({ status: 'succeeded', paymentId: expect.stringMatching(/^pay_sandbox_/) });
+    expect(await gateway.charge(request(SANDBOX_TOKENS.succeeds, 'a'))).toMatchObject({
+      status: 'succeeded',
+      paymentId: expect.stringMatching(/^pay_sandbox_/),
+    });
     expect(await gateway.charge(request(SANDBOX_TOKENS.declines, 'b'))).toMatchObject({ status: 'declined', code: 'card_declined' });
     expect(await gateway.charge(request(SANDBOX_TOKENS.failsAfterDelay, 'c'))).toMatchObject({ status: 'failed', code: 'processing_error' });
     expect(await gateway.charge(request('tok_live_x', 'd'))).toMatchObject({ status: 'declined', code: 'sandbox_unknown_token' });

@@ -73,8 +73,14 @@ export const walletProjection: Projection = {
     const events = all.filter((e) => e.streamType === 'wallet');
     if (events.length === 0) return;
     const rows = events.filter((e) => LEDGER.has(e.type)).map(ledgerRow);
-    await insertLots(sql, events.filter((e) => e.type === 'FundsAdded'));
-    await drawLots(sql, rows.filter((r) => DRAWS.has(r.type)));
+    await insertLots(
+      sql,
+      events.filter((e) => e.type === 'FundsAdded'),
+    );
+    await drawLots(
+      sql,
+      rows.filter((r) => DRAWS.has(r.type)),
+    );
     await insertLedger(sql, rows);
   },
 };

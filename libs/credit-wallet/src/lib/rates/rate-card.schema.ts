@@ -14,7 +14,10 @@ const RATE_AMOUNT = /^\d{1,6}(\.\d{1,6})?$/;
  * code, plus AC, TA and XK, which ISO does not assign but the card must price.
  */
 export const IsTelephonyRegion = () =>
-  ValidateBy({ name: 'isTelephonyRegion', validator: { validate: isIsoCountry, defaultMessage: () => 'country must be a region with an E.164 calling code (libphonenumber)' } });
+  ValidateBy({
+    name: 'isTelephonyRegion',
+    validator: { validate: isIsoCountry, defaultMessage: () => 'country must be a region with an E.164 calling code (libphonenumber)' },
+  });
 
 export class RateEntrySchema {
   @Matches(/^[A-Z]{2}$/, { message: 'country must be an upper-case ISO 3166-1 alpha-2 code' })

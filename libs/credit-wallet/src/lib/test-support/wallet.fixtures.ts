@@ -17,7 +17,11 @@ export const testRates = new RateTable({
   tollFreeInbound: [{ country: 'US', perMinute: '0.0193', connectionFee: '0' }],
 });
 
-export const testPolicy: WalletPolicy = { maxHoldMinutes: 120, settlementGraceMinutes: 15, recharge: { backoffBaseMs: 60_000, backoffMaxMs: 3_600_000, alertAfter: 3 } };
+export const testPolicy: WalletPolicy = {
+  maxHoldMinutes: 120,
+  settlementGraceMinutes: 15,
+  recharge: { backoffBaseMs: 60_000, backoffMaxMs: 3_600_000, alertAfter: 3 },
+};
 
 export const NOW = '2026-11-24T10:00:00.000Z';
 

@@ -52,7 +52,10 @@ export class AwaitingCallsSweeper implements OnApplicationBootstrap, BeforeAppli
     const calls = due.map((row) => DialoutStreams.call(row.tenant_id, row.call_id));
     return retryOnVersionConflict(() =>
       this.transactions.run(async (sql) => {
-        const batch = await new StreamBatch(this.store).read(sql, calls.map((call) => call.streamId));
+        const batch = await new StreamBatch(this.store).read(
+          sql,
+          calls.map((call) => call.streamId),
+        );
         let rejected = 0;
         for (const call of calls) {
           const awaiting = batch.state(call.streamId, callScreeningDecider).awaiting;

@@ -35,7 +35,10 @@ export class CallScreening {
       calls.flatMap((call) => Object.values(streams(call)).map((target) => target.streamId)),
     );
     const userOf = (call: JudgedCall) => batch.state(streams(call).user.streamId, dialoutUserDecider);
-    const tenantCountries = await this.countriesOfTenants(sql, calls.filter((call) => needsTenantCountries(call, userOf(call))));
+    const tenantCountries = await this.countriesOfTenants(
+      sql,
+      calls.filter((call) => needsTenantCountries(call, userOf(call))),
+    );
     const now = new Date().toISOString();
 
     for (const call of calls) {

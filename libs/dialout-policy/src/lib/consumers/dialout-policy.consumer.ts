@@ -24,6 +24,9 @@ export class DialoutPolicyConsumer {
   /** Only users matter here; licences, seats and stage 2's CallEntitled are not this service's concern. */
   @EventPattern(Topics.LicensingEvents, BATCH)
   async onLicensingEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
-    await this.usageLocations.learn(ctx.sql, events.filter((e): e is UserUpsertedV1 => e.type === 'UserUpserted'));
+    await this.usageLocations.learn(
+      ctx.sql,
+      events.filter((e): e is UserUpsertedV1 => e.type === 'UserUpserted'),
+    );
   }
 }

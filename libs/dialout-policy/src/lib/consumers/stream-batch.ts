@@ -69,7 +69,12 @@ export class StreamBatch {
 
     const entry = this.pending.get(target.streamId) ?? { target, version: this.loaded.get(target.streamId)!.currentVersion, events: [] };
     for (const event of decision.value) {
-      entry.events.push({ type: event.type, data: event.data as Record<string, unknown>, metadata: options.metadata, version: options.versionOf?.(event) ?? 1 });
+      entry.events.push({
+        type: event.type,
+        data: event.data as Record<string, unknown>,
+        metadata: options.metadata,
+        version: options.versionOf?.(event) ?? 1,
+      });
     }
     this.pending.set(target.streamId, entry);
     this.states.set(target.streamId, { decider: decider as unknown as AnyDecider, state: decision.value.reduce(decider.evolve, state) });

@@ -21,7 +21,10 @@ export class UsageLocations {
   async learn(sql: SqlClient, events: UserUpsertedV1[]): Promise<void> {
     if (events.length === 0) return;
     const userStream = (e: UserUpsertedV1) => DialoutStreams.user(e.tenantId, e.userId);
-    const batch = await new StreamBatch(this.store).read(sql, events.map((e) => userStream(e).streamId));
+    const batch = await new StreamBatch(this.store).read(
+      sql,
+      events.map((e) => userStream(e).streamId),
+    );
 
     // The calls waiting now are all there will be in this transaction: read their streams (and
     // their tenants' Global policies) before any of them is judged.
@@ -44,7 +47,8 @@ export class UsageLocations {
       const user = batch.state(target.streamId, dialoutUserDecider);
       if (user.usageLocation === null) continue;
 
-      const globalPolicy = before.awaitingCalls.length > 0 ? batch.state(DialoutStreams.tenant(event.tenantId).streamId, dialoutTenantDecider).globalPolicy : null;
+      const globalPolicy =
+        before.awaitingCalls.length > 0 ? batch.state(DialoutStreams.tenant(event.tenantId).streamId, dialoutTenantDecider).globalPolicy : null;
       for (const callId of before.awaitingCalls) {
         const call = DialoutStreams.call(event.tenantId, callId);
         const startedEventId = batch.state(call.streamId, callScreeningDecider).awaiting?.startedEventId;

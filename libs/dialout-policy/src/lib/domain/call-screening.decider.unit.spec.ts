@@ -155,7 +155,10 @@ describe('call screening decider: a user whose usage location is not known yet',
       type: 'CallRejected',
       data: { reason: 'DIALOUT_POLICY_BLOCKED', details: { control: 'PSTN' } },
     });
-    expect(decision(when({ call: call({ to: '+80012345678' }), user: unknownUser() }))).toMatchObject({ type: 'CallRejected', data: { reason: 'INVALID_NUMBER' } });
+    expect(decision(when({ call: call({ to: '+80012345678' }), user: unknownUser() }))).toMatchObject({
+      type: 'CallRejected',
+      data: { reason: 'INVALID_NUMBER' },
+    });
     expect(decision(when({ call: call({ callType: 'user_out', to: '12345' }), user: unknownUser() }))).toMatchObject({
       type: 'CallRejected',
       data: { reason: 'INVALID_NUMBER', details: { detail: expect.stringContaining('any country') } },
@@ -202,7 +205,10 @@ describe('call screening decider: a user whose usage location is not known yet',
       value: [
         {
           type: 'CallRejected',
-          data: expect.objectContaining({ reason: 'DIALOUT_POLICY_BLOCKED', details: expect.objectContaining({ control: 'CPC', policyName: 'DialoutCPCandPSTNDomestic' }) }),
+          data: expect.objectContaining({
+            reason: 'DIALOUT_POLICY_BLOCKED',
+            details: expect.objectContaining({ control: 'CPC', policyName: 'DialoutCPCandPSTNDomestic' }),
+          }),
         },
       ],
     });
@@ -217,8 +223,7 @@ describe('call screening decider: a user whose usage location is not known yet',
 
   it('rejects a call still waiting at its deadline as UNKNOWN_USER, saying the user was never learned', () => {
     const waiting = decision(when({ call: call(), user: unknownUser('DialoutCPCandPSTNDomestic'), waitMs: 30_000 }));
-    const expire = (now: string, history: CallScreeningEvent[] = [waiting]) =>
-      callScreeningDecider.decide({ type: 'ExpireAwaitingCall', now }, given(history));
+    const expire = (now: string, history: CallScreeningEvent[] = [waiting]) => callScreeningDecider.decide({ type: 'ExpireAwaitingCall', now }, given(history));
 
     expect(expire('2026-11-24T10:00:30.999Z')).toEqual({ ok: true, value: [] });
     expect(expire('2026-11-24T10:00:31.000Z')).toEqual({
@@ -249,7 +254,10 @@ describe('call screening decider: a user whose usage location is not known yet',
     const waiting = decision(when({ call: call(), user: unknownUser('DialoutCPCandPSTNDomestic') }));
     expect(when({ call: call(), user: unknownUser('DialoutCPCandPSTNDomestic') }, [waiting])).toEqual({ ok: true, value: [] });
     const expired = decision(callScreeningDecider.decide({ type: 'ExpireAwaitingCall', now: '2026-11-25T00:00:00.000Z' }, given([waiting])));
-    expect(callScreeningDecider.decide({ type: 'JudgeAwaitingCall', user: usUser(), globalPolicy: null }, given([waiting, expired]))).toEqual({ ok: true, value: [] });
+    expect(callScreeningDecider.decide({ type: 'JudgeAwaitingCall', user: usUser(), globalPolicy: null }, given([waiting, expired]))).toEqual({
+      ok: true,
+      value: [],
+    });
     expect(callScreeningDecider.decide({ type: 'JudgeAwaitingCall', user: usUser(), globalPolicy: null }, given([]))).toEqual({ ok: true, value: [] });
   });
 });
@@ -290,6 +298,9 @@ describe('call screening decider: emergency calls always go through (domain.md)'
   });
 
   it('never makes an emergency call wait, even under a Domestic control', () => {
-    expect(decision(when({ call: emergency('911'), user: unknownUser('DialoutCPCandPSTNDomestic') }))).toMatchObject({ type: 'CallCleared', data: { emergency: true } });
+    expect(decision(when({ call: emergency('911'), user: unknownUser('DialoutCPCandPSTNDomestic') }))).toMatchObject({
+      type: 'CallCleared',
+      data: { emergency: true },
+    });
   });
 });

@@ -49,7 +49,11 @@ describe('dial-out user decider: usage location learned from licensing', () => {
   });
 
   it('keeps the policy and the usage location apart', () => {
-    expect(given([granted('DialoutCPCandPSTNDomestic'), learned('GB')])).toEqual({ policyName: 'DialoutCPCandPSTNDomestic', usageLocation: 'GB', awaitingCalls: [] });
+    expect(given([granted('DialoutCPCandPSTNDomestic'), learned('GB')])).toEqual({
+      policyName: 'DialoutCPCandPSTNDomestic',
+      usageLocation: 'GB',
+      awaitingCalls: [],
+    });
   });
 });
 

@@ -160,7 +160,8 @@ function cpcVerdict(cpc: CpcControl, to: Destination, usageLocation: CountryCode
     case 'Any':
       return ALLOWED;
     case 'Domestic':
-      if (to.domestic === null) return { refused: null, why: `CPC Domestic allows meeting dial-out only within the organizer's usage location, ${UNKNOWN_LOCATION}` };
+      if (to.domestic === null)
+        return { refused: null, why: `CPC Domestic allows meeting dial-out only within the organizer's usage location, ${UNKNOWN_LOCATION}` };
       return to.domestic ? ALLOWED : { refused: true, why: `CPC Domestic allows meeting dial-out only within ${usageLocation}` };
     case 'ZoneA':
       return to.zoneA ? ALLOWED : { refused: true, why: 'CPC ZoneA allows meeting dial-out only to Zone A countries and regions' };

@@ -47,10 +47,7 @@ const MATRIX: Array<[policy: string, confOut: Outcome[], userOut: Outcome[]]> = 
 const KINDS: DestinationKind[] = ['domestic', 'zoneAForeign', 'nonZoneAForeign', 'emergency'];
 
 const cases = MATRIX.flatMap(([name, confOut, userOut]) =>
-  KINDS.flatMap((kind, i) => [
-    [name, 'conf_out', kind, confOut[i]] as const,
-    [name, 'user_out', kind, userOut[i]] as const,
-  ]),
+  KINDS.flatMap((kind, i) => [[name, 'conf_out', kind, confOut[i]] as const, [name, 'user_out', kind, userOut[i]] as const]),
 );
 
 describe('evaluateDialout: every policy × call type × destination (US user)', () => {
@@ -140,9 +137,7 @@ describe('evaluateDialout: edges', () => {
     // +1 250 is Canada: not domestic for a US user, even with the same calling code.
     const result = evaluateDialout({ callType: 'user_out', to: '+12505550199', usageLocation: 'US', policy: policy('DialoutCPCandPSTNDomestic') });
     expect(result).toMatchObject({ allowed: false, control: 'PSTN' });
-    expect(!result.allowed && result.detail).toBe(
-      'DialoutCPCandPSTNDomestic: PSTN Domestic allows calls only within US; +12505550199 is in CA (Zone A).',
-    );
+    expect(!result.allowed && result.detail).toBe('DialoutCPCandPSTNDomestic: PSTN Domestic allows calls only within US; +12505550199 is in CA (Zone A).');
   });
 
   it('says in the detail which control refused and where the number is', () => {
@@ -184,10 +179,7 @@ const UNKNOWN_LOCATION_MATRIX: Array<[policy: string, confOut: UnknownOutcome[],
 ];
 
 const unknownLocationCases = UNKNOWN_LOCATION_MATRIX.flatMap(([name, confOut, userOut]) =>
-  KINDS.flatMap((kind, i) => [
-    [name, 'conf_out', kind, confOut[i]] as const,
-    [name, 'user_out', kind, userOut[i]] as const,
-  ]),
+  KINDS.flatMap((kind, i) => [[name, 'conf_out', kind, confOut[i]] as const, [name, 'user_out', kind, userOut[i]] as const]),
 );
 
 describe('evaluateDialout: every policy × call type × destination, usage location not known yet', () => {
@@ -207,7 +199,12 @@ describe('evaluateDialout: every policy × call type × destination, usage locat
         expect(result).toEqual({ allowed: true, ...facts, domestic: null });
         break;
       case 'WAIT':
-        expect(result).toEqual({ allowed: null, control: callType === 'conf_out' ? 'CPC' : 'PSTN', policyName: name, detail: expect.stringContaining('not named yet') });
+        expect(result).toEqual({
+          allowed: null,
+          control: callType === 'conf_out' ? 'CPC' : 'PSTN',
+          policyName: name,
+          detail: expect.stringContaining('not named yet'),
+        });
         break;
       case 'INVALID':
         expect(result).toMatchObject({ allowed: false, reason: 'INVALID_NUMBER', policyName: name });
@@ -219,7 +216,8 @@ describe('evaluateDialout: every policy × call type × destination, usage locat
 
   it('takes an emergency short code of an unknown caller to the first likely country where it is one, else any', () => {
     const disabled = policy('DialoutCPCandPSTNDisabled');
-    const emergencyCall = (to: string, likelyCountries: string[]) => evaluateDialout({ callType: 'user_out', to, usageLocation: null, policy: disabled, likelyCountries });
+    const emergencyCall = (to: string, likelyCountries: string[]) =>
+      evaluateDialout({ callType: 'user_out', to, usageLocation: null, policy: disabled, likelyCountries });
     expect(emergencyCall('999', ['US', 'GB'])).toEqual({ allowed: true, destinationCountry: 'GB', domestic: null, zoneA: true, emergency: true });
     expect(emergencyCall('122', ['US'])).toMatchObject({ allowed: true, destinationCountry: 'AT', emergency: true });
     expect(emergencyCall('122', ['US', 'EG'])).toMatchObject({ allowed: true, destinationCountry: 'EG', zoneA: false });

@@ -27,7 +27,7 @@ export class UserPolicyResponse extends GlobalPolicyResponse {
     type: String,
     nullable: true,
     description:
-      "Extension: the usage location learned from licensing; null until known (a call whose verdict needs it waits for it, then is refused as UNKNOWN_USER)",
+      'Extension: the usage location learned from licensing; null until known (a call whose verdict needs it waits for it, then is refused as UNKNOWN_USER)',
   })
   usageLocation!: string | null;
 }

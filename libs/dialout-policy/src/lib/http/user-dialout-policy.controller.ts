@@ -14,7 +14,7 @@ export class UserDialoutPolicyController {
   ) {}
 
   @Put()
-  @ApiOperation({ summary: "Grant a user their own policy, or remove it with null (the Global policy then applies)" })
+  @ApiOperation({ summary: 'Grant a user their own policy, or remove it with null (the Global policy then applies)' })
   @ApiOkResponse({ type: UserPolicyResponse })
   @ApiBadRequestResponse({ description: 'DIALOUT_POLICY.UNKNOWN_POLICY (the detail lists the valid names) or VALIDATION_FAILED' })
   async grant(@Param() { tenantId, userId }: UserParams, @Body() body: GrantUserPolicyRequest): Promise<UserPolicyResponse> {

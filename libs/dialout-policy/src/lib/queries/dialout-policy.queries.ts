@@ -56,16 +56,19 @@ export class DialoutPolicyQueries {
 
   /** The tenant's Global policy: the one granted, or the default. */
   async globalPolicy(tenantId: string): Promise<GlobalPolicy> {
-    const [row] = await this.transactions.query<{ policy_name: DialoutPolicyName }>(
-      `SELECT policy_name FROM rm_dialout_tenant_policy WHERE tenant_id = $1`,
-      [tenantId],
-    );
+    const [row] = await this.transactions.query<{ policy_name: DialoutPolicyName }>(`SELECT policy_name FROM rm_dialout_tenant_policy WHERE tenant_id = $1`, [
+      tenantId,
+    ]);
     return describe(effectivePolicy(null, row?.policy_name ?? null).policy.name);
   }
 
   /** A user's effective policy; a user never seen gets the Global one. */
   async userPolicy(tenantId: string, userId: string): Promise<UserPolicy> {
-    const [row] = await this.transactions.query<{ user_policy: DialoutPolicyName | null; global_policy: DialoutPolicyName | null; usage_location: string | null }>(
+    const [row] = await this.transactions.query<{
+      user_policy: DialoutPolicyName | null;
+      global_policy: DialoutPolicyName | null;
+      usage_location: string | null;
+    }>(
       `SELECT u.policy_name AS user_policy, u.usage_location, t.policy_name AS global_policy
        FROM (SELECT $1::text AS tenant_id, $2::text AS user_id) k
        LEFT JOIN rm_dialout_user u USING (tenant_id, user_id)

@@ -9,9 +9,7 @@ export class AuditIndex1764000000010 implements MigrationInterface {
   name = 'AuditIndex1764000000010';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(
-      `CREATE INDEX IF NOT EXISTS es_events_audit_idx ON es_events (tenant_id, global_position DESC) WHERE metadata ? 'actor'`,
-    );
+    await runner.query(`CREATE INDEX IF NOT EXISTS es_events_audit_idx ON es_events (tenant_id, global_position DESC) WHERE metadata ? 'actor'`);
   }
 
   async down(runner: QueryRunner): Promise<void> {

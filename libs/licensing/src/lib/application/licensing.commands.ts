@@ -40,18 +40,19 @@ export class LicensingCommands {
   }
 
   assignLicense(tenantId: string, userId: string, sku: Sku, expectedVersion?: number): Promise<Result<unknown, DomainError>> {
-    return retryOnVersionConflict(() =>
-      this.transactions.run(async (sql) => {
-        const seats = await lockSeats(sql, tenantId, sku);
-        return decideAndAppend(
-          sql,
-          this.store,
-          userStream(tenantId, userId),
-          userDecider,
-          { type: 'AssignLicense', userId, sku, seats: { purchased: seats.seats, assigned: seats.assigned } },
-          { expectedVersion },
-        );
-      }),
+    return retryOnVersionConflict(
+      () =>
+        this.transactions.run(async (sql) => {
+          const seats = await lockSeats(sql, tenantId, sku);
+          return decideAndAppend(
+            sql,
+            this.store,
+            userStream(tenantId, userId),
+            userDecider,
+            { type: 'AssignLicense', userId, sku, seats: { purchased: seats.seats, assigned: seats.assigned } },
+            { expectedVersion },
+          );
+        }),
       expectedVersion === undefined ? undefined : 1,
     );
   }

@@ -32,10 +32,13 @@ export class LicensingQueries {
   constructor(private readonly transactions: Transactions) {}
 
   async user(tenantId: string, userId: string): Promise<UserView | undefined> {
-    const [row] = await this.transactions.query<{ user_id: string; usage_location: string | null; display_name: string | null; licenses: Sku[]; version: number }>(
-      `SELECT user_id, usage_location, display_name, licenses, version FROM rm_licensing_users WHERE tenant_id = $1 AND user_id = $2`,
-      [tenantId, userId],
-    );
+    const [row] = await this.transactions.query<{
+      user_id: string;
+      usage_location: string | null;
+      display_name: string | null;
+      licenses: Sku[];
+      version: number;
+    }>(`SELECT user_id, usage_location, display_name, licenses, version FROM rm_licensing_users WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId]);
     return (
       row && {
         version: row.version,
@@ -49,11 +52,20 @@ export class LicensingQueries {
 
   /** The tenant's users, by user id (the ops console's licences page). */
   async users(tenantId: string): Promise<UserView[]> {
-    const rows = await this.transactions.query<{ user_id: string; usage_location: string | null; display_name: string | null; licenses: Sku[]; version: number }>(
-      `SELECT user_id, usage_location, display_name, licenses, version FROM rm_licensing_users WHERE tenant_id = $1 ORDER BY user_id`,
-      [tenantId],
-    );
-    return rows.map((row) => ({ version: row.version, userId: row.user_id, usageLocation: row.usage_location, displayName: row.display_name, licenses: sortSkus(row.licenses) }));
+    const rows = await this.transactions.query<{
+      user_id: string;
+      usage_location: string | null;
+      display_name: string | null;
+      licenses: Sku[];
+      version: number;
+    }>(`SELECT user_id, usage_location, display_name, licenses, version FROM rm_licensing_users WHERE tenant_id = $1 ORDER BY user_id`, [tenantId]);
+    return rows.map((row) => ({
+      version: row.version,
+      userId: row.user_id,
+      usageLocation: row.usage_location,
+      displayName: row.display_name,
+      licenses: sortSkus(row.licenses),
+    }));
   }
 
   /**
@@ -91,7 +103,11 @@ export class LicensingQueries {
  * What licensing knows of many users at once (usage location and licences), for the admission
  * stage (inside the chunk's transaction). A user it has never seen is absent.
  */
-export async function callersOf(sql: SqlClient, tenantId: string[], userIds: string[]): Promise<Map<string, { usageLocation: string | null; licenses: Sku[] }>> {
+export async function callersOf(
+  sql: SqlClient,
+  tenantId: string[],
+  userIds: string[],
+): Promise<Map<string, { usageLocation: string | null; licenses: Sku[] }>> {
   const { rows } = await sql.query<{ tenant_id: string; user_id: string; usage_location: string | null; licenses: Sku[] }>(
     `SELECT u.tenant_id, u.user_id, u.usage_location, u.licenses FROM rm_licensing_users u
        JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, user_id) USING (tenant_id, user_id)`,

@@ -38,7 +38,10 @@ export interface CallerRecord {
 export type CallEntitlementEvent =
   | DomainEvent<'CallEntitled', EntitledCall & { poolEligible: boolean; creditsLicensed: boolean; capability: Capability }>
   /** `capability`: the plan it admitted the call under (contract v2, for the usage report). */
-  | DomainEvent<'CallAdmitted', { callId: string; funding: 'calling-plan' | 'free'; maxDurationSeconds: null; decidedBy: 'licensing'; capability: Capability | null }>
+  | DomainEvent<
+      'CallAdmitted',
+      { callId: string; funding: 'calling-plan' | 'free'; maxDurationSeconds: null; decidedBy: 'licensing'; capability: Capability | null }
+    >
   | DomainEvent<'CallRejected', { callId: string; reason: string; decidedBy: 'licensing'; details: { detail: string; userId: string } }>
   | DomainEvent<
       'CallUsageClassified',
@@ -64,7 +67,10 @@ export const callEntitlementDecider: Decider<CallEntitlementCommand, CallEntitle
     switch (outcome.kind) {
       case 'admit':
         return ok([
-          { type: 'CallAdmitted', data: { callId, funding: outcome.funding, maxDurationSeconds: null, decidedBy: 'licensing', capability: outcome.capability } },
+          {
+            type: 'CallAdmitted',
+            data: { callId, funding: outcome.funding, maxDurationSeconds: null, decidedBy: 'licensing', capability: outcome.capability },
+          },
           { type: 'CallUsageClassified', data: { callId, userId, capability: outcome.capability, outcome: 'admitted', startedAt } },
         ]);
       case 'reject':

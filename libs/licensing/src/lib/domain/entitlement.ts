@@ -70,7 +70,8 @@ function entitlePstnCall(call: OutboundCall, has: Entitlements): EntitlementOutc
   if (call.emergency) return { kind: 'admit', funding: 'free', capability: planCapability };
   if (!has.phoneSystem) return reject(RejectionReasons.NoPhoneSystemLicense, 'the caller has no Phone System licence');
   if (has.callingPlan === 'none') return reject(RejectionReasons.NoCallingPlan, 'the caller has no calling plan');
-  if (call.domestic === null) return reject(RejectionReasons.UnknownUser, 'no usage location is known for the caller, so a domestic call cannot be told from an international one');
+  if (call.domestic === null)
+    return reject(RejectionReasons.UnknownUser, 'no usage location is known for the caller, so a domestic call cannot be told from an international one');
   if (call.domestic || has.callingPlan === 'international') {
     return { kind: 'admit', funding: 'calling-plan', capability: planCapability };
   }

@@ -93,7 +93,11 @@ describe('admission stage 2: which organizer draws on the pool (issue 11)', () =
 
   it('given pay-per-minute conferencing alone, when the organizer dials a Zone A country, then the pool is never drawn on', () => {
     for (const call of [france, domesticUs, canada]) {
-      expect(outcome(call, 'AUDIO_CONFERENCING_PPM', 'COMMUNICATIONS_CREDITS')).toMatchObject({ kind: 'fund', poolEligible: false, capability: 'MCOMEETACPEA' });
+      expect(outcome(call, 'AUDIO_CONFERENCING_PPM', 'COMMUNICATIONS_CREDITS')).toMatchObject({
+        kind: 'fund',
+        poolEligible: false,
+        capability: 'MCOMEETACPEA',
+      });
     }
   });
 

@@ -6,12 +6,7 @@ import { ProblemException, etagOf, ifMatched, orProblem, parseIfMatch } from '@c
 import type { Response } from 'express';
 import { LicensingCommands } from '../application/licensing.commands';
 import { LicensingQueries, UserView } from '../application/licensing.queries';
-import {
-  SetSeatsRequest,
-  SubscriptionResponse,
-  UpsertUserRequest,
-  UserResponse,
-} from './licensing.dto';
+import { SetSeatsRequest, SubscriptionResponse, UpsertUserRequest, UserResponse } from './licensing.dto';
 import { ParseSkuPipe } from './sku.pipe';
 
 @ApiTags('licensing')

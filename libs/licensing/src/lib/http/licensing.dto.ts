@@ -39,4 +39,3 @@ export class SubscriptionResponse {
   @ApiProperty() assigned!: number;
   @ApiProperty({ nullable: true, description: 'null for free and unlimited SKUs' }) available!: number | null;
 }
-

@@ -1,7 +1,6 @@
 import { DataOf, Projection, RecordedEvent, SqlClient, dataOf } from '@comms-credits/event-store';
 import { SubscriptionEvent, UserEvent } from '../domain/user.decider';
 
-
 /**
  * `rm_licensing_users`: a user's usage location and licences. Events of a chunk are applied in
  * order, one statement each: users change rarely, so simplicity wins over batching here.

@@ -123,7 +123,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
    */
   private detachChain(topic: string): MessageHandler[] {
     const chain: MessageHandler[] = [];
-    for (let handler = this.getHandlerByPattern(topic) ?? undefined; handler; ) {
+    for (let handler = this.getHandlerByPattern(topic) ?? undefined; handler;) {
       const next = handler.next as MessageHandler | undefined;
       handler.next = undefined;
       chain.push(handler);
@@ -144,7 +144,10 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     if (!chain) throw new Error(`no handler for topic ${first.topic}`);
     for (const handler of chain) {
       if (handler.extras?.['batch']) {
-        const result = await handler(messages.map((m) => m.event), new KafkaBatchOfContext([sql, messages]));
+        const result = await handler(
+          messages.map((m) => m.event),
+          new KafkaBatchOfContext([sql, messages]),
+        );
         await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
         continue;
       }

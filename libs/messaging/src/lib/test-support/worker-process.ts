@@ -20,8 +20,6 @@ export function startWorker(env: Record<string, string>): Worker {
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | NodeJS.Signals>((resolveExit) =>
-    child.on('exit', (code, signal) => resolveExit(signal ?? code ?? 0)),
-  );
+  const exited = new Promise<number | NodeJS.Signals>((resolveExit) => child.on('exit', (code, signal) => resolveExit(signal ?? code ?? 0)));
   return { process: child, output: () => output, exited };
 }

@@ -96,14 +96,21 @@ export class AccessGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer +([A-Za-z0-9._~+/=-]+) *$/i.exec(header) : null;
     if (!match) {
       response.setHeader('WWW-Authenticate', 'Bearer');
-      throw unauthenticated(header === undefined ? 'a bearer token is required (Authorization: Bearer <JWT>)' : 'the Authorization header is not a bearer token');
+      throw unauthenticated(
+        header === undefined ? 'a bearer token is required (Authorization: Bearer <JWT>)' : 'the Authorization header is not a bearer token',
+      );
     }
     try {
       return await this.verifier.verify(match[1]!);
     } catch (error) {
       if (error instanceof KeySetUnavailable) {
         this.logger.error({ msg: 'cannot verify tokens', reason: error.message });
-        throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, 'AUTH.UNAVAILABLE', 'Service unavailable', 'tokens cannot be verified right now; retry later');
+        throw new ProblemException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'AUTH.UNAVAILABLE',
+          'Service unavailable',
+          'tokens cannot be verified right now; retry later',
+        );
       }
       const detail = error instanceof TokenRejected ? error.message : 'the bearer token is not valid';
       response.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');

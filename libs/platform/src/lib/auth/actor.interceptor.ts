@@ -13,8 +13,6 @@ export class ActorInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
     if (!principal) return next.handle();
-    return new Observable((subscriber) =>
-      runAsActor({ sub: principal.sub, roles: principal.roles }, () => next.handle().subscribe(subscriber)),
-    );
+    return new Observable((subscriber) => runAsActor({ sub: principal.sub, roles: principal.roles }, () => next.handle().subscribe(subscriber)));
   }
 }

@@ -20,7 +20,7 @@ export class AuditQuery {
 }
 
 export class AuditActor {
-  @ApiProperty({ description: 'the token\'s sub' }) sub!: string;
+  @ApiProperty({ description: "the token's sub" }) sub!: string;
   @ApiProperty({ type: [String] }) roles!: string[];
 }
 

@@ -26,7 +26,9 @@ export function authSettingsOf(config: ServiceConfig): AuthSettings {
   const problems: string[] = [];
   if (url && file) problems.push('  AUTH_JWKS_URL, AUTH_JWKS_FILE: set one of them, not both');
   if (!url && !file) {
-    problems.push('  AUTH_JWKS_URL (missing): set AUTH_JWKS_URL (the identity provider\'s JWKS) or AUTH_JWKS_FILE (a JWKS file; `npm start` makes one under .run/auth/)');
+    problems.push(
+      "  AUTH_JWKS_URL (missing): set AUTH_JWKS_URL (the identity provider's JWKS) or AUTH_JWKS_FILE (a JWKS file; `npm start` makes one under .run/auth/)",
+    );
   }
   if (url && !issuer) problems.push('  AUTH_ISSUER (missing): required with AUTH_JWKS_URL');
   if (url && !audience) problems.push('  AUTH_AUDIENCE (missing): required with AUTH_JWKS_URL');

@@ -73,12 +73,12 @@ function rejectionOf(error: unknown): Error {
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
       return new TokenRejected('the bearer token is not signed with an accepted algorithm');
     case 'ERR_JWKS_TIMEOUT':
-      return new KeySetUnavailable('the identity provider\'s keys did not arrive in time');
+      return new KeySetUnavailable("the identity provider's keys did not arrive in time");
     default: {
       // The remote key set: a failed fetch (TypeError "fetch failed") or a bad answer (JOSEError).
       const message = String((error as Error)?.message ?? '');
       if ((error instanceof TypeError && /fetch/i.test(message)) || (code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(message))) {
-        return new KeySetUnavailable('the identity provider\'s keys could not be fetched');
+        return new KeySetUnavailable("the identity provider's keys could not be fetched");
       }
       // Bad signature, unknown key, malformed JWS or claims: one answer, no oracle.
       return new TokenRejected('the bearer token is not valid');

@@ -38,24 +38,39 @@ export class PoolFunding {
   async admit(sql: SqlClient, entitled: CallEntitledV1[], now = new Date().toISOString()): Promise<void> {
     const states = await this.callStates(sql, entitled);
     const undecided = entitled.filter((e) => !states.get(callStreamId(e.tenantId, e.callId))!.decided);
-    const reserved = await this.reserve(sql, undecided.map((e) => ({ tenantId: e.tenantId, call: entitledCall(e) })));
+    const reserved = await this.reserve(
+      sql,
+      undecided.map((e) => ({ tenantId: e.tenantId, call: entitledCall(e) })),
+    );
     await decideAndAppendBatch(
       sql,
       this.store,
       poolCallDecider,
       undecided.map((e) => ({
         target: callTarget(e.tenantId, e.callId),
-        command: { type: 'Admit' as const, call: entitledCall(e), reservedMinutes: reserved.get(callStreamId(e.tenantId, e.callId)) ?? 0, policy: this.policy, now },
+        command: {
+          type: 'Admit' as const,
+          call: entitledCall(e),
+          reservedMinutes: reserved.get(callStreamId(e.tenantId, e.callId)) ?? 0,
+          policy: this.policy,
+          now,
+        },
         options: { metadata: { correlationId: e.callId, causationId: e.eventId } },
       })),
     );
-    await this.settle(sql, entitled.map((e) => ({ tenantId: e.tenantId, callId: e.callId, causationId: e.eventId })));
+    await this.settle(
+      sql,
+      entitled.map((e) => ({ tenantId: e.tenantId, callId: e.callId, causationId: e.eventId })),
+    );
   }
 
   /** Reserves, per call in order, up to the minutes it wants of what its month has unreserved. */
   private async reserve(sql: SqlClient, calls: { tenantId: string; call: EntitledCall }[]): Promise<Map<string, number>> {
     const wanting = calls.filter(({ call }) => wantedMinutes(call, this.policy) > 0);
-    const capacity = await capacityMinutesOf(sql, wanting.map((c) => c.tenantId));
+    const capacity = await capacityMinutesOf(
+      sql,
+      wanting.map((c) => c.tenantId),
+    );
     const results = await decideOnMonths(
       sql,
       this.store,
@@ -63,7 +78,13 @@ export class PoolFunding {
         const month = monthOf(call.startedAt);
         return {
           target: monthTarget(tenantId, month),
-          command: { type: 'Reserve' as const, month, callId: call.callId, wantedMinutes: wantedMinutes(call, this.policy), capacityMinutes: capacity.get(tenantId) ?? 0 },
+          command: {
+            type: 'Reserve' as const,
+            month,
+            callId: call.callId,
+            wantedMinutes: wantedMinutes(call, this.policy),
+            capacityMinutes: capacity.get(tenantId) ?? 0,
+          },
           options: { metadata: { correlationId: call.callId } },
         };
       }),
@@ -90,7 +111,10 @@ export class PoolFunding {
     });
     if (due.length === 0) return;
 
-    const capacity = await capacityMinutesOf(sql, due.map((c) => c.tenantId));
+    const capacity = await capacityMinutesOf(
+      sql,
+      due.map((c) => c.tenantId),
+    );
     const debits = await decideOnMonths(
       sql,
       this.store,
@@ -111,7 +135,10 @@ export class PoolFunding {
         return [
           {
             target: callTarget(c.tenantId, c.callId),
-            command: { type: 'Settle' as const, debit: { month: c.month, minutes: c.minutes, poolMinutes: debited.poolMinutes, uncoveredMinutes: debited.uncoveredMinutes } },
+            command: {
+              type: 'Settle' as const,
+              debit: { month: c.month, minutes: c.minutes, poolMinutes: debited.poolMinutes, uncoveredMinutes: debited.uncoveredMinutes },
+            },
             options: { metadata: { correlationId: c.callId, causationId: c.causationId } },
           },
         ];
@@ -124,22 +151,28 @@ export class PoolFunding {
     await decideOnMonths(
       sql,
       this.store,
-      calls.map((c) => ({ target: monthTarget(c.tenantId, c.month), command: { type: 'ExpireReservation' as const, month: c.month, callId: c.callId }, options: { metadata: { correlationId: c.callId } } })),
+      calls.map((c) => ({
+        target: monthTarget(c.tenantId, c.month),
+        command: { type: 'ExpireReservation' as const, month: c.month, callId: c.callId },
+        options: { metadata: { correlationId: c.callId } },
+      })),
     );
     await decideAndAppendBatch(
       sql,
       this.store,
       poolCallDecider,
-      calls.map((c) => ({ target: callTarget(c.tenantId, c.callId), command: { type: 'MarkSettlementMissing' as const }, options: { metadata: { correlationId: c.callId } } })),
+      calls.map((c) => ({
+        target: callTarget(c.tenantId, c.callId),
+        command: { type: 'MarkSettlementMissing' as const },
+        options: { metadata: { correlationId: c.callId } },
+      })),
     );
   }
 
   private async callStates(sql: SqlClient, calls: { tenantId: string; callId: string }[]): Promise<Map<string, PoolCallState>> {
     const ids = [...new Set(calls.map((c) => callStreamId(c.tenantId, c.callId)))];
     const streams = await this.store.readStreams(sql, ids);
-    return new Map(
-      ids.map((id) => [id, fold(poolCallDecider.evolve, poolCallDecider.initialState(), streams.get(id)!.events as unknown as PoolCallEvent[])]),
-    );
+    return new Map(ids.map((id) => [id, fold(poolCallDecider.evolve, poolCallDecider.initialState(), streams.get(id)!.events as unknown as PoolCallEvent[])]));
   }
 }
 

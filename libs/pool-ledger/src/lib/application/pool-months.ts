@@ -60,7 +60,10 @@ async function loadMonths(sql: SqlClient, store: EventStore, streamIds: string[]
     const streams = await store.readStreams(sql, missing);
     for (const id of missing) {
       const stream = streams.get(id)!;
-      months.set(id, { state: fold(poolMonthDecider.evolve, poolMonthDecider.initialState(), stream.events as unknown as PoolMonthEvent[]), version: stream.currentVersion });
+      months.set(id, {
+        state: fold(poolMonthDecider.evolve, poolMonthDecider.initialState(), stream.events as unknown as PoolMonthEvent[]),
+        version: stream.currentVersion,
+      });
     }
   }
   return months;
@@ -85,7 +88,11 @@ export const poolMonthSnapshotProjection: Projection = {
         `SELECT event_type, data FROM es_events WHERE stream_id = $1 AND stream_position < $2 ORDER BY stream_position`,
         [id, first],
       );
-      const state = fold(poolMonthDecider.evolve, poolMonthDecider.initialState(), earlier.rows.map((r) => ({ type: r.event_type, data: r.data }) as PoolMonthEvent));
+      const state = fold(
+        poolMonthDecider.evolve,
+        poolMonthDecider.initialState(),
+        earlier.rows.map((r) => ({ type: r.event_type, data: r.data }) as PoolMonthEvent),
+      );
       months.set(id, { state, version: first - 1 });
     }
     const tenants = new Map<string, string>();
@@ -99,7 +106,12 @@ export const poolMonthSnapshotProjection: Projection = {
       `INSERT INTO pool_month_snapshots AS m (stream_id, tenant_id, version, state)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[])
        ON CONFLICT (stream_id) DO UPDATE SET version = GREATEST(m.version, excluded.version), state = excluded.state`,
-      [streamIds, streamIds.map((id) => tenants.get(id)!), streamIds.map((id) => months.get(id)!.version), streamIds.map((id) => JSON.stringify(months.get(id)!.state))],
+      [
+        streamIds,
+        streamIds.map((id) => tenants.get(id)!),
+        streamIds.map((id) => months.get(id)!.version),
+        streamIds.map((id) => JSON.stringify(months.get(id)!.state)),
+      ],
     );
   },
 };

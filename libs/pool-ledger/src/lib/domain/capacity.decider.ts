@@ -13,12 +13,9 @@ export const ASSIGNED_POOL_SKU: Sku = 'AUDIO_CONFERENCING_SELECT_DIAL_OUT';
  * `licensing.events`. No seat history is kept: capacity follows the seats live.
  */
 export type CapacityEvent =
-  | DomainEvent<'QualifyingSeatsChanged', { sku: Sku; seats: number }>
-  | DomainEvent<'SelectDialOutLicenseChanged', { userId: string; assigned: boolean }>;
+  DomainEvent<'QualifyingSeatsChanged', { sku: Sku; seats: number }> | DomainEvent<'SelectDialOutLicenseChanged', { userId: string; assigned: boolean }>;
 
-export type CapacityCommand =
-  | { type: 'CountSeats'; sku: Sku; seats: number }
-  | { type: 'CountSelectDialOut'; userId: string; assigned: boolean };
+export type CapacityCommand = { type: 'CountSeats'; sku: Sku; seats: number } | { type: 'CountSelectDialOut'; userId: string; assigned: boolean };
 
 export interface CapacityState {
   seats: Partial<Record<Sku, number>>;

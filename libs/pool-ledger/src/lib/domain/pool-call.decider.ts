@@ -61,7 +61,16 @@ export type PoolCallEvent =
   | DomainEvent<'CallDurationExceededGrant', { callId: string; durationSeconds: number; grantedSeconds: number; excessSeconds: number }>
   | DomainEvent<
       'PoolOverflowHandedToWallet',
-      { callId: string; userId: string; destinationCountry: string; month: string; durationSeconds: number; poolMinutes: number; uncoveredMinutes: number; creditsLicensed: boolean }
+      {
+        callId: string;
+        userId: string;
+        destinationCountry: string;
+        month: string;
+        durationSeconds: number;
+        poolMinutes: number;
+        uncoveredMinutes: number;
+        creditsLicensed: boolean;
+      }
     >
   /** The call's end did not come by its due time: its reservation was released. A late end still settles it. */
   | DomainEvent<'PoolSettlementMissing', { callId: string; month: string; reservedMinutes: number; dueBy: string }>

@@ -16,7 +16,10 @@ export const THRESHOLDS = [80, 100] as const;
  * the call's own stream (decided once, settled once) in the same transaction.
  */
 export type PoolMonthEvent =
-  | DomainEvent<'PoolMinutesReserved', { month: string; callId: string; minutes: number; reservedMinutes: number; usedMinutes: number; capacityMinutes: number }>
+  | DomainEvent<
+      'PoolMinutesReserved',
+      { month: string; callId: string; minutes: number; reservedMinutes: number; usedMinutes: number; capacityMinutes: number }
+    >
   | DomainEvent<
       'PoolMinutesDebited',
       {
@@ -87,7 +90,9 @@ export const poolMonthDecider: Decider<PoolMonthCommand, PoolMonthEvent, PoolMon
         const minutes = state.reservations[command.callId];
         if (minutes === undefined) return ok([]);
         const reservedMinutes = reservedMinutesOf(state) - minutes;
-        return ok<PoolMonthEvent[]>([{ type: 'PoolReservationExpired', data: { month: command.month, callId: command.callId, minutes, reservedMinutes, usedMinutes: state.usedMinutes } }]);
+        return ok<PoolMonthEvent[]>([
+          { type: 'PoolReservationExpired', data: { month: command.month, callId: command.callId, minutes, reservedMinutes, usedMinutes: state.usedMinutes } },
+        ]);
       }
     }
   },

@@ -31,8 +31,20 @@ describe('pool capacity', () => {
 
 describe('pool month', () => {
   const month = deciderSpec(poolMonthDecider);
-  const reserve = (callId: string, wantedMinutes: number, capacityMinutes = 300): PoolMonthCommand => ({ type: 'Reserve', month: '2026-11', callId, wantedMinutes, capacityMinutes });
-  const debit = (callId: string, minutes: number, capacityMinutes = 300): PoolMonthCommand => ({ type: 'Debit', month: '2026-11', callId, minutes, capacityMinutes });
+  const reserve = (callId: string, wantedMinutes: number, capacityMinutes = 300): PoolMonthCommand => ({
+    type: 'Reserve',
+    month: '2026-11',
+    callId,
+    wantedMinutes,
+    capacityMinutes,
+  });
+  const debit = (callId: string, minutes: number, capacityMinutes = 300): PoolMonthCommand => ({
+    type: 'Debit',
+    month: '2026-11',
+    callId,
+    minutes,
+    capacityMinutes,
+  });
   const reservedBy = (outcome: { events: PoolMonthEvent[] }) => outcome.events.find((e) => e.type === 'PoolMinutesReserved')?.data.minutes ?? 0;
   const debited = (outcome: { events: PoolMonthEvent[] }) => outcome.events.find((e) => e.type === 'PoolMinutesDebited')!.data;
 
@@ -69,7 +81,10 @@ describe('pool month', () => {
   });
 
   it('an expired reservation is released; a late end then takes only what is unreserved, the rest is uncovered', () => {
-    const expired = month.given().when(reserve('a', 60, 60)).and.when({ type: 'ExpireReservation', month: '2026-11', callId: 'a' });
+    const expired = month
+      .given()
+      .when(reserve('a', 60, 60))
+      .and.when({ type: 'ExpireReservation', month: '2026-11', callId: 'a' });
     expect(expired.events).toMatchObject([{ type: 'PoolReservationExpired', data: { callId: 'a', minutes: 60, reservedMinutes: 0 } }]);
     const taken = expired.and.when(reserve('b', 45, 60));
     const late = taken.and.when(debit('a', 30, 60));
@@ -88,7 +103,12 @@ describe('pool month', () => {
   });
 
   it('capacity lowered below usage mid-month: nothing is given back, nothing more is covered', () => {
-    const lowered = month.given().when(reserve('a', 200)).and.when(debit('a', 200)).and.when(reserve('b', 50)).and.when(debit('b', 10, 120));
+    const lowered = month
+      .given()
+      .when(reserve('a', 200))
+      .and.when(debit('a', 200))
+      .and.when(reserve('b', 50))
+      .and.when(debit('b', 10, 120));
     expect(debited(lowered)).toMatchObject({ poolMinutes: 0, uncoveredMinutes: 10, usedMinutes: 200 });
     expect(lowered.and.when(reserve('c', 10, 120)).events).toEqual([]);
   });
@@ -125,7 +145,10 @@ describe('a call in the pool', () => {
   it('is admitted from the pool for the minutes reserved when they cover as long as a call may run, in the month it started', () => {
     expect(admit(120).events).toEqual([
       { type: 'CallAdmitted', data: { callId: 'c-1', funding: 'pool', maxDurationSeconds: 7200, decidedBy: 'pool-ledger' } },
-      expect.objectContaining({ type: 'CallFundedFromPool', data: expect.objectContaining({ month: '2026-11', reservedMinutes: 120, dueBy: '2026-12-01T02:14:01.000Z' }) }),
+      expect.objectContaining({
+        type: 'CallFundedFromPool',
+        data: expect.objectContaining({ month: '2026-11', reservedMinutes: 120, dueBy: '2026-12-01T02:14:01.000Z' }),
+      }),
     ]);
   });
 
@@ -149,9 +172,14 @@ describe('a call in the pool', () => {
     const admitted = admit(10).history;
     expect(pool.given(admitted).when({ type: 'Admit', call, reservedMinutes: 10, policy, now }).events).toEqual([]);
     expect(needsSettlement(fold(poolCallDecider.evolve, poolCallDecider.initialState(), [ended(61)]))).toBe(false);
-    const endedFirst = pool.given([ended(61), ...admitted]).when({ type: 'Settle', debit: { month: '2026-11', minutes: 2, poolMinutes: 2, uncoveredMinutes: 0 } });
+    const endedFirst = pool
+      .given([ended(61), ...admitted])
+      .when({ type: 'Settle', debit: { month: '2026-11', minutes: 2, poolMinutes: 2, uncoveredMinutes: 0 } });
     expect(endedFirst.events).toEqual([
-      { type: 'PoolCallSettled', data: { callId: 'c-1', month: '2026-11', durationSeconds: 61, billableSeconds: 61, minutes: 2, poolMinutes: 2, uncoveredMinutes: 0 } },
+      {
+        type: 'PoolCallSettled',
+        data: { callId: 'c-1', month: '2026-11', durationSeconds: 61, billableSeconds: 61, minutes: 2, poolMinutes: 2, uncoveredMinutes: 0 },
+      },
     ]);
     expect(endedFirst.and.when({ type: 'Settle', debit: { month: '2026-11', minutes: 2, poolMinutes: 2, uncoveredMinutes: 0 } }).events).toEqual([]);
   });
@@ -159,8 +187,13 @@ describe('a call in the pool', () => {
   it('is never settled beyond its grant: milliseconds sent as seconds are settled at the grant, the excess is an anomaly', () => {
     const state = pool.given([...admit(60).history, ended(3_600_000 / 10)]).when({ type: 'MarkSettlementMissing' }).state;
     expect(settlementOf(state)).toEqual({ month: '2026-11', billableSeconds: 3600, minutes: 60 });
-    const settled = pool.given([...admit(60).history, ended(360_000)]).when({ type: 'Settle', debit: { month: '2026-11', minutes: 60, poolMinutes: 60, uncoveredMinutes: 0 } });
-    expect(settled.events).toContainEqual({ type: 'CallDurationExceededGrant', data: { callId: 'c-1', durationSeconds: 360_000, grantedSeconds: 3600, excessSeconds: 356_400 } });
+    const settled = pool
+      .given([...admit(60).history, ended(360_000)])
+      .when({ type: 'Settle', debit: { month: '2026-11', minutes: 60, poolMinutes: 60, uncoveredMinutes: 0 } });
+    expect(settled.events).toContainEqual({
+      type: 'CallDurationExceededGrant',
+      data: { callId: 'c-1', durationSeconds: 360_000, grantedSeconds: 3600, excessSeconds: 356_400 },
+    });
   });
 
   it('a continuation call: the pool settles its reserved share only; the credit part is the wallet’s', () => {
@@ -172,9 +205,16 @@ describe('a call in the pool', () => {
 
   it('a call whose end never came is marked once; its late end still settles it, handing what the pool no longer covers to the wallet', () => {
     const missing = pool.given(admit(30).history).when({ type: 'MarkSettlementMissing' });
-    expect(missing.events).toEqual([{ type: 'PoolSettlementMissing', data: { callId: 'c-1', month: '2026-11', reservedMinutes: 30, dueBy: '2026-12-01T00:44:01.000Z' } }]);
+    expect(missing.events).toEqual([
+      { type: 'PoolSettlementMissing', data: { callId: 'c-1', month: '2026-11', reservedMinutes: 30, dueBy: '2026-12-01T00:44:01.000Z' } },
+    ]);
     expect(missing.and.when({ type: 'MarkSettlementMissing' }).events).toEqual([]);
-    const late = pool.given([...missing.history, ended(20 * 60)]).when({ type: 'Settle', debit: { month: '2026-11', minutes: 20, poolMinutes: 5, uncoveredMinutes: 15 } });
-    expect(late.events[1]).toMatchObject({ type: 'PoolOverflowHandedToWallet', data: { callId: 'c-1', uncoveredMinutes: 15, poolMinutes: 5, destinationCountry: 'FR' } });
+    const late = pool
+      .given([...missing.history, ended(20 * 60)])
+      .when({ type: 'Settle', debit: { month: '2026-11', minutes: 20, poolMinutes: 5, uncoveredMinutes: 15 } });
+    expect(late.events[1]).toMatchObject({
+      type: 'PoolOverflowHandedToWallet',
+      data: { callId: 'c-1', uncoveredMinutes: 15, poolMinutes: 5, destinationCountry: 'FR' },
+    });
   });
 });

@@ -1,14 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import {
-  CallEndedV1,
-  CallEntitledV1,
-  Envelope,
-  LicenseAssignedV1,
-  LicenseUnassignedV1,
-  SubscriptionSeatsChangedV1,
-  Topics,
-} from '@comms-credits/contracts';
+import { CallEndedV1, CallEntitledV1, Envelope, LicenseAssignedV1, LicenseUnassignedV1, SubscriptionSeatsChangedV1, Topics } from '@comms-credits/contracts';
 import { CallLog } from '@comms-credits/call-log';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';

@@ -20,7 +20,9 @@ export class PoolReservations1764000000410 implements MigrationInterface {
         PRIMARY KEY (tenant_id, call_id)
       )`);
     await runner.query(`CREATE INDEX rm_pool_reservations_due_idx ON rm_pool_reservations (due_by)`);
-    await runner.query(`ALTER TABLE rm_pool_calls ADD COLUMN reserved_minutes integer, ADD COLUMN settlement_missing boolean NOT NULL DEFAULT false, ADD COLUMN excess_seconds integer`);
+    await runner.query(
+      `ALTER TABLE rm_pool_calls ADD COLUMN reserved_minutes integer, ADD COLUMN settlement_missing boolean NOT NULL DEFAULT false, ADD COLUMN excess_seconds integer`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -4,7 +4,6 @@ import { CapacityEvent } from '../domain/capacity.decider';
 import { PoolCallEvent } from '../domain/pool-call.decider';
 import { PoolMonthEvent } from '../domain/pool-month.decider';
 
-
 /** `rm_pool_seats` and `rm_pool_select_users`: what the capacity is made of. */
 export const poolCapacityProjection: Projection = {
   name: 'pool-capacity',
@@ -80,10 +79,13 @@ async function trackReservation(sql: SqlClient, event: RecordedEvent): Promise<v
   if (event.type === 'CallFundedFromPool') {
     const d = dataOf<DataOf<PoolCallEvent, 'CallFundedFromPool'>>(event);
     if (d.reservedMinutes === undefined || d.dueBy === undefined) return;
-    await sql.query(
-      `INSERT INTO rm_pool_reservations (tenant_id, call_id, month, minutes, due_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [event.tenantId, d.callId, d.month, d.reservedMinutes, d.dueBy],
-    );
+    await sql.query(`INSERT INTO rm_pool_reservations (tenant_id, call_id, month, minutes, due_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [
+      event.tenantId,
+      d.callId,
+      d.month,
+      d.reservedMinutes,
+      d.dueBy,
+    ]);
   } else if (event.type === 'PoolCallSettled' || event.type === 'PoolSettlementMissing') {
     await sql.query(`DELETE FROM rm_pool_reservations WHERE tenant_id = $1 AND call_id = $2`, [event.tenantId, dataOf<{ callId: string }>(event).callId]);
   }
@@ -99,14 +101,26 @@ function poolCallRow(event: RecordedEvent): [string, unknown[]] {
       const d = dataOf<DataOf<PoolCallEvent, 'CallFundedFromPool'>>(event);
       return [
         upsert(['month', 'organizer', 'destination_country', 'funding', 'max_duration_seconds', 'reserved_minutes']),
-        [event.tenantId, d.callId, d.month, d.userId, d.destinationCountry, d.continuationSeconds ? 'pool, continues on credits' : 'pool', d.maxDurationSeconds, d.reservedMinutes ?? null],
+        [
+          event.tenantId,
+          d.callId,
+          d.month,
+          d.userId,
+          d.destinationCountry,
+          d.continuationSeconds ? 'pool, continues on credits' : 'pool',
+          d.maxDurationSeconds,
+          d.reservedMinutes ?? null,
+        ],
       ];
     }
     case 'CallHandedToWallet': {
       const d = dataOf<DataOf<PoolCallEvent, 'CallHandedToWallet'>>(event);
       if (d.reason === 'POOL_CONTINUATION') return [upsert(['organizer']), [event.tenantId, d.callId, d.userId]];
       const funding = d.reason === 'POOL_EXHAUSTED' ? 'handed-on: pool exhausted' : 'handed-on: not pool-eligible';
-      return [upsert(['month', 'organizer', 'destination_country', 'funding']), [event.tenantId, d.callId, monthOf(d.startedAt), d.userId, d.destinationCountry, funding]];
+      return [
+        upsert(['month', 'organizer', 'destination_country', 'funding']),
+        [event.tenantId, d.callId, monthOf(d.startedAt), d.userId, d.destinationCountry, funding],
+      ];
     }
     case 'PoolCallSettled': {
       const d = dataOf<DataOf<PoolCallEvent, 'PoolCallSettled'>>(event);

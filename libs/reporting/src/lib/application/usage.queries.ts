@@ -136,7 +136,9 @@ export class UsageQueries {
     let failed = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const rows = client.query(new QueryStream(`SELECT ${SELECT_COLUMNS} FROM rm_usage WHERE ${WHERE} ORDER BY start_time, call_id`, filterParams(filter), { batchSize }));
+      const rows = client.query(
+        new QueryStream(`SELECT ${SELECT_COLUMNS} FROM rm_usage WHERE ${WHERE} ORDER BY start_time, call_id`, filterParams(filter), { batchSize }),
+      );
       const toRecords = new Transform({
         objectMode: true,
         transform(row: UsageDbRow, _encoding, done) {

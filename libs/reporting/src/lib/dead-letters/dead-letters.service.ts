@@ -112,41 +112,46 @@ export class DeadLettersService {
       result = await this.tool.replay(bare, partition, offset, value);
     } catch (error) {
       if (error instanceof DeadLetterNotFoundError) throw notFound(topic, partition, offset);
-      if (error instanceof DeadLetterNotReplayableError) throw new ProblemException(422, 'DEAD_LETTER.NOT_REPLAYABLE', 'The dead letter cannot be replayed', error.message);
+      if (error instanceof DeadLetterNotReplayableError)
+        throw new ProblemException(422, 'DEAD_LETTER.NOT_REPLAYABLE', 'The dead letter cannot be replayed', error.message);
       throw error;
     }
     const { letter } = result;
     const tenantId = tenantOf(value ?? null, letter.key) ?? tenantOf(letter.value, letter.key) ?? PLATFORM_TENANT;
     const deadLetter = { topic: letter.topic, partition: letter.partition, offset: letter.offset };
     const replayedTo = { topic: result.topic.slice(this.config.KAFKA_TOPIC_PREFIX.length), partition: result.partition, offset: result.offset };
-    const [recorded] = await this.transactions.run((sql) =>
-      this.store.append(sql, [
-        {
-          streamId: `dead-letter:${letter.topic}/${letter.partition}/${letter.offset}`,
-          streamType: 'dead-letter',
-          tenantId,
-          expectedVersion: 'any',
-          events: [
-            {
-              type: 'DeadLetterReplayed',
-              data: {
-                deadLetter,
-                replayedTo,
-                reason: letter.reason,
-                consumer: letter.consumer,
-                key: letter.key,
-                withFixedPayload: value !== undefined,
-                // What was published, for the record, without copying a tenant's payload here.
-                payloadSha256: createHash('sha256').update(value ?? letter.value ?? Buffer.alloc(0)).digest('hex'),
+    const [recorded] = await this.transactions
+      .run((sql) =>
+        this.store.append(sql, [
+          {
+            streamId: `dead-letter:${letter.topic}/${letter.partition}/${letter.offset}`,
+            streamType: 'dead-letter',
+            tenantId,
+            expectedVersion: 'any',
+            events: [
+              {
+                type: 'DeadLetterReplayed',
+                data: {
+                  deadLetter,
+                  replayedTo,
+                  reason: letter.reason,
+                  consumer: letter.consumer,
+                  key: letter.key,
+                  withFixedPayload: value !== undefined,
+                  // What was published, for the record, without copying a tenant's payload here.
+                  payloadSha256: createHash('sha256')
+                    .update(value ?? letter.value ?? Buffer.alloc(0))
+                    .digest('hex'),
+                },
               },
-            },
-          ],
-        },
-      ]),
-    ).catch((error: unknown) => {
-      this.log.error({ msg: 'a dead letter was replayed but its record failed', deadLetter, replayedTo, error: (error as Error).message });
-      throw error;
-    });
+            ],
+          },
+        ]),
+      )
+      .catch((error: unknown) => {
+        this.log.error({ msg: 'a dead letter was replayed but its record failed', deadLetter, replayedTo, error: (error as Error).message });
+        throw error;
+      });
     return { deadLetter, replayedTo, withFixedPayload: value !== undefined, tenantId, eventId: recorded!.eventId };
   }
 }
@@ -201,7 +206,14 @@ function decodeCursor(cursor: string): DeadLetterPosition {
   if (!CURSOR.test(cursor)) throw invalid();
   try {
     const [topic, partition, offset] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof topic !== 'string' || !CONTRACT_TOPICS.includes(topic.replace(/\.dlt$/, '')) || !Number.isInteger(partition) || (partition as number) < 0 || typeof offset !== 'string' || !/^\d{1,19}$/.test(offset)) {
+    if (
+      typeof topic !== 'string' ||
+      !CONTRACT_TOPICS.includes(topic.replace(/\.dlt$/, '')) ||
+      !Number.isInteger(partition) ||
+      (partition as number) < 0 ||
+      typeof offset !== 'string' ||
+      !/^\d{1,19}$/.test(offset)
+    ) {
       throw invalid();
     }
     return { topic, partition: partition as number, offset };

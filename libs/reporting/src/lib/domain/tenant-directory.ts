@@ -29,7 +29,16 @@ export interface TenantState {
   tollFree: { at: string; suspended: string[] } | null;
 }
 
-export const emptyTenantState = (): TenantState => ({ firstSeenAt: null, lastSeenAt: null, pool: null, balance: null, owed: null, recharge: null, rechargeCap: null, tollFree: null });
+export const emptyTenantState = (): TenantState => ({
+  firstSeenAt: null,
+  lastSeenAt: null,
+  pool: null,
+  balance: null,
+  owed: null,
+  recharge: null,
+  rechargeCap: null,
+  tollFree: null,
+});
 
 const newer = (at: string, than: { at: string } | null) => than === null || at >= than.at;
 
@@ -67,7 +76,13 @@ export function foldTenant(state: TenantState, seen: readonly string[], figures:
 
 function foldPool(pool: TenantState['pool'], f: Extract<TenantFigure, { kind: 'pool' }>): TenantState['pool'] {
   if (pool === null || f.month > pool.month) {
-    return { at: f.at, month: f.month, usedMinutes: f.usedMinutes, reservedMinutes: f.reservedMinutes ?? 0, capacityMinutes: f.capacityMinutes ?? pool?.capacityMinutes ?? null };
+    return {
+      at: f.at,
+      month: f.month,
+      usedMinutes: f.usedMinutes,
+      reservedMinutes: f.reservedMinutes ?? 0,
+      capacityMinutes: f.capacityMinutes ?? pool?.capacityMinutes ?? null,
+    };
   }
   if (f.month < pool.month) return pool.capacityMinutes === null && f.capacityMinutes !== null ? { ...pool, capacityMinutes: f.capacityMinutes } : pool;
   const later = f.at >= pool.at;
@@ -123,18 +138,32 @@ export function tenantEntryOf(tenantId: string, state: TenantState, month: strin
   const owed = state.owed?.owed ?? (balance ? { amount: '0.00', currency: balance.currency } : null);
   const alerts: TenantAlert[] = [];
   const pm = capacityMinutes && capacityMinutes > 0 ? Math.floor((usedMinutes * 1000) / capacityMinutes) : null;
-  if (pm !== null && pm >= 1000) alerts.push({ code: 'POOL_100', level: 'red', text: `The ${month} dial-out pool is used up (${usedMinutes} of ${capacityMinutes} minutes).` });
-  else if (pm !== null && pm >= 800) alerts.push({ code: 'POOL_80', level: 'yellow', text: `80 % of the ${month} dial-out pool is used (${usedMinutes} of ${capacityMinutes} minutes).` });
-  if (state.balance?.billingSetUp && isZero(state.balance.balance.amount)) alerts.push({ code: 'BALANCE_ZERO', level: 'red', text: 'The wallet balance is zero.' });
+  if (pm !== null && pm >= 1000)
+    alerts.push({ code: 'POOL_100', level: 'red', text: `The ${month} dial-out pool is used up (${usedMinutes} of ${capacityMinutes} minutes).` });
+  else if (pm !== null && pm >= 800)
+    alerts.push({ code: 'POOL_80', level: 'yellow', text: `80 % of the ${month} dial-out pool is used (${usedMinutes} of ${capacityMinutes} minutes).` });
+  if (state.balance?.billingSetUp && isZero(state.balance.balance.amount))
+    alerts.push({ code: 'BALANCE_ZERO', level: 'red', text: 'The wallet balance is zero.' });
   if (owed && isPositive(owed.amount)) alerts.push({ code: 'OWED', level: 'red', text: `The wallet owes ${owed.amount} ${owed.currency}.` });
   if (state.recharge && state.recharge.consecutiveFailures > 0) {
     const n = state.recharge.consecutiveFailures;
-    alerts.push({ code: 'RECHARGE_FAILED', level: 'red', text: `Auto-recharge failed ${n} time${n === 1 ? '' : 's'} in a row${state.recharge.retryAt ? `; next attempt after ${state.recharge.retryAt}` : ''}.` });
+    alerts.push({
+      code: 'RECHARGE_FAILED',
+      level: 'red',
+      text: `Auto-recharge failed ${n} time${n === 1 ? '' : 's'} in a row${state.recharge.retryAt ? `; next attempt after ${state.recharge.retryAt}` : ''}.`,
+    });
   }
-  if (state.rechargeCap?.month === month) alerts.push({ code: 'RECHARGE_CAP', level: 'yellow', text: `The monthly cap of auto-recharges is reached for ${month}.` });
-  if (state.balance && !state.balance.billingSetUp) alerts.push({ code: 'BILLING_NOT_SET_UP', level: 'blue', text: 'Billing is not set up: the wallet was never funded.' });
+  if (state.rechargeCap?.month === month)
+    alerts.push({ code: 'RECHARGE_CAP', level: 'yellow', text: `The monthly cap of auto-recharges is reached for ${month}.` });
+  if (state.balance && !state.balance.billingSetUp)
+    alerts.push({ code: 'BILLING_NOT_SET_UP', level: 'blue', text: 'Billing is not set up: the wallet was never funded.' });
   const suspended = state.tollFree?.suspended ?? [];
-  if (suspended.length > 0) alerts.push({ code: 'TOLL_FREE_SUSPENDED', level: 'red', text: `${suspended.length} toll-free number${suspended.length === 1 ? ' is' : 's are'} suspended: ${suspended.join(', ')}.` });
+  if (suspended.length > 0)
+    alerts.push({
+      code: 'TOLL_FREE_SUSPENDED',
+      level: 'red',
+      text: `${suspended.length} toll-free number${suspended.length === 1 ? ' is' : 's are'} suspended: ${suspended.join(', ')}.`,
+    });
   const rank: Record<AlertLevel, number> = { red: 0, yellow: 1, blue: 2 };
   alerts.sort((a, b) => rank[a.level] - rank[b.level]);
   return {
@@ -161,7 +190,16 @@ export function figuresOf(e: Published): TenantFigure[] {
     case 'PoolMinutesReserved':
     case 'PoolMinutesDebited':
     case 'PoolReservationExpired':
-      return [{ kind: 'pool', at, month: String(e['month']), usedMinutes: Number(e['usedMinutes']), reservedMinutes: intOrNull(e['reservedMinutes']), capacityMinutes: intOrNull(e['capacityMinutes']) }];
+      return [
+        {
+          kind: 'pool',
+          at,
+          month: String(e['month']),
+          usedMinutes: Number(e['usedMinutes']),
+          reservedMinutes: intOrNull(e['reservedMinutes']),
+          capacityMinutes: intOrNull(e['capacityMinutes']),
+        },
+      ];
     case 'WalletBalanceChanged':
       return [{ kind: 'balance', at, balance: money(e['balance']), billingSetUp: e['billingSetUp'] === true }];
     case 'CallCharged':

@@ -27,7 +27,9 @@ function parseInstant(value: string): Date | null {
 
 /** `date` plus `months` calendar months (UTC), the day clamped to the month's last (31 Jan + 1 = 28/29 Feb). */
 export function addMonthsUtc(date: Date, months: number): Date {
-  const target = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1, date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds()));
+  const target = new Date(
+    Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1, date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds()),
+  );
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
   return target;
@@ -39,17 +41,31 @@ export function addMonthsUtc(date: Date, months: number): Date {
  */
 export function usageRange(from: string | undefined, to: string | undefined, now: Date): Result<UsageRange, DomainError> {
   const end = to === undefined ? now : parseInstant(to);
-  if (end === null) return fail(new DomainError(ReportingErrors.InvalidRange, `to ${JSON.stringify(to)} is not a date (YYYY-MM-DD) or an ISO-8601 instant`, 'invalid', { field: 'to' }));
+  if (end === null)
+    return fail(
+      new DomainError(ReportingErrors.InvalidRange, `to ${JSON.stringify(to)} is not a date (YYYY-MM-DD) or an ISO-8601 instant`, 'invalid', { field: 'to' }),
+    );
   const start = from === undefined ? new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), 1)) : parseInstant(from);
-  if (start === null) return fail(new DomainError(ReportingErrors.InvalidRange, `from ${JSON.stringify(from)} is not a date (YYYY-MM-DD) or an ISO-8601 instant`, 'invalid', { field: 'from' }));
-  if (start.getTime() >= end.getTime()) return fail(new DomainError(ReportingErrors.InvalidRange, 'from must be earlier than to', 'invalid', { from: start.toISOString(), to: end.toISOString() }));
+  if (start === null)
+    return fail(
+      new DomainError(ReportingErrors.InvalidRange, `from ${JSON.stringify(from)} is not a date (YYYY-MM-DD) or an ISO-8601 instant`, 'invalid', {
+        field: 'from',
+      }),
+    );
+  if (start.getTime() >= end.getTime())
+    return fail(new DomainError(ReportingErrors.InvalidRange, 'from must be earlier than to', 'invalid', { from: start.toISOString(), to: end.toISOString() }));
   if (end.getTime() > addMonthsUtc(start, MAX_RANGE_MONTHS).getTime()) {
     return fail(
-      new DomainError(ReportingErrors.RangeTooLong, `a usage request covers at most ${MAX_RANGE_MONTHS} months; ask for the rest in another request`, 'invalid', {
-        from: start.toISOString(),
-        to: end.toISOString(),
-        latestTo: addMonthsUtc(start, MAX_RANGE_MONTHS).toISOString(),
-      }),
+      new DomainError(
+        ReportingErrors.RangeTooLong,
+        `a usage request covers at most ${MAX_RANGE_MONTHS} months; ask for the rest in another request`,
+        'invalid',
+        {
+          from: start.toISOString(),
+          to: end.toISOString(),
+          latestTo: addMonthsUtc(start, MAX_RANGE_MONTHS).toISOString(),
+        },
+      ),
     );
   }
   return ok({ from: start, to: end });

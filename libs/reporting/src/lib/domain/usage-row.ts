@@ -125,7 +125,7 @@ export function usageRowOf(tenantId: string, callId: string, facts: UsageFacts):
     poolMinutes: rejected ? 0 : poolSettled ? poolSettled.poolMinutes : admitted && admitted.funding !== 'pool' ? 0 : null,
     decision: admitted ? 'admitted' : rejected ? 'rejected' : null,
     reason: rejected?.reason ?? null,
-    rateCardVersion: rejected ? null : (callCharge ?? charges[0])?.rateCardVersion ?? null,
+    rateCardVersion: rejected ? null : ((callCharge ?? charges[0])?.rateCardVersion ?? null),
   };
 }
 

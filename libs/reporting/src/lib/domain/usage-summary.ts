@@ -57,7 +57,10 @@ export function minutesOf(row: Pick<SummaryInput, 'decision' | 'durationSeconds'
 export function summarize(rows: readonly SummaryInput[], groupBy: SummaryGroup): SummaryGroupView[] {
   // A tenant's wallet has one currency: the groups without a charge show their zero in it too.
   const tenantCurrency = rows.find((r) => r.currency !== null)?.currency ?? null;
-  const groups = new Map<string | null, { calls: number; rejectedCalls: number; minutes: number; poolMinutes: number; charges: Decimal; currency: string | null }>();
+  const groups = new Map<
+    string | null,
+    { calls: number; rejectedCalls: number; minutes: number; poolMinutes: number; charges: Decimal; currency: string | null }
+  >();
   for (const row of rows) {
     const key = groupKeyOf(row, groupBy);
     const g = groups.get(key) ?? { calls: 0, rejectedCalls: 0, minutes: 0, poolMinutes: 0, charges: new Decimal(0), currency: null };

@@ -14,7 +14,14 @@ export type UsageFact =
   | { kind: 'ended'; durationSeconds: number; endedAt: string }
   /** calls.decisions: exactly one per call */
   /** `capability`: licensing's calling-plan and emergency admissions say the plan (contract v2; absent before). */
-  | { kind: 'admitted'; funding: Funding; maxDurationSeconds: number | null; split: { poolSeconds: number; creditSeconds: number } | null; decidedBy: string; capability?: string | null }
+  | {
+      kind: 'admitted';
+      funding: Funding;
+      maxDurationSeconds: number | null;
+      split: { poolSeconds: number; creditSeconds: number } | null;
+      decidedBy: string;
+      capability?: string | null;
+    }
   | { kind: 'rejected'; reason: string; decidedBy: string }
   /** dialout-policy.events CallCleared: the destination's country (also for short codes) and whether it is domestic */
   | { kind: 'cleared'; destinationCountry: string; domestic: boolean | null }

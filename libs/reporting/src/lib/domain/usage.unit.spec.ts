@@ -7,7 +7,14 @@ import { USAGE_COLUMNS, UsageRow, usageIdOf, usageRowOf } from './usage-row';
 import { addMonthsUtc, decodeCursor, encodeCursor, usageRange } from './usage-range';
 import { SummaryInput, summarize } from './usage-summary';
 
-const started: UsageFact = { kind: 'started', callType: 'conf_out', userId: 'alice', from: '+14255550100', to: '+33142685300', startedAt: '2026-11-24T10:00:00.000Z' };
+const started: UsageFact = {
+  kind: 'started',
+  callType: 'conf_out',
+  userId: 'alice',
+  from: '+14255550100',
+  to: '+33142685300',
+  startedAt: '2026-11-24T10:00:00.000Z',
+};
 const ended: UsageFact = { kind: 'ended', durationSeconds: 421, endedAt: '2026-11-24T10:07:01.000Z' };
 const admittedCredits: UsageFact = { kind: 'admitted', funding: 'credits', maxDurationSeconds: 7200, split: null, decidedBy: 'credit-wallet' };
 const entitled: UsageFact = { kind: 'entitled', capability: 'MCOMEETADD', destinationCountry: 'FR', domestic: false };
@@ -79,7 +86,13 @@ describe('usage row folding', () => {
   });
 
   it('a pool call: pool minutes from the pool, the licence capability, no charge', () => {
-    const row = rowOf([started, ended, { kind: 'admitted', funding: 'pool', maxDurationSeconds: 7200, split: null, decidedBy: 'pool-ledger' }, entitled, { kind: 'pool-settled', month: '2026-11', minutes: 8, poolMinutes: 8, uncoveredMinutes: 0 }]);
+    const row = rowOf([
+      started,
+      ended,
+      { kind: 'admitted', funding: 'pool', maxDurationSeconds: 7200, split: null, decidedBy: 'pool-ledger' },
+      entitled,
+      { kind: 'pool-settled', month: '2026-11', minutes: 8, poolMinutes: 8, uncoveredMinutes: 0 },
+    ]);
     expect(row).toMatchObject({ funding: 'pool', poolMinutes: 8, charge: '0.00', currency: null, capability: 'MCOMEETADD', connectionFee: null });
   });
 
@@ -97,7 +110,15 @@ describe('usage row folding', () => {
 
   it('a rejected call carries no minutes, no charge and no capability', () => {
     const row = rowOf([started, ended, entitled, { kind: 'rejected', reason: 'POOL_EXHAUSTED_NO_CREDITS', decidedBy: 'credit-wallet' }]);
-    expect(row).toMatchObject({ decision: 'rejected', reason: 'POOL_EXHAUSTED_NO_CREDITS', durationSeconds: 0, charge: null, poolMinutes: 0, capability: null, funding: null });
+    expect(row).toMatchObject({
+      decision: 'rejected',
+      reason: 'POOL_EXHAUSTED_NO_CREDITS',
+      durationSeconds: 0,
+      charge: null,
+      poolMinutes: 0,
+      capability: null,
+      funding: null,
+    });
   });
 
   it('calling plans by domestic or not; a free conference dial-in is MCOMEETADD; an emergency short code takes the stated country', () => {
@@ -110,7 +131,11 @@ describe('usage row folding', () => {
     const dialIn: UsageFact = { ...started, callType: 'conf_in', from: '+442071234567', to: '+14255550199' } as UsageFact;
     expect(rowOf([dialIn, { kind: 'admitted', funding: 'free', maxDurationSeconds: null, split: null, decidedBy: 'toll-free' }]).capability).toBe('MCOMEETADD');
     const emergency: UsageFact = { ...started, callType: 'user_out', to: '911' } as UsageFact;
-    expect(rowOf([emergency, { kind: 'cleared', destinationCountry: 'US', domestic: true }])).toMatchObject({ toCountry: 'US', toNumber: '911', decision: null });
+    expect(rowOf([emergency, { kind: 'cleared', destinationCountry: 'US', domestic: true }])).toMatchObject({
+      toCountry: 'US',
+      toNumber: '911',
+      decision: null,
+    });
   });
 
   it('facts of other kinds are keyed apart; a charge per kind', () => {
@@ -167,21 +192,28 @@ describe('usage range and cursor', () => {
 
   it('defaults to the current month so far; dates are midnight UTC; to is exclusive', () => {
     expect(usageRange(undefined, undefined, now)).toEqual({ ok: true, value: { from: new Date('2026-11-01T00:00:00.000Z'), to: now } });
-    expect(usageRange('2026-01-01', '2026-02-01', now)).toEqual({ ok: true, value: { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-02-01T00:00:00Z') } });
+    expect(usageRange('2026-01-01', '2026-02-01', now)).toEqual({
+      ok: true,
+      value: { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-02-01T00:00:00Z') },
+    });
   });
 
   it('up to 12 months; beyond is refused with the latest allowed end', () => {
     expect(usageRange('2025-11-24', '2026-11-24', now).ok).toBe(true);
     const tooLong = usageRange('2025-11-24', '2026-11-24T00:00:00.001Z', now);
     expect(tooLong.ok).toBe(false);
-    if (!tooLong.ok) expect(tooLong.error).toMatchObject({ code: 'REPORTING.RANGE_TOO_LONG', kind: 'invalid', details: { latestTo: '2026-11-24T00:00:00.000Z' } });
+    if (!tooLong.ok)
+      expect(tooLong.error).toMatchObject({ code: 'REPORTING.RANGE_TOO_LONG', kind: 'invalid', details: { latestTo: '2026-11-24T00:00:00.000Z' } });
     expect(usageRange('2026-11-02', '2026-11-01', now)).toMatchObject({ ok: false, error: { code: 'REPORTING.INVALID_RANGE' } });
     expect(usageRange('2026-02-30x', undefined, now)).toMatchObject({ ok: false });
     expect(addMonthsUtc(new Date('2026-01-31T00:00:00Z'), 1).toISOString()).toBe('2026-02-28T00:00:00.000Z');
   });
 
   it('cursors round-trip and junk is refused', () => {
-    expect(decodeCursor(encodeCursor('2026-11-24T10:00:00.000Z', 'c,1'))).toEqual({ ok: true, value: { startTime: '2026-11-24T10:00:00.000Z', callId: 'c,1' } });
+    expect(decodeCursor(encodeCursor('2026-11-24T10:00:00.000Z', 'c,1'))).toEqual({
+      ok: true,
+      value: { startTime: '2026-11-24T10:00:00.000Z', callId: 'c,1' },
+    });
     expect(decodeCursor('bm9wZQ').ok).toBe(false);
   });
 });

@@ -27,7 +27,7 @@ export class DeadLettersQuery {
 }
 
 export class ReplayBody {
-  @ApiPropertyOptional({ description: 'the corrected message (a JSON event) to publish instead of the dead letter\'s payload' })
+  @ApiPropertyOptional({ description: "the corrected message (a JSON event) to publish instead of the dead letter's payload" })
   @IsOptional()
   payload?: unknown;
 }
@@ -51,7 +51,9 @@ export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Dead letters by topic, partition and offset (oldest first per partition), with their dlt-* headers and a payload preview; cursor-paginated' })
+  @ApiOperation({
+    summary: 'Dead letters by topic, partition and offset (oldest first per partition), with their dlt-* headers and a payload preview; cursor-paginated',
+  })
   list(@Query() query: DeadLettersQuery) {
     return this.deadLetters.list(query);
   }
@@ -64,7 +66,9 @@ export class DeadLettersController {
 
   @Post(':topic/:partition/:offset/replay')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Publish it again to its topic with its key and headers (or `payload` instead of its value); recorded with the operator in the audit' })
+  @ApiOperation({
+    summary: 'Publish it again to its topic with its key and headers (or `payload` instead of its value); recorded with the operator in the audit',
+  })
   replay(@Param('topic') topic: string, @Param('partition') partition: string, @Param('offset') offset: string, @Body() body: ReplayBody = {}) {
     return this.deadLetters.replay(topic, ...placeOf(partition, offset), body?.payload);
   }

@@ -34,7 +34,10 @@ export class TenantsController {
   constructor(private readonly directory: TenantDirectoryQueries) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every tenant seen on any topic, by id: pool this month (used %, capacity), balance, owed, open alerts, calls today; search, cursor-paginated (operators)' })
+  @ApiOperation({
+    summary:
+      'Every tenant seen on any topic, by id: pool this month (used %, capacity), balance, owed, open alerts, calls today; search, cursor-paginated (operators)',
+  })
   list(@Query() query: TenantsQuery) {
     return this.directory.page(query);
   }

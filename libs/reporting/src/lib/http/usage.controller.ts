@@ -12,7 +12,10 @@ import { SUMMARY_GROUPS, SummaryGroup } from '../domain/usage-summary';
 const ID = /^[^\s]{1,128}$/;
 
 export class UsageFilterQuery {
-  @ApiPropertyOptional({ example: '2026-11-01', description: 'start time from (inclusive): YYYY-MM-DD (UTC) or an ISO-8601 instant; default: the start of to\'s month' })
+  @ApiPropertyOptional({
+    example: '2026-11-01',
+    description: "start time from (inclusive): YYYY-MM-DD (UTC) or an ISO-8601 instant; default: the start of to's month",
+  })
   @IsOptional()
   @Matches(DATE_OR_INSTANT, { message: 'from must be YYYY-MM-DD or an ISO-8601 instant' })
   from?: string;
@@ -102,7 +105,12 @@ export class UsageController {
   @ApiOperation({ summary: 'One row per call (the Teams PSTN usage report columns), by start time; CSV with Accept: text/csv or format=csv' })
   @ApiOkResponse({ type: UsagePageResponse })
   @ApiProduces('application/json', 'text/csv')
-  async usage(@Param('tenantId') tenantId: string, @Query() query: UsageQuery, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
+  async usage(
+    @Param('tenantId') tenantId: string,
+    @Query() query: UsageQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     const filter = this.filterOf(tenantId, query);
     if (query.format === 'csv' || (query.format === undefined && wantsCsv(accept))) {
       const name = `usage-${tenantId}-${filter.range.from.toISOString().slice(0, 10)}-${filter.range.to.toISOString().slice(0, 10)}.csv`;

@@ -55,7 +55,12 @@ export class WebhooksController {
 
   @Put(':webhookId')
   @ApiOperation({ summary: 'Create (201, with the signing secret, shown only now) or change (200) an endpoint' })
-  async put(@Param('tenantId') tenantId: string, @Param('webhookId') webhookId: string, @Body() body: PutWebhookBody, @Res({ passthrough: true }) res: Response) {
+  async put(
+    @Param('tenantId') tenantId: string,
+    @Param('webhookId') webhookId: string,
+    @Body() body: PutWebhookBody,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     checkId('webhookId', webhookId, WEBHOOK_ID);
     const result = orProblem(await this.webhooks.put(tenantId, webhookId, body));
     res.status(result.created ? 201 : 200);

@@ -54,7 +54,11 @@ export class ReportingConsumer {
         if (e.type === 'CallRejected') return { event: e, callId: e.callId, fact: { kind: 'rejected', reason: e.reason, decidedBy: e.decidedBy } };
         const split = e.split ? { poolSeconds: e.split.poolSeconds, creditSeconds: e.split.creditSeconds } : null;
         const capability = typeof e.capability === 'string' ? { capability: e.capability } : {};
-        return { event: e, callId: e.callId, fact: { kind: 'admitted', funding: e.funding, maxDurationSeconds: e.maxDurationSeconds, split, decidedBy: e.decidedBy, ...capability } };
+        return {
+          event: e,
+          callId: e.callId,
+          fact: { kind: 'admitted', funding: e.funding, maxDurationSeconds: e.maxDurationSeconds, split, decidedBy: e.decidedBy, ...capability },
+        };
       }),
     );
   }

@@ -19,10 +19,14 @@ export const webhookEndpointsProjection: Projection = {
         );
       } else if (event.type === 'WebhookEndpointChanged') {
         const d = dataOf<DataOf<WebhookEndpointEvent, 'WebhookEndpointChanged'>>(event);
-        await sql.query(
-          `UPDATE rm_webhook_endpoints SET url = $3, events = $4, enabled = $5, updated_at = $6 WHERE tenant_id = $1 AND webhook_id = $2`,
-          [event.tenantId, d.webhookId, d.url, d.events, d.enabled, event.occurredAt],
-        );
+        await sql.query(`UPDATE rm_webhook_endpoints SET url = $3, events = $4, enabled = $5, updated_at = $6 WHERE tenant_id = $1 AND webhook_id = $2`, [
+          event.tenantId,
+          d.webhookId,
+          d.url,
+          d.events,
+          d.enabled,
+          event.occurredAt,
+        ]);
       } else {
         const d = dataOf<DataOf<WebhookEndpointEvent, 'WebhookEndpointDeleted'>>(event);
         await sql.query(`DELETE FROM rm_webhook_endpoints WHERE tenant_id = $1 AND webhook_id = $2`, [event.tenantId, d.webhookId]);

@@ -85,11 +85,23 @@ export function reconcile(input: ReconciliationInput): Reconciliation {
   const poolCalls = new Set(input.pool.calls.map((c) => c.callId));
   for (const row of inMonth) {
     if ((row.poolMinutes ?? 0) > 0 && !poolCalls.has(row.callId)) {
-      differences.push({ kind: 'pool-minutes', callId: row.callId, report: row.poolMinutes, other: null, note: 'the report shows pool minutes for a call the pool does not list' });
+      differences.push({
+        kind: 'pool-minutes',
+        callId: row.callId,
+        report: row.poolMinutes,
+        other: null,
+        note: 'the report shows pool minutes for a call the pool does not list',
+      });
     }
   }
   if (reportPool !== input.pool.usedMinutes) {
-    differences.push({ kind: 'pool-minutes', callId: null, report: reportPool, other: input.pool.usedMinutes, note: "the report's pool minutes differ from the pool's used minutes" });
+    differences.push({
+      kind: 'pool-minutes',
+      callId: null,
+      report: reportPool,
+      other: input.pool.usedMinutes,
+      note: "the report's pool minutes differ from the pool's used minutes",
+    });
   }
 
   // Wallet, per call and in total: the charges of the month's calls, and those of calls the report does not know at all.
@@ -115,11 +127,23 @@ export function reconcile(input: ReconciliationInput): Reconciliation {
   }
   for (const row of inMonth) {
     if (row.charge !== null && !new Decimal(row.charge).isZero() && !walletByCall.has(row.callId)) {
-      differences.push({ kind: 'charge', callId: row.callId, report: formatAmount(row.charge, currency), other: null, note: 'the report shows a charge the wallet has no record of' });
+      differences.push({
+        kind: 'charge',
+        callId: row.callId,
+        report: formatAmount(row.charge, currency),
+        other: null,
+        note: 'the report shows a charge the wallet has no record of',
+      });
     }
   }
   if (!reportCharges.equals(walletTotal)) {
-    differences.push({ kind: 'charge', callId: null, report: formatAmount(reportCharges, currency), other: formatAmount(walletTotal, currency), note: "the report's charges differ from the wallet's" });
+    differences.push({
+      kind: 'charge',
+      callId: null,
+      report: formatAmount(reportCharges, currency),
+      other: formatAmount(walletTotal, currency),
+      note: "the report's charges differ from the wallet's",
+    });
   }
 
   return {
@@ -158,7 +182,9 @@ export async function reconcileFromApis(urls: ServiceUrls, tenantId: string, mon
   do {
     const query = new URLSearchParams({ from: window.from, to: window.to, limit: '1000', ...(cursor ? { cursor } : {}) });
     const page = (await get(`${urls.reporting}/tenants/${t}/usage?${query}`)) as { items: ReportCall[]; nextCursor: string | null };
-    reportCalls.push(...page.items.map((r) => ({ callId: r.callId, startTime: r.startTime, poolMinutes: r.poolMinutes, charge: r.charge, currency: r.currency })));
+    reportCalls.push(
+      ...page.items.map((r) => ({ callId: r.callId, startTime: r.startTime, poolMinutes: r.poolMinutes, charge: r.charge, currency: r.currency })),
+    );
     cursor = page.nextCursor;
   } while (cursor);
 

@@ -64,7 +64,8 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): UrlVerdict 
   if (url.hash) return { ok: false, reason: 'url must not have a fragment' };
   if (!allowPrivate) {
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) return { ok: false, reason: 'url must not point at this host or an internal name' };
+    if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal'))
+      return { ok: false, reason: 'url must not point at this host or an internal name' };
     if (isIP(host) && isPrivateAddress(host)) return { ok: false, reason: 'url must not point at a private, loopback or link-local address' };
   }
   return { ok: true, url };

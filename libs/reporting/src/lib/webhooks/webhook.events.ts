@@ -105,7 +105,9 @@ export const webhookEndpointDecider: Decider<WebhookEndpointCommand, WebhookEndp
       case 'Delete':
         return state.exists ? ok([{ type: 'WebhookEndpointDeleted', data: { webhookId: command.webhookId } }]) : fail(notFound(command.webhookId));
       case 'RecordResend':
-        return state.exists ? ok([{ type: 'WebhookDeliveryResent', data: { webhookId: command.webhookId, deliveryId: command.deliveryId } }]) : fail(notFound(command.webhookId));
+        return state.exists
+          ? ok([{ type: 'WebhookDeliveryResent', data: { webhookId: command.webhookId, deliveryId: command.deliveryId } }])
+          : fail(notFound(command.webhookId));
     }
   },
 };

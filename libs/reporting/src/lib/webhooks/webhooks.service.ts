@@ -116,13 +116,21 @@ export class WebhooksService {
           { type: 'Delete', webhookId },
         );
         if (!result.ok) return result;
-        await sql.query(`UPDATE webhook_deliveries SET status = 'cancelled', leased_until = NULL WHERE tenant_id = $1 AND webhook_id = $2 AND status = 'pending'`, [tenantId, webhookId]);
+        await sql.query(
+          `UPDATE webhook_deliveries SET status = 'cancelled', leased_until = NULL WHERE tenant_id = $1 AND webhook_id = $2 AND status = 'pending'`,
+          [tenantId, webhookId],
+        );
         return ok(undefined);
       }),
     );
   }
 
-  async deliveries(tenantId: string, webhookId: string, limit: number, before?: string): Promise<Result<{ items: DeliveryView[]; nextCursor: string | null }, DomainError>> {
+  async deliveries(
+    tenantId: string,
+    webhookId: string,
+    limit: number,
+    before?: string,
+  ): Promise<Result<{ items: DeliveryView[]; nextCursor: string | null }, DomainError>> {
     const [endpoint] = await this.transactions.query(`SELECT 1 FROM rm_webhook_endpoints WHERE tenant_id = $1 AND webhook_id = $2`, [tenantId, webhookId]);
     if (!endpoint) return fail(new DomainError(WebhookErrors.NotFound, `no webhook endpoint ${webhookId}`, 'not-found'));
     const rows = await this.transactions.query<Record<string, unknown>>(
@@ -158,7 +166,10 @@ export class WebhooksService {
           { type: 'RecordResend', webhookId, deliveryId },
         );
         if (!recorded.ok) return recorded;
-        const { rows: views } = await sql.query<Record<string, unknown>>(`SELECT d.*, '[]'::jsonb AS attempt_log FROM webhook_deliveries d WHERE delivery_id = $1`, [deliveryId]);
+        const { rows: views } = await sql.query<Record<string, unknown>>(
+          `SELECT d.*, '[]'::jsonb AS attempt_log FROM webhook_deliveries d WHERE delivery_id = $1`,
+          [deliveryId],
+        );
         return ok(deliveryViewOf(views[0]!));
       }),
     );

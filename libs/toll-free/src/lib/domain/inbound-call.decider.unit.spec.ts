@@ -30,7 +30,9 @@ describe('inbound admission (toll-free stage)', () => {
   it('rejects a call to a suspended number of the tenant', () => {
     expect(admit('+18005550100', { country: 'US', suspended: true })).toMatchObject({
       ok: true,
-      value: [{ type: 'CallRejected', data: { callId: 'c-1', reason: 'TOLL_FREE_NUMBER_SUSPENDED', decidedBy: 'toll-free', details: { number: '+18005550100' } } }],
+      value: [
+        { type: 'CallRejected', data: { callId: 'c-1', reason: 'TOLL_FREE_NUMBER_SUSPENDED', decidedBy: 'toll-free', details: { number: '+18005550100' } } },
+      ],
     });
   });
 

@@ -45,13 +45,7 @@ describe('toll-free quota', () => {
   });
 
   it('counts the purchased seats of Phone System and every Audio Conferencing SKU, E5 once', () => {
-    expect(QUOTA_SKUS).toEqual([
-      'OFFICE_365_E5',
-      'PHONE_SYSTEM',
-      'AUDIO_CONFERENCING',
-      'AUDIO_CONFERENCING_PPM',
-      'AUDIO_CONFERENCING_SELECT_DIAL_OUT',
-    ]);
+    expect(QUOTA_SKUS).toEqual(['OFFICE_365_E5', 'PHONE_SYSTEM', 'AUDIO_CONFERENCING', 'AUDIO_CONFERENCING_PPM', 'AUDIO_CONFERENCING_SELECT_DIAL_OUT']);
     expect(
       licencesCounted({
         OFFICE_365_E5: 10,

@@ -26,8 +26,7 @@ export const TollFreeErrors = {
       'conflict',
       { quota, licences, held },
     ),
-  noneAvailable: (country: string) =>
-    new DomainError(TollFreeErrorCodes.NoneAvailable, `no toll-free number is left in ${country}`, 'conflict', { country }),
+  noneAvailable: (country: string) => new DomainError(TollFreeErrorCodes.NoneAvailable, `no toll-free number is left in ${country}`, 'conflict', { country }),
   idempotencyKeyReused: (country: string) =>
     new DomainError(
       TollFreeErrorCodes.IdempotencyKeyReused,

@@ -14,15 +14,7 @@ import { ProblemException, orProblem, problemOf } from '@comms-credits/platform'
 import { TollFreeCommands } from '../application/toll-free.commands';
 import { TollFreeNumberView, TollFreeQueries } from '../application/toll-free.queries';
 import { TollFreeErrors } from '../domain/toll-free.errors';
-import {
-  AcquireNumberRequest,
-  AssignNumberRequest,
-  MonthQuery,
-  NumberParams,
-  QuotaResponse,
-  TenantParams,
-  TollFreeNumberResponse,
-} from './toll-free.dto';
+import { AcquireNumberRequest, AssignNumberRequest, MonthQuery, NumberParams, QuotaResponse, TenantParams, TollFreeNumberResponse } from './toll-free.dto';
 
 /** `Idempotency-Key`: 1-255 visible ASCII characters (as on wallet funding). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -39,7 +31,11 @@ export class TollFreeController {
 
   @Post()
   @ApiOperation({ summary: 'Acquire a toll-free number in a country (needs a positive credit balance and room in the quota); once per Idempotency-Key' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a repeat with the same key returns the number the first request acquired, and acquires nothing' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'a repeat with the same key returns the number the first request acquired, and acquires nothing',
+  })
   @ApiCreatedResponse({ type: TollFreeNumberResponse })
   @ApiConflictResponse({ description: 'TOLL_FREE_REQUIRES_CREDITS, TOLL_FREE_QUOTA_REACHED or TOLL_FREE_NONE_AVAILABLE' })
   @ApiUnprocessableEntityResponse({ description: 'TOLL_FREE_IDEMPOTENCY_KEY_REUSED: the key was used for another country' })

@@ -10,11 +10,7 @@ import { SAMPLE_INVENTORY } from './sample-inventory';
  * not stocked again, and two instances starting together meet a version conflict, retry and
  * then find nothing left to add.
  */
-export async function stockInventory(
-  transactions: Transactions,
-  store: EventStore,
-  inventory: Readonly<Record<string, readonly string[]>>,
-): Promise<void> {
+export async function stockInventory(transactions: Transactions, store: EventStore, inventory: Readonly<Record<string, readonly string[]>>): Promise<void> {
   await retryOnVersionConflict(() =>
     transactions.run((sql) =>
       decideAndAppendBatch(

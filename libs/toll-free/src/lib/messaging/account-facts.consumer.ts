@@ -35,7 +35,9 @@ export class AccountFactsConsumer {
     }));
     await this.recordCharges(
       ctx.sql,
-      events.filter((e): e is CallChargedV1 => e.type === 'CallCharged' && (e as CallChargedV1).rate.kind === 'toll-free-inbound' && (e as CallChargedV1).kind === 'call'),
+      events.filter(
+        (e): e is CallChargedV1 => e.type === 'CallCharged' && (e as CallChargedV1).rate.kind === 'toll-free-inbound' && (e as CallChargedV1).kind === 'call',
+      ),
     );
   }
 
@@ -74,7 +76,10 @@ export class AccountFactsConsumer {
 
   private async observe<E extends Envelope>(sql: SqlClient, events: E[], commandOf: (event: E) => TollFreeAccountCommand): Promise<void> {
     if (events.length === 0) return;
-    await lockAccounts(sql, events.map((e) => e.tenantId));
+    await lockAccounts(
+      sql,
+      events.map((e) => e.tenantId),
+    );
     await decideAndAppendBatch(
       sql,
       this.store,

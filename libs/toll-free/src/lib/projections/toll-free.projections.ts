@@ -20,18 +20,19 @@ export const numbersProjection: Projection = {
       switch (event.type) {
         case 'TollFreeNumbersStocked': {
           const d = dataOf<InventoryEvent['data']>(event);
-          await sql.query(
-            `INSERT INTO rm_toll_free_numbers (number, country) SELECT unnest($1::text[]), $2 ON CONFLICT (number) DO NOTHING`,
-            [d.numbers, d.country],
-          );
+          await sql.query(`INSERT INTO rm_toll_free_numbers (number, country) SELECT unnest($1::text[]), $2 ON CONFLICT (number) DO NOTHING`, [
+            d.numbers,
+            d.country,
+          ]);
           break;
         }
         case 'TollFreeNumberAcquired': {
           const d = dataOf<AccountData<'TollFreeNumberAcquired'>>(event);
-          await sql.query(
-            `UPDATE rm_toll_free_numbers SET tenant_id = $2, acquired_at = $3, target = NULL, target_id = NULL WHERE number = $1`,
-            [d.number, event.tenantId, event.occurredAt],
-          );
+          await sql.query(`UPDATE rm_toll_free_numbers SET tenant_id = $2, acquired_at = $3, target = NULL, target_id = NULL WHERE number = $1`, [
+            d.number,
+            event.tenantId,
+            event.occurredAt,
+          ]);
           break;
         }
         case 'TollFreeNumberAssigned': {
@@ -102,7 +103,9 @@ export const routedCallsProjection: Projection = {
   handles: ['TollFreeCallRouted', 'TollFreeCallCharged'],
   tables: ['rm_toll_free_calls'],
   async apply(sql: SqlClient, all: RecordedEvent[]) {
-    const charged = all.filter((e) => e.type === 'TollFreeCallCharged').map((e) => ({ tenantId: e.tenantId, ...dataOf<{ callId: string; durationSeconds: number }>(e) }));
+    const charged = all
+      .filter((e) => e.type === 'TollFreeCallCharged')
+      .map((e) => ({ tenantId: e.tenantId, ...dataOf<{ callId: string; durationSeconds: number }>(e) }));
     const events = all.filter((e) => e.type === 'TollFreeCallRouted');
     await applyRouted(sql, events);
     if (charged.length > 0) {
