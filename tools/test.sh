@@ -10,6 +10,8 @@ bash infra/kafka/kafka.sh fetch >&2   # the fallback broker and the container im
 step() { printf '\n== %s\n' "$*"; }
 step "lint (module boundaries included)"
 npx nx run-many -t lint --outputStyle=static --skip-nx-cache=false
+step "format (prettier --check; npm run format fixes it)"
+npx prettier --check . --log-level warn
 step "type check"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p apps/ops-console/tsconfig.app.json --noEmit   # the console's browser code (DOM, JSX)
