@@ -6,7 +6,6 @@ import { EventEnvelope } from './envelope';
 export const CALL_TYPES = ['conf_out', 'conf_in', 'user_out', 'user_in', 'ucap_in'] as const;
 export type CallType = (typeof CALL_TYPES)[number];
 
-export const OUTBOUND_CALL_TYPES: readonly CallType[] = ['conf_out', 'user_out'];
 export const INBOUND_CALL_TYPES: readonly CallType[] = ['conf_in', 'user_in', 'ucap_in'];
 
 export function isInbound(callType: CallType): boolean {

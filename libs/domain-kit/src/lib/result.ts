@@ -16,7 +16,3 @@ export type Result<T, E = DomainError> = { ok: true; value: T } | { ok: false; e
 
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
 export const fail = <E>(error: E): Result<never, E> => ({ ok: false, error });
-
-export function isDomainError(value: unknown): value is DomainError {
-  return value instanceof DomainError;
-}

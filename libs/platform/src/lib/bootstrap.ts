@@ -128,7 +128,6 @@ export async function openServiceDatabase(definition: ServiceDefinition, setting
   const dataSource = new DataSource({
     type: 'postgres',
     url: config.DATABASE_URL,
-    entities: definition.entities ?? [],
     migrations: definition.migrations,
     migrationsTransactionMode: 'each',
     extra: { application_name: `${definition.name}-tool` },

@@ -134,7 +134,6 @@ export class PlatformModule {
             return {
               type: 'postgres' as const,
               url: config.DATABASE_URL,
-              entities: definition.entities ?? [],
               migrations: withPlatformMigrations(definition.migrations),
               migrationsRun: true,
               migrationsTransactionMode: 'each' as const,

@@ -18,8 +18,6 @@ export interface ServiceDefinition<C extends ServiceConfig = ServiceConfig> {
   module: Type<unknown> | DynamicModule;
   /** TypeORM migrations: the event store's first, then the service's read models. */
   migrations: Function[];
-  /** TypeORM entities of the read models (for queries). */
-  entities?: Function[];
   /** Inline projections run in the transaction of each append. */
   projections: Projection[];
   /** The topics the service consumes and the schemas of each. */

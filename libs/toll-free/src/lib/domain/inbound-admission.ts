@@ -1,15 +1,6 @@
 import { RejectionReasons } from '@comms-credits/contracts';
 import { isTollFreeNumber } from '@comms-credits/telephony';
 
-/**
- * Reasons this stage rejects inbound calls with. `TOLL_FREE_NUMBER_UNKNOWN`: a call to a
- * toll-free number the tenant does not hold (never acquired, released, or another tenant's).
- */
-export const TollFreeRejectionReasons = {
-  NumberSuspended: RejectionReasons.TollFreeNumberSuspended,
-  NumberUnknown: RejectionReasons.TollFreeNumberUnknown,
-} as const;
-
 /** One of the tenant's toll-free numbers, as the admission stage sees it. */
 export interface TenantNumber {
   country: string;
@@ -30,11 +21,11 @@ export type InboundOutcome =
  */
 export function admitInbound(to: string, held: TenantNumber | undefined): InboundOutcome {
   if (held?.suspended) {
-    return { kind: 'reject', reason: TollFreeRejectionReasons.NumberSuspended, detail: `${to} is suspended until the wallet is funded again` };
+    return { kind: 'reject', reason: RejectionReasons.TollFreeNumberSuspended, detail: `${to} is suspended until the wallet is funded again` };
   }
   if (held) return { kind: 'route', numberCountry: held.country };
   if (isTollFreeNumber(to)) {
-    return { kind: 'reject', reason: TollFreeRejectionReasons.NumberUnknown, detail: `${to} is not one of the tenant's toll-free numbers` };
+    return { kind: 'reject', reason: RejectionReasons.TollFreeNumberUnknown, detail: `${to} is not one of the tenant's toll-free numbers` };
   }
   return { kind: 'free' };
 }
