@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { Topics } from '@comms-credits/contracts';
 import { RunningService, startService } from '@comms-credits/platform';
 import { bearer, http, testKeySet, testToken } from '@comms-credits/service-testing';
-import { TestKafka, callEnded, callStarted, requiredEnv, serviceEvent, uniqueTenant } from '@comms-credits/testing';
+import { TestKafka, callEnded, callStarted, eventually, requiredEnv, serviceEvent, uniqueTenant } from '@comms-credits/testing';
 import { Client } from 'pg';
 import { allServices } from './all-services';
 
@@ -146,12 +146,16 @@ describe('safe logs: no planted secret in a full system run', () => {
     await kafka.waitUntilCaughtUp(`${prefix}toll-free`, Topics.CreditWalletEvents);
     expect(await kafka.messageCount(`${Topics.CallStarted}.dlt`)).toBeGreaterThanOrEqual(1);
 
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let pino's last lines through the stream
-    const log = lines.join('\n');
-    // The capture works: request lines, refusals and the dead letter are in it.
-    expect(log).toContain('"statusCode":404');
-    expect(log).toContain('"statusCode":401');
+    // The capture works: request lines, refusals and the dead letter are in it (waited for: pino
+    // writes its last lines through the stream asynchronously).
+    await eventually(() => {
+      const captured = lines.join('\n');
+      expect(captured).toContain('"statusCode":404');
+      expect(captured).toContain('"statusCode":401');
+      expect(captured).toContain('dead-lettering message');
+    });
     expect(lines.length).toBeGreaterThan(20);
+    const log = lines.join('\n');
     // and the request line of the number in the URL, masked to its last four digits.
     expect(log).toContain(`/toll-free-numbers/+*******${secrets.tollFreeInUrl.slice(-4)}`);
 

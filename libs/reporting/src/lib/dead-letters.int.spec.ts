@@ -1,25 +1,10 @@
 import { Topics } from '@comms-credits/contracts';
 import { ANONYMOUS, TestSystem, asRole, http, startTestSystem } from '@comms-credits/service-testing';
 import { TestKafka, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
+import { DeadLetterSummary } from './dead-letters/dead-letters.service';
 import { reportingService } from './reporting.service';
 
-type Letter = {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  reason: string;
-  error: string;
-  originalTopic: string;
-  originalPartition: string;
-  originalOffset: string;
-  consumer: string;
-  failedAt: string;
-  tenantId: string | null;
-  payloadPreview: string | null;
-  payloadBytes: number;
-  payloadTruncated: boolean;
-};
+type Letter = DeadLetterSummary;
 type Page = { items: Letter[]; nextCursor: string | null };
 
 describe('reporting: dead letters over HTTP (operators)', () => {
