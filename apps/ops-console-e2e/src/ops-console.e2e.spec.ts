@@ -14,6 +14,24 @@ import { ConsoleServer, SERVICE_NAMES, buildConsole, launchChromium, screenshot,
  */
 const WAIT = { timeout: 30_000 };
 
+/**
+ * Picks an option of a Mantine select. The pages refresh while calls flow, and a refresh that
+ * lands between opening the dropdown and the click can close it (CI saw the option stay hidden):
+ * open it again, a few times, rather than wait on a closed dropdown.
+ */
+async function choose(page: Page, testId: string, option: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await page.getByTestId(testId).click();
+    try {
+      await page.getByRole('option', { name: option, exact: true }).click({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
 describe('ops console in a real browser', () => {
   let system: TestSystem;
   let kafka: TestKafka;
@@ -153,8 +171,7 @@ describe('ops console in a real browser', () => {
 
     if (hasReporting) {
       // Dead letters: listed (filtered by topic), opened, replayed with a fixed payload, and the replay is in the audit.
-      await page.getByTestId('dead-letter-topic').click();
-      await page.getByRole('option', { name: Topics.CallEnded, exact: true }).click();
+      await choose(page, 'dead-letter-topic', Topics.CallEnded);
       const letter = page.locator(`[data-testid="dead-letters-table"] tr[data-key="${tenant}"]`, { hasText: 'INVALID_JSON' }).first();
       await letter.waitFor(WAIT);
       await screenshot(page, '04b-dead-letters');
@@ -259,8 +276,7 @@ describe('ops console in a real browser', () => {
     for (const id of callIds) await page.locator(`tr[data-call="${id}"]`).waitFor(WAIT);
     await screenshot(page, '09-calls');
 
-    await page.getByTestId('filter-funding').click();
-    await page.getByRole('option', { name: 'pool', exact: true }).click();
+    await choose(page, 'filter-funding', 'pool');
     await page.getByTestId('filter-apply').click();
     await page.locator(`tr[data-call="${callIds[2]}"]`).waitFor({ state: 'detached', ...WAIT });
     await page.locator(`tr[data-call="${callIds[0]}"]`).waitFor(WAIT);
