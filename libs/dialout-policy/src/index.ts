@@ -1,6 +1,5 @@
 export * from './lib/dialout-policy.service';
 export * from './lib/dialout-policy.module';
-export * from './lib/dialout-policy.routes';
 export * from './lib/domain/dialout-policy.catalogue';
 export * from './lib/domain/dialout.evaluation';
 export * from './lib/domain/effective-policy';

@@ -5,8 +5,8 @@ import { rebuildServiceProjections } from '@comms-credits/platform';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
 import { Collector, ReceivedMessage, TestKafka, callEnded, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
 import { Client } from 'pg';
-import { CallScreening } from './consumers/call-screening.service';
-import { UsageLocations } from './consumers/usage-locations.service';
+import { CallScreening } from './application/call-screening.service';
+import { UsageLocations } from './application/usage-locations.service';
 import { dialoutPolicyService } from './dialout-policy.service';
 
 interface UserPolicy {

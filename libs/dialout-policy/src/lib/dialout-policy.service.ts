@@ -1,10 +1,11 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
 import { Topics, licensingSchemas, telephonySchemas } from '@comms-credits/contracts';
 import { EventStore1764000000000 } from '@comms-credits/event-store';
+import { routeByType } from '@comms-credits/messaging';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { DialoutPolicyConfig } from './dialout-policy.config';
 import { DialoutPolicyModule } from './dialout-policy.module';
-import { routeDialoutPolicyEvent } from './dialout-policy.routes';
+import { CallScreeningEvent } from './domain/call-screening.decider';
 import { DialoutPolicy1764000000200 } from './migrations/1764000000200-dialout-policy';
 import { DialoutAwaitingCalls1764000000201 } from './migrations/1764000000201-dialout-awaiting-calls';
 import { awaitingCallsProjection } from './projections/awaiting-calls.projection';
@@ -13,6 +14,16 @@ import { policyCallsProjection } from './projections/policy-calls.projection';
 import { tenantPolicyProjection } from './projections/tenant-policy.projection';
 
 const telephony = telephonySchemas();
+
+/**
+ * Stage 1's decisions are stored under the contract's type names and published as they are:
+ * a cleared call goes on to licensing, a rejection is the call's one decision. Policy grants,
+ * learned usage locations and the call log stay inside the service.
+ */
+export const routeDialoutPolicyEvent = routeByType({
+  [Topics.DialoutPolicyEvents]: ['CallCleared'] satisfies CallScreeningEvent['type'][],
+  [Topics.CallDecisions]: ['CallRejected'] satisfies CallScreeningEvent['type'][],
+});
 
 /** The dialout-policy service: what it owns, consumes, projects and publishes. */
 export const dialoutPolicyService: ServiceDefinition = {

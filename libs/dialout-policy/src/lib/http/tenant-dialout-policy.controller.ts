@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { orProblem } from '@comms-credits/platform';
-import { GrantPolicyHandler } from '../commands/grant-policy.handler';
-import { DialoutPolicyQueries } from '../queries/dialout-policy.queries';
+import { GrantPolicyHandler } from '../application/grant-policy.handler';
+import { DialoutPolicyQueries } from '../application/dialout-policy.queries';
 import { AwaitingCallResponse, GlobalPolicyResponse, GrantGlobalPolicyRequest, PolicyCallsResponse, TenantParams } from './dialout-policy.dto';
 
 @ApiTags('dialout-policy')

@@ -1,4 +1,4 @@
-import { routeDialoutPolicyEvent } from './dialout-policy.routes';
+import { routeDialoutPolicyEvent } from './dialout-policy.service';
 
 describe('routeDialoutPolicyEvent', () => {
   it('publishes a cleared call on dialout-policy.events and a rejection on calls.decisions', () => {

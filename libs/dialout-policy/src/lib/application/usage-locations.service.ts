@@ -4,7 +4,7 @@ import { EventStore, SqlClient } from '@comms-credits/event-store';
 import { callScreeningDecider, contractVersionOf } from '../domain/call-screening.decider';
 import { dialoutTenantDecider } from '../domain/dialout-tenant.decider';
 import { dialoutUserDecider } from '../domain/dialout-user.decider';
-import { DialoutStreams } from '../dialout-streams';
+import { DialoutStreams } from './dialout-policy.streams';
 import { StreamBatch } from './stream-batch';
 
 /**

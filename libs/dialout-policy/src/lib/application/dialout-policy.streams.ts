@@ -1,7 +1,7 @@
 import { callStreamId } from '@comms-credits/call-log';
 import { StreamTarget } from '@comms-credits/event-store';
-import { dialoutTenantStreamId } from './domain/dialout-tenant.decider';
-import { dialoutUserStreamId } from './domain/dialout-user.decider';
+import { dialoutTenantStreamId } from '../domain/dialout-tenant.decider';
+import { dialoutUserStreamId } from '../domain/dialout-user.decider';
 
 /** Where each aggregate of the service lives in its event store. */
 export const DialoutStreams = {

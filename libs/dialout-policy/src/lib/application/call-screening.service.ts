@@ -6,7 +6,7 @@ import { JudgedCall, callScreeningDecider, contractVersionOf, isJudgedCall } fro
 import { dialoutTenantDecider } from '../domain/dialout-tenant.decider';
 import { DialoutUserState, dialoutUserDecider } from '../domain/dialout-user.decider';
 import { DialoutPolicyConfig } from '../dialout-policy.config';
-import { DialoutStreams } from '../dialout-streams';
+import { DialoutStreams } from './dialout-policy.streams';
 import { StreamBatch } from './stream-batch';
 
 /**

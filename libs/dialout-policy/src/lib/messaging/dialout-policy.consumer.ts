@@ -2,8 +2,8 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CallStartedV1, Envelope, Topics, UserUpsertedV1 } from '@comms-credits/contracts';
 import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
-import { CallScreening } from './call-screening.service';
-import { UsageLocations } from './usage-locations.service';
+import { CallScreening } from '../application/call-screening.service';
+import { UsageLocations } from '../application/usage-locations.service';
 
 /**
  * Stage 1 and the usage locations it needs, inside each consumed chunk's transaction. The call

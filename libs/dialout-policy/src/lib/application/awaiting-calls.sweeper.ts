@@ -4,7 +4,7 @@ import { EventStore, Transactions, retryOnVersionConflict } from '@comms-credits
 import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { callScreeningDecider } from '../domain/call-screening.decider';
 import { DialoutPolicyConfig } from '../dialout-policy.config';
-import { DialoutStreams } from '../dialout-streams';
+import { DialoutStreams } from './dialout-policy.streams';
 import { StreamBatch } from './stream-batch';
 
 /** Calls expired per transaction. */

@@ -3,7 +3,7 @@ import { DomainError, Result } from '@comms-credits/domain-kit';
 import { EventStore, Handled, Transactions, handleCommand } from '@comms-credits/event-store';
 import { DialoutTenantState, dialoutTenantDecider } from '../domain/dialout-tenant.decider';
 import { DialoutUserState, dialoutUserDecider } from '../domain/dialout-user.decider';
-import { DialoutStreams } from '../dialout-streams';
+import { DialoutStreams } from './dialout-policy.streams';
 
 /**
  * The two grants of `Grant-CsDialoutPolicy`, each a command in its own transaction (retried on
