@@ -1,11 +1,17 @@
+// Shared: topics, the wire formats (ids, instants, numbers), the envelope, money, schema decoding.
 export * from './lib/topics';
+export * from './lib/patterns';
 export * from './lib/envelope';
-export * from './lib/calls';
-export * from './lib/schema-registry';
-export * from './lib/upstream';
-export * from './lib/licensing';
-export * from './lib/admission';
-export * from './lib/registries';
 export * from './lib/money';
-export * from './lib/funding';
+export * from './lib/schema-registry';
+export * from './lib/outbound-call';
+// By producer: each file holds the events one producer publishes and the schemas of its topic.
+export * from './lib/telephony';
+export * from './lib/decisions';
+export * from './lib/dialout-policy';
+export * from './lib/licensing';
+export * from './lib/pool-ledger';
+export * from './lib/credit-wallet';
+export * from './lib/toll-free';
+// What the reporting service reads of every topic.
 export * from './lib/reporting';

@@ -1,10 +1,5 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
-
-/** ISO-8601 instant in UTC with a `Z` suffix, e.g. `2026-11-24T10:00:00.000Z`. */
-export const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
-
-/** Tenant ids are opaque, URL-safe identifiers. */
-export const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+import { TENANT_ID, UTC_INSTANT } from './patterns';
 
 /**
  * The envelope every event carries (design.md). `eventId` is the idempotency key: a repeat of

@@ -1,74 +1,13 @@
-import { Equals, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { Equals, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { EventEnvelope } from './envelope';
+import { OPAQUE_ID } from './patterns';
+import { SchemaRegistry } from './schema-registry';
 
-/** Call types as in the Teams PSTN usage report (domain.md). */
-export const CALL_TYPES = ['conf_out', 'conf_in', 'user_out', 'user_in', 'ucap_in'] as const;
-export type CallType = (typeof CALL_TYPES)[number];
-
-export const INBOUND_CALL_TYPES: readonly CallType[] = ['conf_in', 'user_in', 'ucap_in'];
-
-export function isInbound(callType: CallType): boolean {
-  return INBOUND_CALL_TYPES.includes(callType);
-}
-
-/** E.164: `+` and up to 15 digits, no leading zero in the country code. */
-export const E164 = /^\+[1-9]\d{1,14}$/;
-/** The one exception to E.164: an emergency short code as dialled (`112`, `911`, `999`, …). */
-export const SHORT_CODE = /^\d{2,6}$/;
-
-const ID = /^[^\s]{1,128}$/;
-
-export class CallStartedV1 extends EventEnvelope {
-  @Equals('CallStarted')
-  override type!: 'CallStarted';
-
-  @Equals(1)
-  override version!: 1;
-
-  @Matches(ID, { message: 'callId must be 1-128 characters without spaces' })
-  callId!: string;
-
-  @IsIn(CALL_TYPES)
-  callType!: CallType;
-
-  /** Organizer for conf_*, caller for user_out, callee for user_in, absent for ucap_in. */
-  @ValidateIf((e: CallStartedV1) => e.callType !== 'ucap_in' || e.userId !== undefined)
-  @Matches(ID, { message: 'userId is required for this callType (1-128 characters without spaces)' })
-  userId?: string;
-
-  @Matches(E164, { message: 'from must be an E.164 number' })
-  from!: string;
-
-  @ValidateIf((e: CallStartedV1) => e.callType !== 'user_out' || !SHORT_CODE.test(String(e.to)))
-  @Matches(E164, { message: 'to must be an E.164 number (or an emergency short code on user_out)' })
-  to!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  meetingId?: string;
-}
-
-/** A call longer than this is not a real call (e.g. milliseconds sent as seconds). */
-export const MAX_CALL_SECONDS = 7 * 24 * 3600;
-
-export class CallEndedV1 extends EventEnvelope {
-  @Equals('CallEnded')
-  override type!: 'CallEnded';
-
-  @Equals(1)
-  override version!: 1;
-
-  @Matches(ID, { message: 'callId must be 1-128 characters without spaces' })
-  callId!: string;
-
-  /** Whole seconds, 0 to 7 days: anything else is bad input (domain.md), dead-lettered with its reason. */
-  @IsInt({ message: 'durationSeconds must be a whole number of seconds' })
-  @Min(0, { message: 'durationSeconds must not be negative' })
-  @Max(MAX_CALL_SECONDS, { message: `durationSeconds over ${MAX_CALL_SECONDS} (7 days) is absurd` })
-  durationSeconds!: number;
-}
+/**
+ * `calls.decisions`: exactly one `CallAdmitted` or `CallRejected` per call, published by the
+ * stage of the admission chain that decided it (design.md).
+ */
 
 /** How a pool call that continues on credits divides its grant (design.md, version 2). */
 export class FundingSplitV1 {
@@ -106,7 +45,7 @@ export class CallAdmittedV1 extends EventEnvelope {
   @Equals(1)
   override version!: 1;
 
-  @Matches(ID)
+  @Matches(OPAQUE_ID)
   callId!: string;
 
   @IsIn(FUNDING_SOURCES)
@@ -145,7 +84,7 @@ export class CallRejectedV1 extends EventEnvelope {
   @Equals(1)
   override version!: 1;
 
-  @Matches(ID)
+  @Matches(OPAQUE_ID)
   callId!: string;
 
   @IsString()
@@ -162,8 +101,13 @@ export class CallRejectedV1 extends EventEnvelope {
   details?: Record<string, unknown>;
 }
 
-export type CallStarted = Omit<CallStartedV1, never>;
-export type CallEnded = Omit<CallEndedV1, never>;
 export type CallAdmitted = Omit<CallAdmittedV1, never>;
 export type CallRejected = Omit<CallRejectedV1, never>;
 export type CallDecision = CallAdmitted | CallRejected;
+
+/** Schemas of `calls.decisions`. */
+export function decisionSchemas(): SchemaRegistry {
+  return new SchemaRegistry()
+    .register({ type: 'CallAdmitted', schema: CallAdmittedV1, latestVersion: 1 })
+    .register({ type: 'CallRejected', schema: CallRejectedV1, latestVersion: 1 });
+}

@@ -1,0 +1,48 @@
+import { Equals, IsBoolean, IsIn, Matches, ValidateIf } from 'class-validator';
+import { OutboundCallFacts, OutboundCallRoute } from './outbound-call';
+import { ISO_COUNTRY } from './patterns';
+import { SchemaRegistry } from './schema-registry';
+
+/** What the dial-out policy service publishes (`dialout-policy.events`): stage 1 of the admission chain. */
+
+/** Stage 1 passed: the dial-out policy allows the call (on `dialout-policy.events`). */
+export class CallClearedV1 extends OutboundCallFacts {
+  @Equals('CallCleared') override type!: 'CallCleared';
+  @Equals(1) override version!: 1;
+  @Matches(/^Dialout[A-Za-z]+$/) policyName!: string;
+  @IsIn(['user', 'global']) policySource!: 'user' | 'global';
+}
+
+/**
+ * Version 2 of `CallCleared` (additive: v1 is upcast unchanged). Stage 1 may clear a call before
+ * it has learned the user's usage location from licensing when the verdict does not depend on
+ * it (a policy that allows every destination, an emergency call): `usageLocation` and
+ * `domestic` are then null, and licensing, which owns users, fills them in from its own record
+ * before it hands the call on (`CallEntitled` always carries both). Stage 1 publishes version 1
+ * whenever it knows both, so only such calls need a consumer that reads version 2.
+ */
+export class CallClearedV2 extends OutboundCallRoute {
+  @Equals('CallCleared') override type!: 'CallCleared';
+  @Equals(2) override version!: 2;
+  /** null: not known to the dial-out policy service yet (licensing fills it in). */
+  @ValidateIf((e: CallClearedV2) => e.usageLocation !== null)
+  @Matches(ISO_COUNTRY)
+  usageLocation!: string | null;
+  /** null when `usageLocation` is (a boolean whenever it is known). */
+  @ValidateIf((e: CallClearedV2) => e.domestic !== null || e.usageLocation !== null)
+  @IsBoolean()
+  domestic!: boolean | null;
+  @Matches(/^Dialout[A-Za-z]+$/) policyName!: string;
+  @IsIn(['user', 'global']) policySource!: 'user' | 'global';
+}
+
+/** Schemas of `dialout-policy.events`. A v1 `CallCleared` is a v2 whose facts are all known. */
+export function dialoutPolicySchemas(): SchemaRegistry {
+  return new SchemaRegistry({ ignoreUnknownTypes: true }).register({
+    type: 'CallCleared',
+    schema: CallClearedV2,
+    latestVersion: 2,
+    // Version 1 always carries both facts: a null there stays a schema violation after upcasting.
+    upcasters: { 1: (v1) => ({ ...v1, usageLocation: v1['usageLocation'] ?? undefined, domestic: v1['domestic'] ?? undefined }) },
+  });
+}

@@ -1,0 +1,45 @@
+import { Type } from 'class-transformer';
+import { Equals, IsArray, IsIn, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { EventEnvelope } from './envelope';
+import { MoneyV1 } from './money';
+import { E164, ISO_COUNTRY, OPAQUE_ID, UTC_INSTANT } from './patterns';
+import { SchemaRegistry } from './schema-registry';
+
+/** What the toll-free service publishes (`toll-free.events`) that other services read. */
+
+/**
+ * An inbound call to one of the tenant's active toll-free numbers (on `toll-free.events`): the
+ * wallet funds its minutes at the toll-free rate of the number's country, or rejects it.
+ */
+export class TollFreeCallRoutedV1 extends EventEnvelope {
+  @Equals('TollFreeCallRouted') override type!: 'TollFreeCallRouted';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) callId!: string;
+  @IsIn(['conf_in', 'user_in', 'ucap_in']) callType!: 'conf_in' | 'user_in' | 'ucap_in';
+  @IsOptional() @Matches(OPAQUE_ID) userId?: string;
+  @Matches(E164) from!: string;
+  /** The toll-free number called. */
+  @Matches(E164) to!: string;
+  @Matches(ISO_COUNTRY) numberCountry!: string;
+  @Matches(UTC_INSTANT) startedAt!: string;
+}
+
+/** The tenant's toll-free numbers were suspended (balance at zero) or resumed (on `toll-free.events`). */
+export class TollFreeNumbersSuspendedV1 extends EventEnvelope {
+  @Equals('TollFreeNumbersSuspended') override type!: 'TollFreeNumbersSuspended';
+  @Equals(1) override version!: 1;
+  @IsArray() @Matches(E164, { each: true }) numbers!: string[];
+  @ValidateNested() @Type(() => MoneyV1) balance!: MoneyV1;
+}
+
+export class TollFreeNumbersResumedV1 extends EventEnvelope {
+  @Equals('TollFreeNumbersResumed') override type!: 'TollFreeNumbersResumed';
+  @Equals(1) override version!: 1;
+  @IsArray() @Matches(E164, { each: true }) numbers!: string[];
+  @ValidateNested() @Type(() => MoneyV1) balance!: MoneyV1;
+}
+
+/** Schemas of `toll-free.events` that other services consume. */
+export function tollFreeSchemas(): SchemaRegistry {
+  return new SchemaRegistry({ ignoreUnknownTypes: true }).register({ type: 'TollFreeCallRouted', schema: TollFreeCallRoutedV1, latestVersion: 1 });
+}
