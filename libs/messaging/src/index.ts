@@ -6,6 +6,7 @@ export * from './lib/batch-consumer';
 export * from './lib/inbox-applier';
 export * from './lib/outbox-relay';
 export * from './lib/nest/kafka-batch.transport';
+export * from './lib/nest/handler-errors.filter';
 export * from './lib/message-guard';
 export * from './lib/supervision';
 export * from './lib/kafka-security';

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestMicroservice } from '@nestjs/microservices';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { EventStore, Transactions, rebuildProjections } from '@comms-credits/event-store';
-import { KafkaBatchTransport, KafkaPublisher, Supervision } from '@comms-credits/messaging';
+import { HandlerErrorsPassThrough, KafkaBatchTransport, KafkaPublisher, Supervision } from '@comms-credits/messaging';
 import { Kafka } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
@@ -66,7 +67,7 @@ export async function startService(definition: ServiceDefinition, settings: Reco
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
 
-  app.connectMicroservice(
+  const consumer = app.connectMicroservice(
     {
       strategy: new KafkaBatchTransport({
         kafka: app.get<Kafka>(KAFKA),
@@ -84,8 +85,15 @@ export async function startService(definition: ServiceDefinition, settings: Reco
         },
       }),
     },
-    { inheritAppConfig: false },
-  );
+    { inheritAppConfig: false, deferInitialization: true },
+  ) as NestMicroservice;
+  // Handler errors must reach the consumer as thrown (it tells conflicts and outages from
+  // poison), and Nest builds a handler's exception filters when it registers it: so the filter
+  // first, then what connectMicroservice does without deferInitialization.
+  consumer.useGlobalFilters(new HandlerErrorsPassThrough());
+  consumer.registerListeners();
+  consumer.setIsInitialized(true);
+  consumer.setIsInitHookCalled(true);
   await app.init(); // module init hooks first: the topics must exist before the consumer subscribes
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HOST);

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Controller, Module } from '@nestjs/common';
+import { Controller, Logger, Module } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DeadLetterHeaders, Topics, telephonySchemas } from '@comms-credits/contracts';
-import { EventStore1764000000000 } from '@comms-credits/event-store';
+import { EventStore1764000000000, VersionConflictError } from '@comms-credits/event-store';
 import { KafkaBatchContext, KafkaPublisher } from '@comms-credits/messaging';
 import { TestKafka, callEnded, eventually, requiredEnv } from '@comms-credits/testing';
 import { Client } from 'pg';
@@ -16,10 +16,25 @@ import { ServiceDefinition } from './service-definition';
 
 const seen: string[] = [];
 
+/** Calls whose handling fails a few times first, and how. */
+const FLAKY: Record<string, { times: number; error: () => Error }> = {
+  // More than maxAttempts (3) for an ordinary failure, fewer than maxConflictAttempts (10).
+  'conflicts-4-times': { times: 4, error: () => new VersionConflictError(['call:contoso:conflicts-4-times'], '1') },
+  // PostgreSQL's admin_shutdown: an outage, retried for as long as it lasts.
+  'database-restarts': { times: 4, error: () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }) },
+};
+const failures = new Map<string, number>();
+
 @Controller()
 class EndedConsumer {
   @EventPattern(Topics.CallEnded)
   onEnded(@Payload() event: { callId: string }, @Ctx() _ctx: KafkaBatchContext): void {
+    const flaky = FLAKY[event.callId];
+    const failed = failures.get(event.callId) ?? 0;
+    if (flaky && failed < flaky.times) {
+      failures.set(event.callId, failed + 1);
+      throw flaky.error();
+    }
     seen.push(event.callId);
   }
 }
@@ -132,6 +147,27 @@ describe('health: liveness and readiness', () => {
     await eventually(() => expect(seen).toContain('after-crash'));
     expect(publish.mock.calls.length).toBeGreaterThanOrEqual(3);
     publish.mockRestore();
+  });
+
+  it("retries a handler's version conflict and a database outage until they pass, without dead letters or error logs", async () => {
+    const dlt = await kafka.collect(`${Topics.CallEnded}.dlt`);
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    await kafka.publish(Topics.CallEnded, [
+      // The outage first: its back-off grows with the chunk's attempts (200 ms … 1.6 s).
+      callEnded({ tenantId: 'contoso', callId: 'database-restarts', durationSeconds: 1 }),
+      callEnded({ tenantId: 'contoso', callId: 'conflicts-4-times', durationSeconds: 1 }),
+      callEnded({ tenantId: 'contoso', callId: 'after-the-flaky-ones', durationSeconds: 1 }),
+    ]);
+    await eventually(() => expect(seen).toEqual(expect.arrayContaining(['conflicts-4-times', 'database-restarts', 'after-the-flaky-ones'])), { timeoutMs: 30_000 });
+    expect(failures.get('conflicts-4-times')).toBe(4);
+    expect(failures.get('database-restarts')).toBe(4);
+    const flakyIds = Object.keys(FLAKY);
+    expect(dlt.messages.filter((m) => flakyIds.includes((m.json as { callId?: string } | undefined)?.callId ?? ''))).toEqual([]);
+    // Nest's RpcExceptionsHandler used to log each failed try at ERROR (and hide the error).
+    const contexts = errors.mock.contexts.map((logger) => (logger as unknown as { context?: string }).context);
+    expect(contexts).not.toContain('RpcExceptionsHandler');
+    expect(errors.mock.calls.flat().map((arg) => JSON.stringify(arg))).not.toContainEqual(expect.stringContaining('dead-lettering'));
+    errors.mockRestore();
   });
 
   it('serves Prometheus metrics without a token: consumer, dead letters, lag, outbox, HTTP, process', async () => {
