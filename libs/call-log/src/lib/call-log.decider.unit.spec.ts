@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CallEndedV1, CallStartedV1 } from '@comms-credits/contracts';
-import { fold } from '@comms-credits/domain-kit';
+import { deciderSpec } from '@comms-credits/domain-kit';
 import { CallLogEvent, callLogDecider } from './call-log.decider';
 
 const started = Object.assign(new CallStartedV1(), {
@@ -25,27 +25,27 @@ const ended = Object.assign(new CallEndedV1(), {
   durationSeconds: 3600,
 });
 
-function given(events: CallLogEvent[]) {
-  return fold(callLogDecider.evolve, callLogDecider.initialState(), events);
-}
+const callLog = deciderSpec(callLogDecider);
 
 describe('call log decider', () => {
   it('records a start once', () => {
-    const first = callLogDecider.decide({ type: 'ObserveStart', event: started }, given([]));
-    expect(first).toMatchObject({ ok: true, value: [{ type: 'CallStartObserved', data: { callId: 'c-1', to: '+33142685300' } }] });
-    const again = callLogDecider.decide({ type: 'ObserveStart', event: started }, given(first.ok ? first.value : []));
-    expect(again).toEqual({ ok: true, value: [] });
+    const first = callLog.given().when({ type: 'ObserveStart', event: started });
+    expect(first.events).toMatchObject([{ type: 'CallStartObserved', data: { callId: 'c-1', to: '+33142685300' } }]);
+    const again = first.and.when({ type: 'ObserveStart', event: started });
+    expect(again.error).toBeUndefined();
+    expect(again.events).toEqual([]);
   });
 
   it('records an end that arrives before the start, and the start after it', () => {
-    const end = callLogDecider.decide({ type: 'ObserveEnd', event: ended }, given([]));
-    expect(end).toMatchObject({ ok: true, value: [{ type: 'CallEndObserved', data: { durationSeconds: 3600 } }] });
-    const start = callLogDecider.decide({ type: 'ObserveStart', event: started }, given(end.ok ? end.value : []));
-    expect(start).toMatchObject({ ok: true, value: [{ type: 'CallStartObserved' }] });
+    const end = callLog.given().when({ type: 'ObserveEnd', event: ended });
+    expect(end.events).toMatchObject([{ type: 'CallEndObserved', data: { durationSeconds: 3600 } }]);
+    expect(end.and.when({ type: 'ObserveStart', event: started }).events).toMatchObject([{ type: 'CallStartObserved' }]);
   });
 
   it('ignores a second end with another event id', () => {
-    const state = given([{ type: 'CallEndObserved', data: { callId: 'c-1', durationSeconds: 5, endedAt: '', sourceEventId: 'x' } }]);
-    expect(callLogDecider.decide({ type: 'ObserveEnd', event: { ...ended, eventId: randomUUID() } }, state)).toEqual({ ok: true, value: [] });
+    const endedOnce: CallLogEvent = { type: 'CallEndObserved', data: { callId: 'c-1', durationSeconds: 5, endedAt: '', sourceEventId: 'x' } };
+    const again = callLog.given([endedOnce]).when({ type: 'ObserveEnd', event: { ...ended, eventId: randomUUID() } });
+    expect(again.error).toBeUndefined();
+    expect(again.events).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CallEnded, CallStarted, CallType } from '@comms-credits/contracts';
+import { CallEnded, CallStarted, CallType, OutboundCallFacts } from '@comms-credits/contracts';
 
 /** A v1 `CallStarted` as upstream telephony would publish it. */
 export function callStarted(overrides: Partial<CallStarted> & { tenantId: string; callId: string }): CallStarted {
@@ -31,11 +31,20 @@ export function uniqueTenant(label = 'tenant'): string {
   return `${label}-${randomUUID().slice(0, 8)}`;
 }
 
+/** The fields of `OutboundCallFacts` (contracts), as plain data. */
+export type OutboundCallFactsData = Pick<
+  OutboundCallFacts,
+  'callId' | 'callType' | 'userId' | 'from' | 'to' | 'destinationCountry' | 'usageLocation' | 'domestic' | 'zoneA' | 'emergency' | 'startedAt'
+>;
+
 /**
  * The facts of an outbound call as the admission chain hands them from stage to stage (see
  * `OutboundCallFacts` in contracts): a US organizer dialling Paris unless overridden.
  */
-export function outboundCallFacts(callId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function outboundCallFacts<Overrides extends object = object>(
+  callId: string,
+  overrides: Overrides = {} as Overrides,
+): Omit<OutboundCallFactsData, keyof Overrides> & Overrides {
   return {
     callId,
     callType: 'conf_out',

@@ -1,30 +1,19 @@
-import { fold } from '@comms-credits/domain-kit';
+import { deciderSpec } from '@comms-credits/domain-kit';
+import { outboundCallFacts } from '@comms-credits/testing';
 import { CallEntitlementEvent, CallerRecord, ClearedCall, callEntitlementDecider } from './call-entitlement.decider';
 
 /** alice's meeting dials Paris; stage 1 knew her usage location unless told otherwise. */
-const cleared = (overrides: Partial<ClearedCall> = {}): ClearedCall => ({
-  callId: 'c-1',
-  callType: 'conf_out',
-  userId: 'alice',
-  from: '+14255550100',
-  to: '+33142685300',
-  destinationCountry: 'FR',
-  usageLocation: 'US',
-  domestic: false,
-  zoneA: true,
-  emergency: false,
-  startedAt: '2026-11-24T10:00:00.000Z',
-  ...overrides,
-});
+const cleared = (overrides: Partial<ClearedCall> = {}): ClearedCall => ({ ...outboundCallFacts('c-1'), ...overrides });
 /** Cleared before stage 1 had learned the user's usage location (CallCleared v2). */
 const clearedBlind = (overrides: Partial<ClearedCall> = {}) => cleared({ usageLocation: null, domestic: null, ...overrides });
 const NOBODY: CallerRecord = { usageLocation: null, licenses: [] };
 
+const stage2 = deciderSpec(callEntitlementDecider);
+/** Given the call's history, when licensing entitles the call: the events (stage 2 never refuses a command). */
 function when(call: ClearedCall, caller: CallerRecord, history: CallEntitlementEvent[] = []) {
-  const state = fold(callEntitlementDecider.evolve, callEntitlementDecider.initialState(), history);
-  const result = callEntitlementDecider.decide({ type: 'Entitle', call, caller }, state);
-  if (!result.ok) throw new Error('stage 2 never refuses a command');
-  return result.value;
+  const outcome = stage2.given(history).when({ type: 'Entitle', call, caller });
+  expect(outcome.error).toBeUndefined();
+  return outcome.events;
 }
 
 describe('stage 2 decider: facts stage 1 could not know (issue 11)', () => {
