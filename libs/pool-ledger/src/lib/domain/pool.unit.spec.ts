@@ -1,10 +1,12 @@
 import { deciderSpec, fold } from '@comms-credits/domain-kit';
+import { outboundCallFacts } from '@comms-credits/testing';
 import { CapacityEvent, capacityDecider, capacityMinutes } from './capacity.decider';
 import { EntitledCall, PoolCallEvent, PoolGrantPolicy, needsSettlement, poolCallDecider, settlementOf, wholeMinutes } from './pool-call.decider';
 import { PoolMonthCommand, PoolMonthEvent, poolMonthDecider, unreservedMinutesOf } from './pool-month.decider';
 
 describe('pool capacity', () => {
   const given = (events: CapacityEvent[]) => fold(capacityDecider.evolve, capacityDecider.initialState(), events);
+  const capacity = deciderSpec(capacityDecider);
 
   it('is 60 minutes per purchased E5 or Audio Conferencing seat and per assigned Select Dial Out licence', () => {
     const state = given([
@@ -16,11 +18,15 @@ describe('pool capacity', () => {
   });
 
   it('follows seats live, ignores other SKUs and repeats', () => {
-    const state = given([{ type: 'QualifyingSeatsChanged', data: { sku: 'OFFICE_365_E5', seats: 5 } }]);
-    expect(capacityDecider.decide({ type: 'CountSeats', sku: 'OFFICE_365_E5', seats: 5 }, state)).toEqual({ ok: true, value: [] });
-    expect(capacityDecider.decide({ type: 'CountSeats', sku: 'AUDIO_CONFERENCING_PPM', seats: 50 }, state)).toEqual({ ok: true, value: [] });
-    const lowered = capacityDecider.decide({ type: 'CountSeats', sku: 'OFFICE_365_E5', seats: 2 }, state);
-    expect(capacityMinutes(given([...(lowered.ok ? (lowered.value as CapacityEvent[]) : [])]))).toBe(120);
+    const fiveSeats = capacity.given([{ type: 'QualifyingSeatsChanged', data: { sku: 'OFFICE_365_E5', seats: 5 } }]);
+    for (const repeatOrOther of [
+      fiveSeats.when({ type: 'CountSeats', sku: 'OFFICE_365_E5', seats: 5 }),
+      fiveSeats.when({ type: 'CountSeats', sku: 'AUDIO_CONFERENCING_PPM', seats: 50 }),
+    ]) {
+      expect(repeatOrOther.error).toBeUndefined();
+      expect(repeatOrOther.events).toEqual([]);
+    }
+    expect(capacityMinutes(fiveSeats.when({ type: 'CountSeats', sku: 'OFFICE_365_E5', seats: 2 }).state)).toBe(120);
     const unassigned = given([
       { type: 'SelectDialOutLicenseChanged', data: { userId: 'u1', assigned: true } },
       { type: 'SelectDialOutLicenseChanged', data: { userId: 'u1', assigned: false } },
@@ -116,17 +122,7 @@ describe('pool month', () => {
 
 describe('a call in the pool', () => {
   const call: EntitledCall = {
-    callId: 'c-1',
-    callType: 'conf_out',
-    userId: 'alice',
-    from: '+14255550100',
-    to: '+33142685300',
-    destinationCountry: 'FR',
-    usageLocation: 'US',
-    domestic: false,
-    zoneA: true,
-    emergency: false,
-    startedAt: '2026-11-30T23:59:00.000Z',
+    ...outboundCallFacts('c-1', { startedAt: '2026-11-30T23:59:00.000Z' }),
     poolEligible: true,
     creditsLicensed: false,
     capability: 'MCOMEETADD',

@@ -1,3 +1,4 @@
+import { deciderSpec } from '@comms-credits/domain-kit';
 import { parse } from 'csv-parse/sync';
 import { Readable } from 'node:stream';
 import { csvRecordOf, usageCsvStringifier } from '../application/usage.queries';
@@ -72,15 +73,12 @@ describe('usage row folding', () => {
   });
 
   it('repeats change nothing: the decider records each kind once, the fold keeps the first', () => {
-    const state = [started, started, ended].reduce(
-      (acc, fact) => {
-        const decided = usageDecider.decide({ type: 'RecordUsageFact', callId: 'c-1', fact, sourceEventId: 'e', sourceType: 'x' }, acc.state);
-        if (!decided.ok) throw new Error('refused');
-        return { state: decided.value.reduce(usageDecider.evolve, acc.state), events: acc.events + decided.value.length };
-      },
-      { state: usageDecider.initialState(), events: 0 },
-    );
-    expect(state.events).toBe(2);
+    const record = (fact: UsageFact) => ({ type: 'RecordUsageFact' as const, callId: 'c-1', fact, sourceEventId: 'e', sourceType: 'x' });
+    const first = deciderSpec(usageDecider).given().when(record(started));
+    const repeated = first.and.when(record(started));
+    expect(repeated.error).toBeUndefined();
+    expect(repeated.events).toEqual([]);
+    expect(repeated.and.when(record(ended)).history).toHaveLength(2);
     const twice = withFacts(withFacts({}, [ended]), [{ kind: 'ended', durationSeconds: 999, endedAt: '2026-11-24T11:00:00.000Z' }]);
     expect((twice['ended'] as Extract<UsageFact, { kind: 'ended' }>).durationSeconds).toBe(421);
   });
