@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CURRENCIES, Currency } from '@comms-credits/contracts';
+import { CURRENCIES, Currency, OPAQUE_ID } from '@comms-credits/contracts';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -101,7 +101,7 @@ export class TransactionsQuery {
 
   @ApiPropertyOptional({ description: 'only the entries of this call (its holds, charges, releases), newest first' })
   @IsOptional()
-  @Matches(/^[^\s]{1,128}$/, { message: 'callId must be 1-128 characters without spaces' })
+  @Matches(OPAQUE_ID, { message: 'callId must be 1-128 characters without spaces' })
   callId?: string;
 }
 

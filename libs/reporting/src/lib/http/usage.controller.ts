@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CALL_TYPES, CallType, FUNDING_SOURCES, Funding } from '@comms-credits/contracts';
+import { CALL_TYPES, CallType, FUNDING_SOURCES, Funding, OPAQUE_ID } from '@comms-credits/contracts';
 import { orProblem } from '@comms-credits/platform';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
@@ -8,8 +8,6 @@ import type { Response } from 'express';
 import { UsageFilter, UsageQueries } from '../application/usage.queries';
 import { DATE_OR_INSTANT, decodeCursor, usageRange } from '../domain/usage-range';
 import { SUMMARY_GROUPS, SummaryGroup } from '../domain/usage-summary';
-
-const ID = /^[^\s]{1,128}$/;
 
 export class UsageFilterQuery {
   @ApiPropertyOptional({
@@ -32,7 +30,7 @@ export class UsageFilterQuery {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(ID, { message: 'userId must be 1-128 characters without spaces' })
+  @Matches(OPAQUE_ID, { message: 'userId must be 1-128 characters without spaces' })
   userId?: string;
 
   @ApiPropertyOptional({ enum: FUNDING_SOURCES })

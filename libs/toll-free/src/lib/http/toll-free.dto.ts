@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { E164, TENANT_ID } from '@comms-credits/contracts';
+import { E164, OPAQUE_ID, TENANT_ID } from '@comms-credits/contracts';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { ASSIGNMENT_TARGETS, AssignmentTarget } from '../domain/toll-free-account.decider';
 import { QUOTA_SKUS } from '../domain/quota';
@@ -29,7 +29,7 @@ export class AssignNumberRequest {
   target!: AssignmentTarget;
 
   @ApiProperty({ example: 'support-queue', description: 'the conference bridge, call queue or auto attendant (1-128 characters without spaces)' })
-  @Matches(/^[^\s]{1,128}$/, { message: 'targetId must be 1-128 characters without spaces' })
+  @Matches(OPAQUE_ID, { message: 'targetId must be 1-128 characters without spaces' })
   targetId!: string;
 }
 
