@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DeadLetterHeaders, Envelope, SchemaRegistry, deadLetterTopicOf } from '@comms-credits/contracts';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { errorMessage, isTransientError, isVersionConflict } from './errors';
+import { Lanes } from './lanes';
 import { DEFAULT_MESSAGE_LIMITS, DeadLetterReason, MessageLimits, guardMessage } from './message-guard';
 import { MessagePublisher, OutgoingMessage } from './publisher';
 import { ComponentState, Supervised } from './supervision';
@@ -54,11 +55,20 @@ export interface BatchConsumerOptions {
   maxChunkSize?: number;
   retryBackoffMs?: number;
   /**
-   * Partitions processed at once, each in its own transaction (default 1). Order holds within a
-   * partition, i.e. per tenant; more lets the CPU decode one partition while the database
-   * writes another.
+   * Topic-partitions handed over at once (kafkajs `partitionsConsumedConcurrently`, default 1),
+   * each chunk in its own transaction. Whatever the number, chunks of the same partition
+   * number run one at a time, across topics (see Lanes): order holds per tenant and the
+   * streams a tenant's topics share are never written concurrently. Set it to the number of
+   * subscribed topic-partitions to let every partition number go at once: kafkajs hands over
+   * a fetch's batches to that many workers and fetches again only when all are done.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Longest wait of a fetch that finds nothing new (default 500 ms). The broker answers as soon
+   * as one byte is there, so this bounds only idle fetches (CPU of the consumer and the broker
+   * when nothing happens) and how long `stop()` may wait for the fetch in flight, not latency.
+   */
+  fetchMaxWaitMs?: number;
   /**
    * How long the group waits for a silent member (one SIGKILLed, or cut off) before giving its
    * partitions away: default 10 s, the whole cost of a dead instance for admission. Heartbeats
@@ -124,6 +134,8 @@ export class KafkaBatchConsumer implements Supervised {
   private current: ComponentState = { up: false, detail: 'not started' };
   private restarts: number[] = [];
   private restartTimer?: NodeJS.Timeout;
+  /** One chunk at a time per partition number, across topics. */
+  private readonly lanes = new Lanes();
 
   constructor(
     private readonly kafka: Kafka,
@@ -147,7 +159,7 @@ export class KafkaBatchConsumer implements Supervised {
       sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
       rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 20_000,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       if (this.running) this.current = { up: true };
@@ -168,7 +180,7 @@ export class KafkaBatchConsumer implements Supervised {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.onBatch(payload),
+      eachBatch: (payload) => this.lanes.run(payload.batch.partition, () => this.onBatch(payload)),
     });
   }
 

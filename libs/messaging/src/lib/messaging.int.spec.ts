@@ -9,7 +9,7 @@ import {
   advanceCheckpoint,
   readCheckpoint,
 } from '@comms-credits/event-store';
-import { TestDatabase, TestKafka, callEnded, createTestDatabase, eventually, hostileCallEnded, requiredEnv } from '@comms-credits/testing';
+import { TestDatabase, TestKafka, callEnded, callStarted, createTestDatabase, eventually, hostileCallEnded, requiredEnv } from '@comms-credits/testing';
 import { KafkaBatchConsumer } from './batch-consumer';
 import { inboxApplier } from './inbox-applier';
 import { createKafka } from './kafka-client';
@@ -377,6 +377,67 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     } finally {
       // Stopping ends an hour-long wait at once.
       await Promise.all([leader.stop(), standby.stop()]);
+      await publisher.disconnect();
+    }
+  });
+
+  it('processes partition numbers at once but one chunk at a time per partition number, across topics, in order per tenant', async () => {
+    // Two topics keyed by tenant with the same partition count: partition i of both holds the
+    // same tenants, so their chunks may write the same streams (a call's stream is written
+    // from call-started and call-ended) and must never overlap; other partition numbers may.
+    await kafka.createTopics([Topics.CallStarted], 3);
+    const ended = `${prefix}lanes-ended`;
+    await kafka.createTopics([ended.slice(prefix.length)], 3);
+    const tenants = Array.from({ length: 9 }, (_, i) => `lane-${i}`);
+    const count = 60;
+    await kafka.publish(
+      Topics.CallStarted,
+      Array.from({ length: count }, (_, i) => callStarted({ tenantId: tenants[i % tenants.length]!, callId: `s${i}` })),
+    );
+    await kafka.publish(
+      ended.slice(prefix.length),
+      Array.from({ length: count }, (_, i) => callEnded({ tenantId: tenants[i % tenants.length]!, callId: `e${i}`, durationSeconds: 1 })),
+    );
+
+    const inFlight = new Map<number, number>();
+    let most = 0;
+    let mostPerPartition = 0;
+    const applied: { topic: string; tenant: string; callId: string }[] = [];
+    const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}lanes` });
+    const publisher = new KafkaPublisher(client, prefix);
+    const consumer = new KafkaBatchConsumer(client, {
+      groupId: `${prefix}lanes`,
+      topics: { [Topics.CallStarted]: telephonySchemas(), [ended.slice(prefix.length)]: telephonySchemas() },
+      deadLetters: publisher,
+      topicPrefix: prefix,
+      maxChunkSize: 5,
+      partitionsConsumedConcurrently: 6,
+      apply: async (messages) => {
+        const partition = messages[0]!.partition;
+        inFlight.set(partition, (inFlight.get(partition) ?? 0) + 1);
+        mostPerPartition = Math.max(mostPerPartition, inFlight.get(partition)!);
+        most = Math.max(
+          most,
+          [...inFlight.values()].reduce((a, b) => a + b, 0),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 20)); // a transaction's worth of time
+        for (const m of messages) applied.push({ topic: m.topic, tenant: m.event.tenantId, callId: (m.event as unknown as { callId: string }).callId });
+        inFlight.set(partition, inFlight.get(partition)! - 1);
+      },
+    });
+    await consumer.start();
+    try {
+      await eventually(() => expect(applied).toHaveLength(2 * count), { timeoutMs: 60_000 });
+      expect(mostPerPartition).toBe(1);
+      expect(most).toBeGreaterThan(1);
+      for (const tenant of tenants) {
+        for (const t of [Topics.CallStarted, ended.slice(prefix.length)]) {
+          const ids = applied.filter((a) => a.tenant === tenant && a.topic === t).map((a) => Number(a.callId.slice(1)));
+          expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        }
+      }
+    } finally {
+      await consumer.stop();
       await publisher.disconnect();
     }
   });

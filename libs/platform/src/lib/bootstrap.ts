@@ -81,7 +81,9 @@ export async function startService(definition: ServiceDefinition, settings: Reco
         observer: metrics,
         consumer: {
           onGiveUp: (error) => options.onUnrecoverable?.(error, app),
-          partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+          partitionsConsumedConcurrently:
+            config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY || Object.keys(definition.consumes).length * config.KAFKA_TOPIC_PARTITIONS,
+          fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
         },
       }),
     },

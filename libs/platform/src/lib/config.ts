@@ -57,27 +57,39 @@ export class ServiceConfig {
   KAFKA_TOPIC_PARTITIONS = 3;
 
   /**
-   * Partitions a consumer processes at once, each chunk in its own transaction (kafkajs
-   * `partitionsConsumedConcurrently`). Default 1: one call's stream is written from several
-   * topics (call log, the stage's chain topic, call-ended), i.e. from different partitions, so
-   * concurrent chunks race on it and decide again (a prototype at 3 logged 105 version
-   * conflicts in a short run, docs/benchmarks.md); lanes per partition number are the fix.
+   * Topic-partitions a consumer processes at once, each chunk in its own transaction (kafkajs
+   * `partitionsConsumedConcurrently`). Default 0: every subscribed topic-partition (topics ×
+   * KAFKA_TOPIC_PARTITIONS). Chunks of the same partition number still run one at a time across
+   * topics (lanes, see libs/messaging Lanes): one call's stream is written from several topics
+   * (call log, the stage's chain topic, call-ended) whose partition i holds the same tenants,
+   * so only different partition numbers overlap, and they never share a stream. 1 restores
+   * one partition at a time.
    */
   @Type(() => Number)
   @IsInt()
-  @Min(1)
-  @Max(8)
-  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY = 1;
+  @Min(0)
+  @Max(256)
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY = 0;
+
+  /**
+   * Longest wait of a consumer fetch that finds nothing (ms). The broker answers as soon as a
+   * message is there, so this costs no latency; it bounds the idle fetches (10 a second at
+   * 100 ms, per service, plus the broker's work for each) and how long a stop waits.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  KAFKA_FETCH_MAX_WAIT_MS = 500;
 
   /**
    * Wake the outbox relay after each commit that stored events (HTTP commands and consumer
-   * chunks), with a 250 ms fallback poll instead of 50 ms. Off by default for now: with it the
-   * chain gets fast enough that scenarios.e2e "a new month restores the pool…" sees o2 decided
-   * before o1's end settles o1's reservation (o2 then funded by credits), see docs/benchmarks.md.
+   * chunks), with a 250 ms fallback poll for events other instances or tools committed.
+   * false: poll every 50 ms instead (the first version's behaviour, 20 reads a second idle).
    */
   @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
   @IsBoolean({ message: 'OUTBOX_RELAY_WAKE_ON_COMMIT must be true or false' })
-  OUTBOX_RELAY_WAKE_ON_COMMIT = false;
+  OUTBOX_RELAY_WAKE_ON_COMMIT = true;
 
   @Type(() => Number)
   @IsInt()

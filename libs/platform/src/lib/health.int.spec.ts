@@ -158,7 +158,9 @@ describe('health: liveness and readiness', () => {
       callEnded({ tenantId: 'contoso', callId: 'conflicts-4-times', durationSeconds: 1 }),
       callEnded({ tenantId: 'contoso', callId: 'after-the-flaky-ones', durationSeconds: 1 }),
     ]);
-    await eventually(() => expect(seen).toEqual(expect.arrayContaining(['conflicts-4-times', 'database-restarts', 'after-the-flaky-ones'])), { timeoutMs: 30_000 });
+    await eventually(() => expect(seen).toEqual(expect.arrayContaining(['conflicts-4-times', 'database-restarts', 'after-the-flaky-ones'])), {
+      timeoutMs: 30_000,
+    });
     expect(failures.get('conflicts-4-times')).toBe(4);
     expect(failures.get('database-restarts')).toBe(4);
     const flakyIds = Object.keys(FLAKY);

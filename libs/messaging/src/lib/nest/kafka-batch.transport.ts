@@ -58,6 +58,7 @@ export interface KafkaBatchTransportOptions {
     | 'onGiveUp'
     | 'retryBackoffMs'
     | 'partitionsConsumedConcurrently'
+    | 'fetchMaxWaitMs'
   >;
 }
 
