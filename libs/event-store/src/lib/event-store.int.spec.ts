@@ -194,6 +194,54 @@ describe('event store on PostgreSQL', () => {
     expect(ours).toEqual(['slow', 'fast']);
   });
 
+  it("is not held back by another database's transaction, only by this database's", async () => {
+    // Another service's database on the same server: a transaction there holds an xid older
+    // than ours for as long as it stays open (before, every relay on the server waited for it).
+    const other = await createTestDatabase([], 'es-other');
+    const elsewhere = other.dataSource.createQueryRunner();
+    await elsewhere.connect();
+    await elsewhere.startTransaction();
+    try {
+      await elsewhere.query(`SELECT pg_current_xact_id()`);
+      const start = await tx.run(async (sql) => {
+        const { rows } = await sql.query<{ p: string }>(`SELECT COALESCE(max(global_position), 0)::text AS p FROM es_events`);
+        return { transactionId: '0', globalPosition: rows[0]!.p };
+      });
+      const id = randomUUID();
+      await tx.run((sql) =>
+        appendToStream(sql, { ...target(`after-other-${id}`), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 1 } }] }),
+      );
+      const read = await tx.run((sql) => readAll(sql, start, 1000));
+      expect(read.events.map((e) => e.streamId)).toContain(`counter:after-other-${id}`);
+
+      // A transaction of this database still in flight does hold it back.
+      const slow = ds.createQueryRunner();
+      await slow.connect();
+      await slow.startTransaction();
+      try {
+        await appendToStream(sqlClientOf(slow), {
+          ...target(`slow-here-${id}`),
+          expectedVersion: 'no_stream',
+          events: [{ type: 'Incremented', data: { by: 1 } }],
+        });
+        await tx.run((sql) =>
+          appendToStream(sql, { ...target(`fast-here-${id}`), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: 2 } }] }),
+        );
+        const held = await tx.run((sql) => readAll(sql, read.last, 1000));
+        expect(held.events.map((e) => e.streamId)).not.toContain(`counter:fast-here-${id}`);
+        await slow.commitTransaction();
+      } finally {
+        await slow.release();
+      }
+      const released = await tx.run((sql) => readAll(sql, read.last, 1000));
+      expect(released.events.map((e) => e.streamId.split(':')[1])).toEqual(expect.arrayContaining([`slow-here-${id}`, `fast-here-${id}`]));
+    } finally {
+      await elsewhere.rollbackTransaction();
+      await elsewhere.release();
+      await other.drop();
+    }
+  });
+
   it('reads the global order from the beginning in pages', async () => {
     const first = await eventually(async () => {
       const page = await tx.run((sql) => readAll(sql, BEGINNING, 2));

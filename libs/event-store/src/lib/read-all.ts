@@ -15,16 +15,37 @@ export const BEGINNING: GlobalCheckpoint = { transactionId: '0', globalPosition:
  *
  * Global positions come from a sequence, so a transaction that started earlier can commit a
  * LOWER position after a later one is already visible. Reading "position > checkpoint" would
- * skip it forever. Like Emmett, we order by (transaction_id, global_position) and stop below
- * `pg_snapshot_xmin(pg_current_snapshot())`: every transaction under it has ended, so nothing
- * can appear behind the reader.
+ * skip it forever. Like Emmett, we order by (transaction_id, global_position) and stop at a
+ * horizon below which every transaction that could write here has ended.
+ *
+ * Emmett's horizon is `pg_snapshot_xmin(pg_current_snapshot())`, the oldest transaction in
+ * flight on the whole server: any other database's (another service's, a migration, someone's
+ * psql session) holds every relay back. Ours is the oldest in-flight transaction of the
+ * statement's own snapshot that is not known to belong to another database, else the
+ * snapshot's xmax:
+ * - `pg_current_snapshot()` is the snapshot this very statement reads es_events with, so
+ *   every xid below the horizon is either finished and visible to the read, or in flight in
+ *   another database (it cannot have written to this database's tables);
+ * - an xid counts as another database's only when `pg_stat_activity` shows a backend of
+ *   another database holding it; one not found there (ended since, a prepared transaction,
+ *   a backend whose details this role may not see) holds the horizon, as Emmett's would.
  */
 export async function readAll(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<{ events: RecordedEvent[]; last: GlobalCheckpoint }> {
   const { rows } = await sql.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS}
+    `WITH horizon AS (
+       SELECT COALESCE(
+                (SELECT min(x)
+                   FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+                  WHERE NOT EXISTS (
+                          SELECT 1 FROM pg_stat_activity a
+                           WHERE a.backend_xid = (x::text::bigint % 4294967296)::text::xid
+                             AND a.datname IS DISTINCT FROM current_database())),
+                pg_snapshot_xmax(pg_current_snapshot())) AS xid
+     )
+     SELECT ${EVENT_COLUMNS}
        FROM es_events e
       WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-        AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        AND e.transaction_id < (SELECT xid FROM horizon)
       ORDER BY e.transaction_id, e.global_position
       LIMIT $3`,
     [after.transactionId, after.globalPosition, limit],
