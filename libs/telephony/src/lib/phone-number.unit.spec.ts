@@ -1,4 +1,4 @@
-import { countryOfNumber, isTollFreeNumber, TelephonyErrorCodes } from './phone-number';
+import { countryOfNumber, isTollFreeNumber, REMEMBERED_NUMBERS, TelephonyErrorCodes } from './phone-number';
 
 describe('countryOfNumber', () => {
   it.each([
@@ -54,5 +54,17 @@ describe('isTollFreeNumber', () => {
   it('says no for an invalid number instead of failing', () => {
     expect(isTollFreeNumber('+999123')).toBe(false);
     expect(isTollFreeNumber('800')).toBe(false);
+  });
+});
+
+describe('remembered answers', () => {
+  it('answers the same when asked again, refusals included, also after more numbers than it remembers', () => {
+    const first = [countryOfNumber('+33142685300'), countryOfNumber('+999123'), isTollFreeNumber('+18005550100')];
+    // More distinct numbers than it keeps: the first answers are forgotten and found again.
+    for (let i = 0; i <= REMEMBERED_NUMBERS; i++) countryOfNumber(`+1425${String(i).padStart(7, '0')}`);
+    expect([countryOfNumber('+33142685300'), countryOfNumber('+999123'), isTollFreeNumber('+18005550100')]).toEqual(first);
+    expect(first[0]).toEqual({ ok: true, value: 'FR' });
+    expect(first[1]).toMatchObject({ ok: false, error: { code: TelephonyErrorCodes.InvalidNumber } });
+    expect(first[2]).toBe(true);
   });
 });
