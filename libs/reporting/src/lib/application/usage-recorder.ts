@@ -5,8 +5,8 @@ import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { figuresOf } from '../domain/tenant-directory';
 import { UsageFact, usageDecider, usageStreamId } from '../domain/usage.facts';
 import { ReportingConfig } from '../reporting.config';
-import { alertOf } from '../webhooks/webhook.events';
-import { enqueueWebhookDeliveries } from '../webhooks/webhook-outbox';
+import { alertOf } from '../domain/webhook.events';
+import { enqueueWebhookDeliveries } from './webhook-outbox';
 
 export interface ObservedFact {
   event: Envelope;

@@ -4,7 +4,7 @@ import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { Webhook } from 'standardwebhooks';
 import { ReportingConfig } from '../reporting.config';
 import { checkResolvedAddresses } from './url-policy';
-import { retryDelayMs } from './webhook.events';
+import { retryDelayMs } from '../domain/webhook.events';
 
 interface ClaimedDelivery {
   delivery_id: string;

@@ -1,5 +1,5 @@
 import { SqlClient } from '@comms-credits/event-store';
-import { WebhookAlert } from './webhook.events';
+import { WebhookAlert } from '../domain/webhook.events';
 
 /**
  * The webhook outbox: in the transaction that consumes an alert, one delivery row per enabled

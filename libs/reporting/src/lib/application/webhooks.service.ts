@@ -5,7 +5,7 @@ import { EventStore, Transactions, decideAndAppend, retryOnVersionConflict } fro
 import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { ReportingConfig } from '../reporting.config';
 import { checkWebhookUrl } from './url-policy';
-import { WebhookErrors, WebhookEventType, webhookEndpointDecider, webhookStreamId } from './webhook.events';
+import { WebhookErrors, WebhookEventType, webhookEndpointDecider, webhookStreamId } from '../domain/webhook.events';
 
 export interface WebhookView {
   id: string;

@@ -3,7 +3,7 @@ import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { OperatorOnly, ProblemException } from '@comms-credits/platform';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DeadLettersService } from '../dead-letters/dead-letters.service';
+import { DeadLettersService } from '../application/dead-letters.service';
 
 export class DeadLettersQuery {
   @ApiPropertyOptional({ description: 'a topic of the contract (or its .dlt); all of them when absent' })

@@ -4,8 +4,8 @@ import { ProblemException, orProblem } from '@comms-credits/platform';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { Response } from 'express';
-import { WEBHOOK_EVENT_TYPES, WebhookEventType } from '../webhooks/webhook.events';
-import { WebhooksService } from '../webhooks/webhooks.service';
+import { WEBHOOK_EVENT_TYPES, WebhookEventType } from '../domain/webhook.events';
+import { WebhooksService } from '../application/webhooks.service';
 
 const WEBHOOK_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

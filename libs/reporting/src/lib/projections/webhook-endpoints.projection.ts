@@ -1,5 +1,5 @@
 import { DataOf, Projection, RecordedEvent, SqlClient, dataOf } from '@comms-credits/event-store';
-import { WebhookEndpointEvent } from '../webhooks/webhook.events';
+import { WebhookEndpointEvent } from '../domain/webhook.events';
 
 /** `rm_webhook_endpoints`: each tenant's endpoints as their streams say (the secret included, to sign with). */
 export const webhookEndpointsProjection: Projection = {
