@@ -47,6 +47,9 @@ options:
   --verbose      show every log line of the services (default: warnings, errors and "is up")
   --keep-kafka   leave Kafka running on exit even if this script started it
   --no-demo      don't seed the demo tenant "contoso" nor start the telephony simulator
+  --instances N  run N instances of every service (default 1; at most 4): instance k listens on
+                 its port + 100 × (k − 1) and shares the service's database and consumer group
+                 (scale-out on one machine; the console and the demo use the first)
   --help         show this help
 
 environment:
@@ -318,9 +321,19 @@ function serviceEnv(service, brokers, auth) {
   };
 }
 
+/** Every service `count` times: instance k on the service's port + 100 × (k − 1). */
+function fleetOf(count) {
+  return SERVICES.flatMap((service) =>
+    Array.from({ length: count }, (_, k) => (k === 0 ? service : { ...service, port: service.port + 100 * k, instance: k + 1 })),
+  );
+}
+
+/** How an instance is named in the output: the service, and `#k` from the second one on. */
+const shownName = (service) => (service.instance ? `${service.name}#${service.instance}` : service.name);
+
 /** Fails early with a clear message instead of five EADDRINUSE stack traces. */
-async function assertPortsFree() {
-  for (const service of SERVICES) {
+async function assertPortsFree(fleet) {
+  for (const service of fleet) {
     const free = await new Promise((resolve) => {
       const server = net.createServer();
       server.once('error', () => resolve(false));
@@ -328,7 +341,7 @@ async function assertPortsFree() {
     });
     if (!free) {
       throw new Error(
-        `port ${service.port} (${service.name}) is already in use: is the system already running?\n` +
+        `port ${service.port} (${shownName(service)}) is already in use: is the system already running?\n` +
           `  see who holds it: ss -ltnp 'sport = :${service.port}'`,
       );
     }
@@ -367,7 +380,7 @@ function startService(service, brokers, auth) {
     env: serviceEnv(service, brokers, auth),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.displayName = service.name;
+  child.displayName = shownName(service);
   const entry = { ...service, child, url: baseUrl(service), tail: [], saidUp: false, healthy: false };
 
   const onLine = (line) => {
@@ -376,7 +389,7 @@ function startService(service, brokers, auth) {
     const isFirstUp = !entry.saidUp && /\bis up\b/.test(msg ?? '');
     if (isFirstUp) entry.saidUp = true;
     const shown = options.verbose || level === undefined || SHOWN_LEVELS.has(level) || isFirstUp;
-    if (shown) console.log(`${label(service.name, service.color)} ${text}`);
+    if (shown) console.log(`${label(shownName(service), service.color)} ${text}`);
     entry.tail.push({ text, shown });
     if (entry.tail.length > TAIL_LINES) entry.tail.shift();
   };
@@ -387,10 +400,11 @@ function startService(service, brokers, auth) {
 
 /** The service's last lines, hidden ones included, to explain a failure; unless all are on screen already. */
 function printTail(service) {
-  if (service.tail.length === 0) return console.error(`${label(service.name, service.color)} ${bold('(no log output yet)')}`);
+  const name = label(shownName(service), service.color);
+  if (service.tail.length === 0) return console.error(`${name} ${bold('(no log output yet)')}`);
   if (service.tail.every((line) => line.shown)) return;
-  console.error(`${label(service.name, service.color)} ${bold(`last ${service.tail.length} log lines:`)}`);
-  for (const { text } of service.tail) console.error(`${label(service.name, service.color)}   ${text}`);
+  console.error(`${name} ${bold(`last ${service.tail.length} log lines:`)}`);
+  for (const { text } of service.tail) console.error(`${name}   ${text}`);
 }
 
 const describeExit = ({ code, signal, error }) => (error ? error.message : signal ? `signal ${signal}` : `exit code ${code}`);
@@ -419,7 +433,7 @@ async function waitUntilHealthy(services) {
   while (!shuttingDown) {
     if (early) {
       printTail(early.service);
-      throw new Error(`${early.service.name} exited during start-up (${describeExit(early.result)})`);
+      throw new Error(`${shownName(early.service)} exited during start-up (${describeExit(early.result)})`);
     }
     const pending = services.filter((s) => !s.healthy);
     const checks = await Promise.all(pending.map(async (s) => [s, await healthOf(s)]));
@@ -432,16 +446,16 @@ async function waitUntilHealthy(services) {
       const unhealthy = services.filter((s) => !s.healthy);
       for (const service of unhealthy) {
         printTail(service);
-        console.error(`${label(service.name, service.color)} last /health: ${service.lastHealth.status || 'no answer'} ${service.lastHealth.body}`);
+        console.error(`${label(shownName(service), service.color)} last /health: ${service.lastHealth.status || 'no answer'} ${service.lastHealth.body}`);
       }
-      throw new Error(`not healthy after ${seconds(HEALTH_TIMEOUT_MS)}: ${unhealthy.map((s) => s.name).join(', ')}`);
+      throw new Error(`not healthy after ${seconds(HEALTH_TIMEOUT_MS)}: ${unhealthy.map(shownName).join(', ')}`);
     }
     await sleep(HEALTH_POLL_MS);
   }
 }
 
 function printSummary(services, brokers, startedAt, auth) {
-  const rows = [['service', 'url', 'health', 'docs'], ...services.map((s) => [s.name, s.url, `${s.url}/health`, `${s.url}/docs`])];
+  const rows = [['service', 'url', 'health', 'docs'], ...services.map((s) => [shownName(s), s.url, `${s.url}/health`, `${s.url}/docs`])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const format = (row) =>
     row
@@ -623,6 +637,7 @@ function parseOptions(argv) {
         verbose: { type: 'boolean', default: false },
         'keep-kafka': { type: 'boolean', default: false },
         'no-demo': { type: 'boolean', default: false },
+        instances: { type: 'string', default: '1' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
@@ -638,7 +653,7 @@ function watchForCrashes(services) {
     service.child.closed.then((result) => {
       if (shuttingDown) return;
       printTail(service);
-      shutdown(1, `${service.name} exited unexpectedly (${describeExit(result)}); stopping the rest`);
+      shutdown(1, `${shownName(service)} exited unexpectedly (${describeExit(result)}); stopping the rest`);
     });
   }
 }
@@ -646,12 +661,18 @@ function watchForCrashes(services) {
 export async function main(argv = process.argv.slice(2)) {
   options = parseOptions(argv);
   if (options.help) return console.log(USAGE);
+  const instances = Number(options.instances);
+  if (!Number.isInteger(instances) || instances < 1 || instances > 4) {
+    console.error(`--instances must be a whole number from 1 to 4, not ${JSON.stringify(options.instances)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const fleet = fleetOf(instances);
   const startedAt = Date.now();
   installSignalHandlers();
   process.on('uncaughtException', (error) => void shutdown(1, `bug in tools/up.mjs: ${error.stack}`));
 
   try {
-    await assertPortsFree();
+    await assertPortsFree(fleet);
     await ensurePostgres();
     const kafka = await ensureKafka();
     kafkaState.startedByUs = kafka.startedByUs;
@@ -662,17 +683,18 @@ export async function main(argv = process.argv.slice(2)) {
     const auth = await ensureAuth();
     if (shuttingDown) return;
 
-    say(`starting ${SERVICES.map((s) => s.name).join(', ')}…`);
+    say(`starting ${SERVICES.map((s) => s.name).join(', ')}${instances > 1 ? ` × ${instances} instances` : ''}…`);
     const servicesStartedAt = Date.now();
-    running = SERVICES.map((service) => startService(service, kafka.brokers, auth));
+    running = fleet.map((service) => startService(service, kafka.brokers, auth));
     await waitUntilHealthy(running);
     if (shuttingDown) return;
     say(`all healthy ${seconds(Date.now() - servicesStartedAt)} after the services started`);
     watchForCrashes(running);
     printSummary(running, kafka.brokers, startedAt, auth);
-    await startConsole(running, auth);
+    const firsts = running.filter((s) => !s.instance);
+    await startConsole(firsts, auth);
     await afterHealthy(
-      running.map(({ name, port, url }) => ({ name, port, url })),
+      firsts.map(({ name, port, url }) => ({ name, port, url })),
       kafka.brokers,
       auth,
     );

@@ -38,6 +38,7 @@ const HELP = `npm run bench:e2e -- [options]
   --settle-timeout 600    seconds to wait for the books to settle after a phase
   --reuse                 only reuse a running system (fail if none); by default a healthy one is reused, else started
   --no-build              when starting the system, skip the build (tools/up.mjs --no-build)
+  --instances 1           when starting the system, instances per service (tools/up.mjs --instances; CPU summed over them)
   --keep                  leave a system this run started running at the end
   --cpu-prof              profile the services it starts (e2e/cpu-profile.cjs; .run/bench-e2e/prof/*.cpuprofile on exit;
                           summary: node -r @swc-node/register tools/bench/e2e/profile-summary.ts <files>)
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
       'settle-timeout': { type: 'string', default: '600' },
       reuse: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
+      instances: { type: 'string', default: '1' },
       keep: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       'node-options': { type: 'string', default: '' },
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
   const system = await ensureSystem({
     reuseOnly: values.reuse,
     build: !values['no-build'],
+    instances: Number(values.instances),
     nodeOptions:
       [values['cpu-prof'] ? `--require ${path.join(__dirname, 'e2e/cpu-profile.cjs')}` : '', values['node-options']].filter(Boolean).join(' ') || undefined,
     log,
@@ -151,7 +154,7 @@ async function main(): Promise<void> {
     await telephony.start();
     probe = new SettleProbe(system.brokers);
     await probe.connect();
-    const context = { api, card, tenants, fundedCents, telephony, probe, settleTimeoutMs, log };
+    const context = { api, card, tenants, fundedCents, telephony, probe, settleTimeoutMs, instances: Number(values.instances), log };
 
     for (const rate of rates) {
       results.push(
@@ -205,13 +208,15 @@ interface Context {
   telephony: Telephony;
   probe: SettleProbe;
   settleTimeoutMs: number;
+  /** Instances per service (--instances): CPU is summed over all of them. */
+  instances: number;
   log: (line: string) => void;
 }
 
 async function runPhase(ctx: Context, name: string, offered: string, offer: (phase: string) => Promise<void>): Promise<PhaseResult> {
   const { telephony, log } = ctx;
   const loadBefore = loadAverage();
-  const sampler = new CpuSampler(processGroups(), 1_000);
+  const sampler = new CpuSampler(processGroups(ctx.instances), 1_000);
   const countersBefore = await databaseCounters();
   const horizon = new HorizonSampler();
   await horizon.start();

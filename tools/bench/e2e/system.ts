@@ -54,7 +54,13 @@ export interface RunningSystem {
  * Reuses the system when all five services are healthy; otherwise starts `tools/up.mjs
  * --no-demo` (with `nodeOptions` for the services, e.g. --cpu-prof) and waits until healthy.
  */
-export async function ensureSystem(options: { reuseOnly: boolean; build: boolean; nodeOptions?: string; log: (line: string) => void }): Promise<RunningSystem> {
+export async function ensureSystem(options: {
+  reuseOnly: boolean;
+  build: boolean;
+  instances?: number;
+  nodeOptions?: string;
+  log: (line: string) => void;
+}): Promise<RunningSystem> {
   const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
   if (await systemHealthy()) {
     options.log('system: all five services answer /health: reusing them');
@@ -68,6 +74,7 @@ export async function ensureSystem(options: { reuseOnly: boolean; build: boolean
   const logFile = path.join(RUN_DIR, 'up.log');
   const args = ['tools/up.mjs', '--no-demo'];
   if (!options.build) args.push('--no-build');
+  if ((options.instances ?? 1) > 1) args.push('--instances', String(options.instances));
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   if (options.nodeOptions) env['NODE_OPTIONS'] = [process.env['NODE_OPTIONS'], options.nodeOptions].filter(Boolean).join(' ');
   options.log(
@@ -116,14 +123,16 @@ export function operatorToken(): string {
 }
 
 /** The processes whose CPU the benchmark reports: each service, the broker, our PostgreSQL backends, the rest of PostgreSQL. */
-export function processGroups(): ProcessGroup[] {
+export function processGroups(instances = 1): ProcessGroup[] {
   const byPort = (port: number) => () => {
     const pid = listenerPid(port);
     return pid === undefined ? [] : [pid];
   };
+  // Every instance of a service (tools/up.mjs --instances: the k-th on its port + 100 × (k − 1)).
+  const instancesOf = (port: number) => () => Array.from({ length: instances }, (_, k) => byPort(port + 100 * k)()).flat();
   const brokerPort = Number((process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',')[0]!.split(':')[1]);
   return [
-    ...[...SERVICES, ...OPTIONAL_SERVICES].map((s) => ({ name: s.name, pids: byPort(s.port) })),
+    ...[...SERVICES, ...OPTIONAL_SERVICES].map((s) => ({ name: s.name, pids: instancesOf(s.port) })),
     { name: 'kafka broker', pids: byPort(brokerPort) },
     { name: 'postgres: our backends', pids: () => postgresPids(`datname LIKE 'comms\\_credits\\_%'`) },
     {
