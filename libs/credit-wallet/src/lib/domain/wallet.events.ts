@@ -1,4 +1,18 @@
-import { Money } from '@comms-credits/contracts';
+import {
+  AutoRechargeCapReachedV1,
+  AutoRechargeFailedV1,
+  AutoRechargeSucceededV1,
+  BalanceReachedZeroV1,
+  CallAdmittedV1,
+  CallChargedV1,
+  CallRejectedV1,
+  CallSettlementMissingV1,
+  ChargeKind,
+  Envelope,
+  Money,
+  OwedSettledV1,
+  WalletBalanceChangedV1,
+} from '@comms-credits/contracts';
 import { DomainEvent } from '@comms-credits/domain-kit';
 import { RechargeReason } from './auto-recharge';
 import { AppliedRate } from './rate-card';
@@ -10,15 +24,18 @@ export interface LotDraw {
 }
 
 /**
- * What a charge is for: a call funded by credits from its start (`call`, connection fee
- * included), the credits part of a pool call that continued on credits (`pool-continuation`,
- * per minute, no fee), or pool minutes the pool could not debit after all (`pool-overflow`).
+ * What a charge is for (the contract's): a call funded by credits from its start (`call`,
+ * connection fee included), the credits part of a pool call that continued on credits
+ * (`pool-continuation`, per minute, no fee), or pool minutes the pool could not debit after all
+ * (`pool-overflow`).
  */
-export type ChargeKind = 'call' | 'pool-continuation' | 'pool-overflow';
+export type { ChargeKind };
 
 /**
  * The events of a tenant's wallet (stream `wallet:<tenant>`). Their fields are documented in
- * docs/credit-wallet.md; `CallAdmitted`/`CallRejected` are the contract's decisions.
+ * docs/credit-wallet.md. The data of every event the wallet publishes with a contract is the
+ * contract's (without its envelope), narrowed or extended by what the wallet adds, so a change
+ * of the contract fails to compile here.
  */
 export type WalletEvent =
   | DomainEvent<
@@ -35,18 +52,9 @@ export type WalletEvent =
       }
     >
   | DomainEvent<'LotExpired', { lotId: string; amount: Money; purchasedAt: string; expiredAt: string; balanceAfter: Money }>
-  | DomainEvent<
-      'CallAdmitted',
-      {
-        callId: string;
-        funding: 'credits' | 'free' | 'pool';
-        maxDurationSeconds: number | null;
-        decidedBy: 'credit-wallet';
-        /** A pool call that continues on credits (design.md); absent otherwise. */
-        split?: { poolSeconds: number; creditSeconds: number };
-      }
-    >
-  | DomainEvent<'CallRejected', { callId: string; reason: string; decidedBy: 'credit-wallet'; details: Record<string, unknown> }>
+  /** `split`: a pool call that continues on credits (design.md); absent otherwise. */
+  | DomainEvent<'CallAdmitted', Omit<CallAdmittedV1, keyof Envelope> & { funding: 'credits' | 'free' | 'pool'; decidedBy: 'credit-wallet' }>
+  | DomainEvent<'CallRejected', Omit<CallRejectedV1, keyof Envelope> & { decidedBy: 'credit-wallet'; details: Record<string, unknown> }>
   | DomainEvent<
       'HoldPlaced',
       {
@@ -65,35 +73,30 @@ export type WalletEvent =
   | DomainEvent<'HoldReleased', { callId: string; amount: Money; charged: boolean; causationEventId: string }>
   | DomainEvent<
       'CallCharged',
-      {
-        callId: string;
-        kind: ChargeKind;
+      /**
+       * The contract's `durationSeconds` (0 for a pool overflow, which is billed by minutes),
+       * `billedMinutes` (the duration rounded up per the increments, or the pool's uncovered
+       * minutes), `cost` (the price, rounded once), `amount` (what the lots covered),
+       * `poolMinutes` (a continuation: what the pool debits, not charged here) and `owedAfter`
+       * (absent before v2); and the wallet's own:
+       */
+      Omit<CallChargedV1, keyof Envelope> & {
         causationEventId: string;
-        /** The call's duration (0 for a pool overflow, which is billed by minutes). */
-        durationSeconds: number;
-        /** Billed minutes: the duration rounded up per the increments, or the pool's uncovered minutes. */
-        billedMinutes: string;
         /** Seconds past the granted maximum, not billed (telephony should have cut the call). */
         unbilledSeconds: number;
         rate: AppliedRate;
-        /** The price, rounded once; `amount` is what the lots covered, `shortfall` the rest. */
-        cost: Money;
-        amount: Money;
+        /** What the lots could not cover: owed. */
         shortfall: Money;
         lots: LotDraw[];
         balanceAfter: Money;
-        /** A continuation: the pool minutes the pool debits for the call (not charged here). */
-        poolMinutes?: number;
-        /** What the wallet owes after this charge (absent before v2). */
-        owedAfter?: Money;
       }
     >
   /** New funds paid what the wallet owed, from the lot they added (first, before anything else). */
-  | DomainEvent<'OwedSettled', { lotId: string; amount: Money; owedAfter: Money; balanceAfter: Money }>
+  | DomainEvent<'OwedSettled', Omit<OwedSettledV1, keyof Envelope> & { lotId: string }>
   /** Anomaly: telephony reported more seconds than the call was granted; settled at the grant, the excess never charged. */
   | DomainEvent<'SettlementExceededGrant', { callId: string; reportedSeconds: number; grantedSeconds: number; excessSeconds: number; causationEventId: string }>
   /** Anomaly: no CallEnded by grant + grace; the hold is released and the call waits for a late end. */
-  | DomainEvent<'CallSettlementMissing', { callId: string; grantedSeconds: number; heldAmount: Money; dueBy: string }>
+  | DomainEvent<'CallSettlementMissing', Omit<CallSettlementMissingV1, keyof Envelope>>
   /** The CallEnded of a call marked missing its settlement came after all: settled now, without a hold. */
   | DomainEvent<'CallSettledLate', { callId: string; durationSeconds: number; causationEventId: string }>
   | DomainEvent<'OverflowUnbilled', { callId: string; reason: string; destinationCountry: string; uncoveredMinutes: number; causationEventId: string }>
@@ -103,25 +106,13 @@ export type WalletEvent =
       'AutoRechargeRequested',
       { rechargeId: string; amount: Money; triggerAmount: Money; balance: Money; available?: Money; reason: RechargeReason; attempt: number }
     >
-  | DomainEvent<'AutoRechargeSucceeded', { rechargeId: string; amount: Money; paymentId: string; lotId: string }>
-  | DomainEvent<
-      'AutoRechargeFailed',
-      {
-        rechargeId: string;
-        amount: Money;
-        outcome: 'declined' | 'failed';
-        code: string;
-        message: string;
-        consecutiveFailures: number;
-        backoffMs: number;
-        retryAt: string;
-      }
-    >
+  | DomainEvent<'AutoRechargeSucceeded', Omit<AutoRechargeSucceededV1, keyof Envelope>>
+  | DomainEvent<'AutoRechargeFailed', Omit<AutoRechargeFailedV1, keyof Envelope> & { backoffMs: number }>
   | DomainEvent<'AutoRechargeAlert', { rechargeId: string; consecutiveFailures: number; code: string; message: string }>
   /** Alert: the monthly cap of recharges is reached; no more recharges this month (once per month). */
-  | DomainEvent<'AutoRechargeCapReached', { month: string; maxRechargesPerMonth: number; available: Money; triggerAmount: Money }>
-  | DomainEvent<'BalanceReachedZero', { cause: string; callId: string | null }>
-  | DomainEvent<'WalletBalanceChanged', { balance: Money; available: Money; billingSetUp: boolean; cause: string }>;
+  | DomainEvent<'AutoRechargeCapReached', Omit<AutoRechargeCapReachedV1, keyof Envelope> & { available: Money; triggerAmount: Money }>
+  | DomainEvent<'BalanceReachedZero', Omit<BalanceReachedZeroV1, keyof Envelope>>
+  | DomainEvent<'WalletBalanceChanged', Omit<WalletBalanceChangedV1, keyof Envelope>>;
 
 export type WalletEventType = WalletEvent['type'];
 export type WalletEventData<T extends WalletEventType> = Extract<WalletEvent, { type: T }>['data'];

@@ -1,4 +1,4 @@
-import { CallClearedV2, CallStarted, Envelope, RejectionReasons } from '@comms-credits/contracts';
+import { CallClearedV2, CallRejectedV1, CallStarted, Envelope, RejectionReasons } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
 import { countryOfNumber } from '@comms-credits/telephony';
 import { DialoutPolicyName } from './dialout-policy.catalogue';
@@ -16,8 +16,7 @@ export type DialoutControl = 'CPC' | 'PSTN';
 export type CallClearedData = Omit<CallClearedV2, keyof Envelope> & { policyName: DialoutPolicyName };
 
 /** The contract's `CallRejectedV1` without its envelope, as stage 1 fills it. */
-export interface CallRejectedData {
-  callId: string;
+export type CallRejectedData = Omit<CallRejectedV1, keyof Envelope> & {
   reason: typeof RejectionReasons.DialoutPolicyBlocked | typeof RejectionReasons.InvalidNumber | typeof RejectionReasons.UnknownUser;
   decidedBy: 'dialout-policy';
   details: {
@@ -26,7 +25,7 @@ export interface CallRejectedData {
     policyName: DialoutPolicyName;
     detail: string;
   };
-}
+};
 
 /** What stage 1 needs of a CallStarted to judge it, now or later. */
 export interface ScreenedCall {

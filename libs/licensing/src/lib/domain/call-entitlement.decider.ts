@@ -1,4 +1,4 @@
-import { Capability, RejectionReasons, Sku } from '@comms-credits/contracts';
+import { CallAdmittedV1, CallEntitledV1, CallRejectedV1, Capability, Envelope, RejectionReasons, Sku } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
 import { OutboundCall, entitle } from './entitlement';
 import { entitlementsOf } from './licences';
@@ -36,13 +36,18 @@ export interface CallerRecord {
  * `CallUsageClassified` is internal, for the usage report.
  */
 export type CallEntitlementEvent =
-  | DomainEvent<'CallEntitled', EntitledCall & { poolEligible: boolean; creditsLicensed: boolean; capability: Capability }>
+  | DomainEvent<'CallEntitled', Omit<CallEntitledV1, keyof Envelope>>
   /** `capability`: the plan it admitted the call under (contract v2, for the usage report). */
   | DomainEvent<
       'CallAdmitted',
-      { callId: string; funding: 'calling-plan' | 'free'; maxDurationSeconds: null; decidedBy: 'licensing'; capability: Capability | null }
+      Omit<CallAdmittedV1, keyof Envelope> & {
+        funding: 'calling-plan' | 'free';
+        maxDurationSeconds: null;
+        decidedBy: 'licensing';
+        capability: Capability | null;
+      }
     >
-  | DomainEvent<'CallRejected', { callId: string; reason: string; decidedBy: 'licensing'; details: { detail: string; userId: string } }>
+  | DomainEvent<'CallRejected', Omit<CallRejectedV1, keyof Envelope> & { decidedBy: 'licensing'; details: { detail: string; userId: string } }>
   | DomainEvent<
       'CallUsageClassified',
       { callId: string; userId: string; capability: Capability | null; outcome: 'entitled' | 'admitted' | 'rejected'; startedAt: string }

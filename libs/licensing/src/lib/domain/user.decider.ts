@@ -1,12 +1,12 @@
-import { Sku } from '@comms-credits/contracts';
+import { Envelope, LicenseAssignedV1, LicenseUnassignedV1, Sku, SubscriptionSeatsChangedV1, UserUpsertedV1 } from '@comms-credits/contracts';
 import { Decider, DomainError, DomainEvent, fail, ok } from '@comms-credits/domain-kit';
 import { UNLIMITED_SKUS } from './licences';
 
 /** A user of a tenant: usage location and assigned licences (stream `user:<tenant>:<userId>`). */
 export type UserEvent =
-  | DomainEvent<'UserUpserted', { userId: string; usageLocation: string | null; displayName: string | null }>
-  | DomainEvent<'LicenseAssigned', { userId: string; sku: Sku }>
-  | DomainEvent<'LicenseUnassigned', { userId: string; sku: Sku }>;
+  | DomainEvent<'UserUpserted', Omit<UserUpsertedV1, keyof Envelope> & { displayName: string | null }>
+  | DomainEvent<'LicenseAssigned', Omit<LicenseAssignedV1, keyof Envelope>>
+  | DomainEvent<'LicenseUnassigned', Omit<LicenseUnassignedV1, keyof Envelope>>;
 
 export type UserCommand =
   | { type: 'UpsertUser'; userId: string; usageLocation: string | null; displayName: string | null }
@@ -82,7 +82,7 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
 };
 
 /** A tenant's subscriptions: seats purchased per SKU (stream `subscriptions:<tenant>`). */
-export type SubscriptionEvent = DomainEvent<'SubscriptionSeatsChanged', { sku: Sku; seats: number; previousSeats: number }>;
+export type SubscriptionEvent = DomainEvent<'SubscriptionSeatsChanged', Omit<SubscriptionSeatsChangedV1, keyof Envelope>>;
 export type SubscriptionCommand = { type: 'SetSeats'; sku: Sku; seats: number; assigned: number };
 export type SubscriptionState = Partial<Record<Sku, number>>;
 

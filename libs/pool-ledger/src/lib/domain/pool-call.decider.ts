@@ -1,4 +1,13 @@
-import { Capability, HandOverReason, monthOf } from '@comms-credits/contracts';
+import {
+  CallAdmittedV1,
+  CallEntitledV1,
+  CallHandedToWalletV1,
+  Envelope,
+  PoolCallSettledV1,
+  PoolOverflowHandedToWalletV1,
+  PoolSettlementMissingV1,
+  monthOf,
+} from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
 
 /** Calls are billed in whole minutes: 61 s is 2 minutes (domain.md: 60/60 increments). */
@@ -7,22 +16,7 @@ export function wholeMinutes(seconds: number): number {
 }
 
 /** A call as licensing entitled it (CallEntitled without its envelope). */
-export interface EntitledCall {
-  callId: string;
-  callType: 'conf_out' | 'user_out';
-  userId: string;
-  from: string;
-  to: string;
-  destinationCountry: string;
-  usageLocation: string;
-  domestic: boolean;
-  zoneA: boolean;
-  emergency: boolean;
-  startedAt: string;
-  poolEligible: boolean;
-  creditsLicensed: boolean;
-  capability: Capability;
-}
+export type EntitledCall = Omit<CallEntitledV1, keyof Envelope>;
 
 /** How the pool funds a call it admitted: the reservation, and how long the call may run. */
 export interface PoolFundingTerms {
@@ -41,7 +35,7 @@ export interface PoolFundingTerms {
   dueBy?: string;
 }
 
-type HandedToWallet = Omit<EntitledCall, 'poolEligible'> & { reason: HandOverReason; poolSeconds?: number; maxCreditSeconds?: number };
+type HandedToWallet = Omit<CallHandedToWalletV1, keyof Envelope>;
 
 /**
  * Stage 3 on the call's stream (`call:<tenant>:<callId>`, shared with the call-log slice, whose
@@ -50,30 +44,15 @@ type HandedToWallet = Omit<EntitledCall, 'poolEligible'> & { reason: HandOverRea
  * its end are known, in whatever order they came, and never for more than it was granted.
  */
 export type PoolCallEvent =
-  | DomainEvent<'CallAdmitted', { callId: string; funding: 'pool'; maxDurationSeconds: number; decidedBy: 'pool-ledger' }>
+  | DomainEvent<'CallAdmitted', Omit<CallAdmittedV1, keyof Envelope> & { funding: 'pool'; maxDurationSeconds: number; decidedBy: 'pool-ledger' }>
   | DomainEvent<'CallFundedFromPool', PoolFundingTerms>
   | DomainEvent<'CallHandedToWallet', HandedToWallet>
-  | DomainEvent<
-      'PoolCallSettled',
-      { callId: string; month: string; durationSeconds: number; billableSeconds?: number; minutes: number; poolMinutes: number; uncoveredMinutes: number }
-    >
+  | DomainEvent<'PoolCallSettled', Omit<PoolCallSettledV1, keyof Envelope> & { billableSeconds?: number }>
   /** Telephony reported more than the call was granted: settled at the grant, the excess never charged. */
   | DomainEvent<'CallDurationExceededGrant', { callId: string; durationSeconds: number; grantedSeconds: number; excessSeconds: number }>
-  | DomainEvent<
-      'PoolOverflowHandedToWallet',
-      {
-        callId: string;
-        userId: string;
-        destinationCountry: string;
-        month: string;
-        durationSeconds: number;
-        poolMinutes: number;
-        uncoveredMinutes: number;
-        creditsLicensed: boolean;
-      }
-    >
+  | DomainEvent<'PoolOverflowHandedToWallet', Omit<PoolOverflowHandedToWalletV1, keyof Envelope>>
   /** The call's end did not come by its due time: its reservation was released. A late end still settles it. */
-  | DomainEvent<'PoolSettlementMissing', { callId: string; month: string; reservedMinutes: number; dueBy: string }>
+  | DomainEvent<'PoolSettlementMissing', Omit<PoolSettlementMissingV1, keyof Envelope>>
   | DomainEvent<'CallEndObserved', { callId: string; durationSeconds: number }>;
 
 export type PoolCallCommand =

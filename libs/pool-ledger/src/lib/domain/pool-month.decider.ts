@@ -1,3 +1,4 @@
+import { Envelope, PoolMonthChangedV1, PoolUsageThresholdReachedV1 } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
 
 export const THRESHOLDS = [80, 100] as const;
@@ -15,30 +16,27 @@ export const THRESHOLDS = [80, 100] as const;
  * the month), so it is kept as a snapshot beside the stream: a repeated command is caught by
  * the call's own stream (decided once, settled once) in the same transaction.
  */
+/** The month's running totals as the contract publishes them (`PoolMonthChangedV1`), with what each event adds. */
+type MonthChanged = Omit<PoolMonthChangedV1, keyof Envelope>;
+
 export type PoolMonthEvent =
-  | DomainEvent<
-      'PoolMinutesReserved',
-      { month: string; callId: string; minutes: number; reservedMinutes: number; usedMinutes: number; capacityMinutes: number }
-    >
+  | DomainEvent<'PoolMinutesReserved', MonthChanged & { minutes: number; reservedMinutes: number; capacityMinutes: number }>
   | DomainEvent<
       'PoolMinutesDebited',
-      {
-        month: string;
-        callId: string;
+      MonthChanged & {
         /** The call's minutes the pool was asked to cover. */
         minutes: number;
         poolMinutes: number;
         uncoveredMinutes: number;
         /** Of the call's reservation, what was released unused (0 without a reservation). */
         releasedMinutes?: number;
-        usedMinutes: number;
         /** Minutes still reserved by other calls after this one. */
         reservedMinutes?: number;
         capacityMinutes: number;
       }
     >
-  | DomainEvent<'PoolReservationExpired', { month: string; callId: string; minutes: number; reservedMinutes: number; usedMinutes: number }>
-  | DomainEvent<'PoolUsageThresholdReached', { month: string; thresholdPercent: 80 | 100; usedMinutes: number; capacityMinutes: number }>;
+  | DomainEvent<'PoolReservationExpired', MonthChanged & { minutes: number; reservedMinutes: number }>
+  | DomainEvent<'PoolUsageThresholdReached', Omit<PoolUsageThresholdReachedV1, keyof Envelope>>;
 
 export type PoolMonthCommand =
   /** Reserve up to `wantedMinutes` for a call being admitted (idempotent per call). */

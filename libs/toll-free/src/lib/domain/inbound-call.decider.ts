@@ -1,3 +1,4 @@
+import { CallAdmittedV1, CallRejectedV1, Envelope, TollFreeCallRoutedV1 } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
 import { TenantNumber, admitInbound } from './inbound-admission';
 
@@ -19,9 +20,9 @@ export interface InboundCall {
  * `calls.decisions`).
  */
 export type InboundCallEvent =
-  | DomainEvent<'TollFreeCallRouted', InboundCall & { numberCountry: string }>
-  | DomainEvent<'CallAdmitted', { callId: string; funding: 'free'; maxDurationSeconds: null; decidedBy: 'toll-free' }>
-  | DomainEvent<'CallRejected', { callId: string; reason: string; decidedBy: 'toll-free'; details: { detail: string; number: string } }>;
+  | DomainEvent<'TollFreeCallRouted', Omit<TollFreeCallRoutedV1, keyof Envelope>>
+  | DomainEvent<'CallAdmitted', Omit<CallAdmittedV1, keyof Envelope> & { funding: 'free'; maxDurationSeconds: null; decidedBy: 'toll-free' }>
+  | DomainEvent<'CallRejected', Omit<CallRejectedV1, keyof Envelope> & { decidedBy: 'toll-free'; details: { detail: string; number: string } }>;
 
 /** `number` is the called number when the tenant holds it. */
 export type InboundCallCommand = { type: 'Admit'; call: InboundCall; number: TenantNumber | undefined };

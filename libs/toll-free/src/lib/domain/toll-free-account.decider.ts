@@ -1,4 +1,4 @@
-import { Money, Sku } from '@comms-credits/contracts';
+import { Envelope, Money, Sku, TollFreeNumbersResumedV1, TollFreeNumbersSuspendedV1 } from '@comms-credits/contracts';
 import { Decider, DomainError, DomainEvent, fail, ok } from '@comms-credits/domain-kit';
 import Decimal from 'decimal.js';
 import { Seats, countsTowardsQuota, licencesCounted, tollFreeQuota } from './quota';
@@ -25,8 +25,8 @@ export type TollFreeAccountEvent =
   | DomainEvent<'TollFreeNumberAcquired', { number: string; country: string }>
   | DomainEvent<'TollFreeNumberAssigned', { number: string; country: string } & Assignment>
   | DomainEvent<'TollFreeNumberReleased', { number: string; country: string }>
-  | DomainEvent<'TollFreeNumbersSuspended', { numbers: string[]; balance: Money }>
-  | DomainEvent<'TollFreeNumbersResumed', { numbers: string[]; balance: Money }>;
+  | DomainEvent<'TollFreeNumbersSuspended', Omit<TollFreeNumbersSuspendedV1, keyof Envelope>>
+  | DomainEvent<'TollFreeNumbersResumed', Omit<TollFreeNumbersResumedV1, keyof Envelope>>;
 
 export type TollFreeAccountCommand =
   | { type: 'ObserveSeats'; sku: Sku; seats: number }
