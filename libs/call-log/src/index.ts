@@ -1,4 +1,5 @@
 export * from './lib/call-log.decider';
+export * from './lib/call-stream';
 export * from './lib/call-log.projection';
 export * from './lib/call-log.service';
 export * from './lib/call-log.controller';

@@ -80,7 +80,3 @@ export const callLogDecider: Decider<CallLogCommand, CallLogEvent, CallLogState>
     }
   },
 };
-
-export function callStreamId(tenantId: string, callId: string): string {
-  return `call:${tenantId}:${callId}`;
-}

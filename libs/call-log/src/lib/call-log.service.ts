@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CallEnded, CallStarted } from '@comms-credits/contracts';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
-import { CallLogCommand, callLogDecider, callStreamId } from './call-log.decider';
+import { CallLogCommand, callLogDecider } from './call-log.decider';
+import { callStream } from './call-stream';
 
 /**
  * Records what the service saw of calls, inside the transaction of the consumed chunk: all the
@@ -31,7 +32,7 @@ export class CallLog {
       this.store,
       callLogDecider,
       commands.map((command) => ({
-        target: { streamId: callStreamId(command.event.tenantId, command.event.callId), streamType: 'call', tenantId: command.event.tenantId },
+        target: callStream(command.event.tenantId, command.event.callId),
         command,
         options: { metadata: { correlationId: command.event.callId, causationId: command.event.eventId } },
       })),

@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventStore, Transactions, retryOnVersionConflict } from '@comms-credits/event-store';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
+import { callStream } from '@comms-credits/call-log';
 import { callScreeningDecider } from '../domain/call-screening.decider';
 import { DialoutPolicyConfig } from '../dialout-policy.config';
-import { DialoutStreams } from './dialout-policy.streams';
 import { StreamBatch } from './stream-batch';
 
 /** Calls expired per transaction. */
@@ -49,7 +49,7 @@ export class AwaitingCallsSweeper implements OnApplicationBootstrap, BeforeAppli
       [now.toISOString()],
     );
     if (due.length === 0) return 0;
-    const calls = due.map((row) => DialoutStreams.call(row.tenant_id, row.call_id));
+    const calls = due.map((row) => callStream(row.tenant_id, row.call_id));
     return retryOnVersionConflict(() =>
       this.transactions.run(async (sql) => {
         const batch = await new StreamBatch(this.store).read(

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CallStarted } from '@comms-credits/contracts';
 import { EventStore, SqlClient } from '@comms-credits/event-store';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
+import { callStream } from '@comms-credits/call-log';
 import { JudgedCall, callScreeningDecider, contractVersionOf, isJudgedCall } from '../domain/call-screening.decider';
 import { dialoutTenantDecider } from '../domain/dialout-tenant.decider';
 import { DialoutUserState, dialoutUserDecider } from '../domain/dialout-user.decider';
@@ -26,7 +27,7 @@ export class CallScreening {
     const calls = events.filter(isJudgedCall);
     if (calls.length === 0) return;
     const streams = (call: JudgedCall) => ({
-      call: DialoutStreams.call(call.tenantId, call.callId),
+      call: callStream(call.tenantId, call.callId),
       user: DialoutStreams.user(call.tenantId, call.userId),
       tenant: DialoutStreams.tenant(call.tenantId),
     });

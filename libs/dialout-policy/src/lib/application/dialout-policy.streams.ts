@@ -1,4 +1,3 @@
-import { callStreamId } from '@comms-credits/call-log';
 import { StreamTarget } from '@comms-credits/event-store';
 import { dialoutTenantStreamId } from '../domain/dialout-tenant.decider';
 import { dialoutUserStreamId } from '../domain/dialout-user.decider';
@@ -7,6 +6,4 @@ import { dialoutUserStreamId } from '../domain/dialout-user.decider';
 export const DialoutStreams = {
   tenant: (tenantId: string): StreamTarget => ({ streamId: dialoutTenantStreamId(tenantId), streamType: 'dialout-tenant', tenantId }),
   user: (tenantId: string, userId: string): StreamTarget => ({ streamId: dialoutUserStreamId(tenantId, userId), streamType: 'dialout-user', tenantId }),
-  /** Shared with the call log: one stream per call, whatever each service records of it. */
-  call: (tenantId: string, callId: string): StreamTarget => ({ streamId: callStreamId(tenantId, callId), streamType: 'call', tenantId }),
 };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UserUpsertedV1 } from '@comms-credits/contracts';
 import { EventStore, SqlClient } from '@comms-credits/event-store';
+import { callStream } from '@comms-credits/call-log';
 import { callScreeningDecider, contractVersionOf } from '../domain/call-screening.decider';
 import { dialoutTenantDecider } from '../domain/dialout-tenant.decider';
 import { dialoutUserDecider } from '../domain/dialout-user.decider';
@@ -29,7 +30,7 @@ export class UsageLocations {
     // The calls waiting now are all there will be in this transaction: read their streams (and
     // their tenants' Global policies) before any of them is judged.
     const waiting = events.flatMap((e) =>
-      batch.state(userStream(e).streamId, dialoutUserDecider).awaitingCalls.map((callId) => DialoutStreams.call(e.tenantId, callId)),
+      batch.state(userStream(e).streamId, dialoutUserDecider).awaitingCalls.map((callId) => callStream(e.tenantId, callId)),
     );
     if (waiting.length > 0) {
       await batch.read(sql, [...waiting.map((call) => call.streamId), ...events.map((e) => DialoutStreams.tenant(e.tenantId).streamId)]);
@@ -50,7 +51,7 @@ export class UsageLocations {
       const globalPolicy =
         before.awaitingCalls.length > 0 ? batch.state(DialoutStreams.tenant(event.tenantId).streamId, dialoutTenantDecider).globalPolicy : null;
       for (const callId of before.awaitingCalls) {
-        const call = DialoutStreams.call(event.tenantId, callId);
+        const call = callStream(event.tenantId, callId);
         const startedEventId = batch.state(call.streamId, callScreeningDecider).awaiting?.startedEventId;
         batch.decide(
           call,

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CallClearedV2, Envelope, Topics } from '@comms-credits/contracts';
-import { callStreamId } from '@comms-credits/call-log';
+import { callStream } from '@comms-credits/call-log';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { callersOf } from '../application/licensing.queries';
@@ -36,7 +36,7 @@ export class EntitlementConsumer {
       this.store,
       callEntitlementDecider,
       cleared.map((c) => ({
-        target: { streamId: callStreamId(c.tenantId, c.callId), streamType: 'call', tenantId: c.tenantId },
+        target: callStream(c.tenantId, c.callId),
         command: { type: 'Entitle' as const, call: clearedCall(c), caller: callers.get(`${c.tenantId}/${c.userId}`) ?? UNKNOWN_CALLER },
         options: { metadata: { correlationId: c.callId, causationId: c.eventId } },
       })),

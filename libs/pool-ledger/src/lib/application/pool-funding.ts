@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { callStreamId } from '@comms-credits/call-log';
+import { callStream, callStreamId } from '@comms-credits/call-log';
 import { CallEntitledV1, monthOf } from '@comms-credits/contracts';
 import { DomainError, Result, fold } from '@comms-credits/domain-kit';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
@@ -17,7 +17,6 @@ export interface CallKey {
   causationId: string;
 }
 
-const callTarget = (tenantId: string, callId: string) => ({ streamId: callStreamId(tenantId, callId), streamType: 'call', tenantId });
 export const monthTarget = (tenantId: string, month: string) => ({ streamId: `pool:${tenantId}:${month}`, streamType: 'pool-month', tenantId });
 
 /**
@@ -47,7 +46,7 @@ export class PoolFunding {
       this.store,
       poolCallDecider,
       undecided.map((e) => ({
-        target: callTarget(e.tenantId, e.callId),
+        target: callStream(e.tenantId, e.callId),
         command: {
           type: 'Admit' as const,
           call: entitledCall(e),
@@ -134,7 +133,7 @@ export class PoolFunding {
         if (!debited) return [];
         return [
           {
-            target: callTarget(c.tenantId, c.callId),
+            target: callStream(c.tenantId, c.callId),
             command: {
               type: 'Settle' as const,
               debit: { month: c.month, minutes: c.minutes, poolMinutes: debited.poolMinutes, uncoveredMinutes: debited.uncoveredMinutes },
@@ -162,7 +161,7 @@ export class PoolFunding {
       this.store,
       poolCallDecider,
       calls.map((c) => ({
-        target: callTarget(c.tenantId, c.callId),
+        target: callStream(c.tenantId, c.callId),
         command: { type: 'MarkSettlementMissing' as const },
         options: { metadata: { correlationId: c.callId } },
       })),

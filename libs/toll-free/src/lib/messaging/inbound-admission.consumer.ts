@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CallStartedV1, Topics, isInbound } from '@comms-credits/contracts';
-import { callStreamId } from '@comms-credits/call-log';
+import { callStream } from '@comms-credits/call-log';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { tenantNumbersOf } from '../application/toll-free.queries';
@@ -29,7 +29,7 @@ export class InboundAdmissionConsumer {
       this.store,
       inboundCallDecider,
       inbound.map((c) => ({
-        target: { streamId: callStreamId(c.tenantId, c.callId), streamType: 'call', tenantId: c.tenantId },
+        target: callStream(c.tenantId, c.callId),
         command: { type: 'Admit' as const, call: inboundCall(c), number: held.get(`${c.tenantId}/${c.to}`) },
         options: { metadata: { correlationId: c.callId, causationId: c.eventId } },
       })),
