@@ -1,4 +1,2 @@
-export * from './lib/credit-wallet.service';
-export * from './lib/credit-wallet.module';
-export * from './lib/credit-wallet.config';
-export { SANDBOX_TOKENS } from './lib/payments/sandbox-payment-gateway.adapter';
+/** What apps and tests import: the service definition (apps/credit-wallet, system-e2e, ops-console-e2e). */
+export { creditWalletService } from './lib/credit-wallet.service';

@@ -1,11 +1,2 @@
-export * from './lib/dialout-policy.service';
-export * from './lib/dialout-policy.module';
-export * from './lib/domain/dialout-policy.catalogue';
-export * from './lib/domain/dialout.evaluation';
-export * from './lib/domain/effective-policy';
-export * from './lib/domain/dialout-tenant.decider';
-export * from './lib/domain/dialout-user.decider';
-export * from './lib/domain/call-screening.decider';
-export * from './lib/migrations/1764000000200-dialout-policy';
-export * from './lib/migrations/1764000000201-dialout-awaiting-calls';
-export * from './lib/dialout-policy.config';
+/** What apps and tests import: the service definition (apps/dialout-policy, system-e2e, ops-console-e2e). */
+export { dialoutPolicyService } from './lib/dialout-policy.service';

@@ -1,5 +1,2 @@
-export * from './lib/pool-ledger.service';
-export * from './lib/pool-ledger.module';
-export * from './lib/domain/capacity.decider';
-export * from './lib/domain/pool-month.decider';
-export * from './lib/domain/pool-call.decider';
+/** What apps and tests import: the service definition (apps/pool-ledger, system-e2e, ops-console-e2e). */
+export { poolLedgerService } from './lib/pool-ledger.service';

@@ -1,11 +1,3 @@
-export * from './lib/reporting.service';
-export * from './lib/reporting.module';
-export * from './lib/reporting.config';
-export * from './lib/domain/usage.facts';
-export * from './lib/domain/usage-row';
-export * from './lib/domain/usage-range';
-export * from './lib/domain/usage-summary';
-export * from './lib/domain/money-format';
-export * from './lib/domain/webhook.events';
-export * from './lib/application/url-policy';
-export * from './lib/application/reconcile';
+/** What apps, tests and tools import: the service definition, and the reconciliation that `npm run reconcile` and the e2e test run. */
+export { reportingService } from './lib/reporting.service';
+export { reconcileFromApis } from './lib/application/reconcile';

@@ -1,8 +1,3 @@
-export * from './lib/toll-free.service';
-export * from './lib/toll-free.module';
-export * from './lib/domain/quota';
-export * from './lib/domain/toll-free.errors';
-export * from './lib/domain/toll-free-account.decider';
-export * from './lib/domain/inbound-admission';
-export * from './lib/domain/inbound-call.decider';
-export * from './lib/inventory/sample-inventory';
+/** What apps, tests and tools import: the service definition, and the countries with numbers (tools/rates). */
+export { tollFreeService } from './lib/toll-free.service';
+export { TOLL_FREE_COUNTRIES } from './lib/inventory/sample-inventory';
