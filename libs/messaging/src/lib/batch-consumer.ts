@@ -3,6 +3,7 @@ import { DeadLetterHeaders, Envelope, SchemaRegistry, deadLetterTopicOf } from '
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { errorMessage, isTransientError, isVersionConflict } from './errors';
 import { Lanes } from './lanes';
+import { OffsetCommitter, PartitionOffset } from './offset-committer';
 import { DEFAULT_MESSAGE_LIMITS, DeadLetterReason, MessageLimits, guardMessage } from './message-guard';
 import { MessagePublisher, OutgoingMessage } from './publisher';
 import { ComponentState, Supervised } from './supervision';
@@ -34,6 +35,8 @@ export interface ConsumerObserver {
   lag?(topic: string, partition: number, lag: number): void;
   /** Arrival of a valid message, before it is applied (e.g. to time CallStarted → decision). */
   received?(message: ConsumedMessage): void;
+  /** One OffsetCommit request went out, for this many topic-partitions. */
+  offsetsCommitted?(partitions: number): void;
 }
 
 export interface BatchConsumerOptions {
@@ -69,6 +72,11 @@ export interface BatchConsumerOptions {
    * when nothing happens) and how long `stop()` may wait for the fetch in flight, not latency.
    */
   fetchMaxWaitMs?: number;
+  /**
+   * Offsets are committed at most this often (default 500 ms), one request for every partition
+   * applied since (see OffsetCommitter); on stop, at once. 0 commits after every chunk.
+   */
+  offsetCommitIntervalMs?: number;
   /**
    * How long the group waits for a silent member (one SIGKILLed, or cut off) before giving its
    * partitions away: default 10 s, the whole cost of a dead instance for admission. Heartbeats
@@ -136,6 +144,7 @@ export class KafkaBatchConsumer implements Supervised {
   private restartTimer?: NodeJS.Timeout;
   /** One chunk at a time per partition number, across topics. */
   private readonly lanes = new Lanes();
+  private readonly offsets: OffsetCommitter;
 
   constructor(
     private readonly kafka: Kafka,
@@ -149,6 +158,11 @@ export class KafkaBatchConsumer implements Supervised {
     this.retryBackoffMs = options.retryBackoffMs ?? 100;
     this.limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
     this.prefix = options.topicPrefix ?? '';
+    this.offsets = new OffsetCommitter(
+      (offsets) => this.commitOffsets(offsets),
+      options.offsetCommitIntervalMs ?? 500,
+      (error) => this.logger.warn({ msg: 'offset commit failed, will retry', error: errorMessage(error) }),
+    );
     this.consumer = this.createConsumer();
   }
 
@@ -161,8 +175,10 @@ export class KafkaBatchConsumer implements Supervised {
       rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 20_000,
       maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (this.running) this.current = { up: true };
+      // Never commit, late, an offset of a partition another member consumes now.
+      this.offsets.retain((topic, partition) => payload.memberAssignment[topic]?.includes(partition) ?? false);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
     return consumer;
@@ -189,7 +205,11 @@ export class KafkaBatchConsumer implements Supervised {
     this.running = false;
     clearTimeout(this.restartTimer);
     this.current = { up: false, detail: 'stopped' };
+    // What is applied is committed before the group is left: chunks that finished already now,
+    // a chunk still running when it ends (onBatch), so the next owner starts after them.
+    await this.offsets.flush().catch((error: unknown) => this.logger.warn({ msg: 'offset commit at stop failed', error: errorMessage(error) }));
     await this.consumer.disconnect();
+    this.offsets.close();
   }
 
   /** Readiness: up once the group is joined, down while crashed or restarting. */
@@ -251,6 +271,21 @@ export class KafkaBatchConsumer implements Supervised {
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
+    try {
+      await this.applyBatch(payload);
+    } finally {
+      if (!this.running || !payload.isRunning()) {
+        await this.offsets.flush().catch((error: unknown) => this.logger.warn({ msg: 'offset commit at stop failed', error: errorMessage(error) }));
+      }
+    }
+  }
+
+  private async commitOffsets(offsets: PartitionOffset[]): Promise<void> {
+    await this.consumer.commitOffsets(offsets);
+    this.observe((o) => o.offsetsCommitted?.(offsets.length));
+  }
+
+  private async applyBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     const topic = batch.topic.slice(this.prefix.length);
     const registry = this.options.topics[topic];
@@ -285,7 +320,7 @@ export class KafkaBatchConsumer implements Supervised {
 
       const last = chunk[chunk.length - 1]!.offset;
       resolveOffset(last);
-      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next(last) }]);
+      await this.offsets.stage({ topic: batch.topic, partition: batch.partition, offset: next(last) });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.observe((o) => {
         o.processed?.(topic, chunk.length - dead.length);

@@ -442,6 +442,36 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     }
   });
 
+  it('commits offsets in few requests, not one per chunk, and everything applied before it leaves the group', async () => {
+    const groupId = `${prefix}coalesced`;
+    const client = createKafka({ brokers: brokers().split(','), clientId: groupId });
+    const publisher = new KafkaPublisher(client, prefix);
+    let commits = 0;
+    let applied = 0;
+    const consumer = new KafkaBatchConsumer(client, {
+      groupId,
+      topics: { [topic]: telephonySchemas() },
+      deadLetters: publisher,
+      topicPrefix: prefix,
+      offsetCommitIntervalMs: 60_000, // nothing but the first chunk and the stop commits
+      observer: { offsetsCommitted: () => void commits++ },
+      apply: inboxApplier(new Transactions(db.dataSource), groupId, async (_sql, fresh) => void (applied += fresh.length)),
+    });
+    await consumer.start();
+    try {
+      for (let i = 0; i < 20; i++) {
+        await kafka.publish(topic, [callEnded({ tenantId: `t${i % 4}`, callId: `one-by-one-${i}`, durationSeconds: 1 })]);
+        await eventually(() => expect(applied).toBe(i + 1)); // a chunk of its own
+      }
+      expect(commits).toBe(1);
+    } finally {
+      await consumer.stop();
+      await publisher.disconnect();
+    }
+    expect(commits).toBe(2);
+    await kafka.waitUntilCaughtUp(groupId, topic, 1_000); // committed up to the end by the stop
+  });
+
   it('decides a version conflict again a bounded number of times, then dead-letters it', async () => {
     const dlt = await kafka.collect(`${topic}.dlt`);
     let conflicts = 0;

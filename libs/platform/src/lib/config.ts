@@ -83,6 +83,18 @@ export class ServiceConfig {
   KAFKA_FETCH_MAX_WAIT_MS = 500;
 
   /**
+   * Consumer offsets are committed at most this often (ms), one request for every partition
+   * applied since; at once on stop. A commit per chunk was one broker write per message at low
+   * load. Safe to delay: what a crash redelivers was applied with its inbox rows and is skipped.
+   * 0 commits after every chunk.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  KAFKA_OFFSET_COMMIT_INTERVAL_MS = 500;
+
+  /**
    * Wake the outbox relay after each commit that stored events (HTTP commands and consumer
    * chunks), with a 250 ms fallback poll for events other instances or tools committed.
    * false: poll every 50 ms instead (the first version's behaviour, 20 reads a second idle).

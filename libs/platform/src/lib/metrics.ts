@@ -35,6 +35,7 @@ export class ServiceMetrics implements ConsumerObserver {
   private readonly processedCounter: Counter<'topic'>;
   private readonly deadLetteredCounter: Counter<'topic' | 'reason'>;
   private readonly chunkHistogram: Histogram<'topic'>;
+  private readonly offsetCommits: Counter;
   private readonly relayLatency: Histogram;
   private readonly admissionLatency: Histogram<'decision'>;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
@@ -71,6 +72,11 @@ export class ServiceMetrics implements ConsumerObserver {
       help: 'One chunk of a fetched batch: decoding, the database transaction, dead letters and the offset commit',
       labelNames: ['topic'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.offsetCommits = new Counter({
+      name: 'kafka_offset_commits_total',
+      help: 'OffsetCommit requests sent by the consumer (each carries every partition applied since the last one)',
       registers,
     });
     const backlog: Gauge = new Gauge({
@@ -122,6 +128,10 @@ export class ServiceMetrics implements ConsumerObserver {
 
   chunkApplied(topic: string, seconds: number): void {
     this.chunkHistogram.observe({ topic }, seconds);
+  }
+
+  offsetsCommitted(): void {
+    this.offsetCommits.inc();
   }
 
   received(message: ConsumedMessage): void {
