@@ -67,14 +67,14 @@ export interface BatchConsumerOptions {
    */
   partitionsConsumedConcurrently?: number;
   /**
-   * Longest wait of a fetch that finds nothing new (default 500 ms). The broker answers as soon
+   * Longest wait of a fetch that finds nothing new (default 100 ms). The broker answers as soon
    * as one byte is there, so this bounds only idle fetches (CPU of the consumer and the broker
    * when nothing happens) and how long `stop()` may wait for the fetch in flight, not latency.
    */
   fetchMaxWaitMs?: number;
   /**
-   * Offsets are committed at most this often (default 500 ms), one request for every partition
-   * applied since (see OffsetCommitter); on stop, at once. 0 commits after every chunk.
+   * Offsets are committed at most this often, one request for every partition applied since
+   * (see OffsetCommitter); on stop, at once. Default 0: after every chunk.
    */
   offsetCommitIntervalMs?: number;
   /**
@@ -160,7 +160,7 @@ export class KafkaBatchConsumer implements Supervised {
     this.prefix = options.topicPrefix ?? '';
     this.offsets = new OffsetCommitter(
       (offsets) => this.commitOffsets(offsets),
-      options.offsetCommitIntervalMs ?? 500,
+      options.offsetCommitIntervalMs ?? 0,
       (error) => this.logger.warn({ msg: 'offset commit failed, will retry', error: errorMessage(error) }),
     );
     this.consumer = this.createConsumer();
@@ -173,7 +173,7 @@ export class KafkaBatchConsumer implements Supervised {
       sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
       rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 20_000,
-      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (this.running) this.current = { up: true };
@@ -275,7 +275,9 @@ export class KafkaBatchConsumer implements Supervised {
       await this.applyBatch(payload);
     } finally {
       if (!this.running || !payload.isRunning()) {
-        await this.offsets.flush().catch((error: unknown) => this.logger.warn({ msg: 'offset commit at stop failed', error: errorMessage(error) }));
+        await this.offsets
+          .flush(this.commitThrough(payload))
+          .catch((error: unknown) => this.logger.warn({ msg: 'offset commit at stop failed', error: errorMessage(error) }));
       }
     }
   }
@@ -283,6 +285,17 @@ export class KafkaBatchConsumer implements Supervised {
   private async commitOffsets(offsets: PartitionOffset[]): Promise<void> {
     await this.consumer.commitOffsets(offsets);
     this.observe((o) => o.offsetsCommitted?.(offsets.length));
+  }
+
+  /**
+   * Commits through a batch's own payload: kafkajs silently drops the consumer's
+   * `commitOffsets` once it is stopping, but a batch still running may commit what it applied.
+   */
+  private commitThrough(payload: EachBatchPayload): (offsets: PartitionOffset[]) => Promise<void> {
+    return async (offsets) => {
+      await payload.commitOffsetsIfNecessary({ topics: byTopic(offsets) });
+      this.observe((o) => o.offsetsCommitted?.(offsets.length));
+    };
   }
 
   private async applyBatch(payload: EachBatchPayload): Promise<void> {
@@ -320,7 +333,7 @@ export class KafkaBatchConsumer implements Supervised {
 
       const last = chunk[chunk.length - 1]!.offset;
       resolveOffset(last);
-      await this.offsets.stage({ topic: batch.topic, partition: batch.partition, offset: next(last) });
+      await this.offsets.stage({ topic: batch.topic, partition: batch.partition, offset: next(last) }, this.commitThrough(payload));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.observe((o) => {
         o.processed?.(topic, chunk.length - dead.length);
@@ -444,6 +457,12 @@ export class KafkaBatchConsumer implements Supervised {
 interface AttemptError {
   error: unknown;
   attempts: number;
+}
+
+function byTopic(offsets: PartitionOffset[]): { topic: string; partitions: { partition: number; offset: string }[] }[] {
+  const topics = new Map<string, { partition: number; offset: string }[]>();
+  for (const { topic, partition, offset } of offsets) topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset }]);
+  return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
 }
 
 function next(offset: string): string {

@@ -32,16 +32,20 @@ export class OffsetCommitter {
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
-  /** Stages a partition's next offset; commits now if the last commit is `intervalMs` old. */
-  async stage(offset: PartitionOffset): Promise<void> {
+  /** Stages a partition's next offset; commits now (`via`, if given) if the last commit is `intervalMs` old. */
+  async stage(offset: PartitionOffset, via?: (offsets: PartitionOffset[]) => Promise<void>): Promise<void> {
     this.pending.set(keyOf(offset), offset);
     const wait = this.lastCommitAt + this.intervalMs - Date.now();
-    if (wait <= 0) return this.flush();
+    if (wait <= 0) return this.flush(via);
     this.timer ??= setTimeout(() => void this.flush().catch(this.onError), wait);
   }
 
-  /** Commits everything staged (one request); concurrent callers share it. Throws its error. */
-  async flush(): Promise<void> {
+  /**
+   * Commits everything staged (one request); concurrent callers share it. Throws its error.
+   * `via` sends it another way than the usual commit (a batch that ends while its consumer
+   * stops: kafkajs refuses the consumer's own commit then, but not the batch's).
+   */
+  async flush(via?: (offsets: PartitionOffset[]) => Promise<void>): Promise<void> {
     while (this.flushing) await this.flushing.catch(() => undefined);
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -49,7 +53,7 @@ export class OffsetCommitter {
     const batch = this.pending;
     this.pending = new Map();
     this.lastCommitAt = Date.now();
-    this.flushing = this.commit([...batch.values()]).catch((error: unknown) => {
+    this.flushing = (via ?? this.commit)([...batch.values()]).catch((error: unknown) => {
       for (const [key, offset] of batch) if (!this.pending.has(key)) this.pending.set(key, offset);
       this.timer ??= setTimeout(() => void this.flush().catch(this.onError), this.intervalMs);
       throw error;

@@ -58,50 +58,51 @@ export class ServiceConfig {
 
   /**
    * Topic-partitions a consumer processes at once, each chunk in its own transaction (kafkajs
-   * `partitionsConsumedConcurrently`). Default 0: every subscribed topic-partition (topics ×
-   * KAFKA_TOPIC_PARTITIONS). Chunks of the same partition number still run one at a time across
-   * topics (lanes, see libs/messaging Lanes): one call's stream is written from several topics
-   * (call log, the stage's chain topic, call-ended) whose partition i holds the same tenants,
-   * so only different partition numbers overlap, and they never share a stream. 1 restores
-   * one partition at a time.
+   * `partitionsConsumedConcurrently`). Chunks of the same partition number always run one at a
+   * time across topics (lanes, see libs/messaging Lanes): one call's stream is written from
+   * several topics (call log, the stage's chain topic, call-ended) whose partition i holds the
+   * same tenants. 0 = every subscribed topic-partition (topics × KAFKA_TOPIC_PARTITIONS).
+   * Default 1: on the 2-core benchmark machine, where the broker, PostgreSQL and six services
+   * share the CPU, more at once made admission slower (docs/benchmarks.md, session 3).
    */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(256)
-  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY = 0;
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY = 1;
 
   /**
-   * Longest wait of a consumer fetch that finds nothing (ms). The broker answers as soon as a
-   * message is there, so this costs no latency; it bounds the idle fetches (10 a second at
-   * 100 ms, per service, plus the broker's work for each) and how long a stop waits.
+   * Longest wait of a consumer fetch that finds nothing (ms): it bounds idle fetches (and the
+   * broker's work for each) and how long a stop waits. Default 100: 500 went with slower
+   * admission on the benchmark machine (docs/benchmarks.md, session 3).
    */
   @Type(() => Number)
   @IsInt()
   @Min(10)
   @Max(10_000)
-  KAFKA_FETCH_MAX_WAIT_MS = 500;
+  KAFKA_FETCH_MAX_WAIT_MS = 100;
 
   /**
    * Consumer offsets are committed at most this often (ms), one request for every partition
-   * applied since; at once on stop. A commit per chunk was one broker write per message at low
-   * load. Safe to delay: what a crash redelivers was applied with its inbox rows and is skipped.
-   * 0 commits after every chunk.
+   * applied since, and at once on stop. Safe to delay: what a crash redelivers was applied with
+   * its inbox rows and is skipped. Default 0, after every chunk: 500 measured slower admission
+   * on the benchmark machine (docs/benchmarks.md, session 3), a cause not found yet.
    */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(10_000)
-  KAFKA_OFFSET_COMMIT_INTERVAL_MS = 500;
+  KAFKA_OFFSET_COMMIT_INTERVAL_MS = 0;
 
   /**
    * Wake the outbox relay after each commit that stored events (HTTP commands and consumer
    * chunks), with a 250 ms fallback poll for events other instances or tools committed.
-   * false: poll every 50 ms instead (the first version's behaviour, 20 reads a second idle).
+   * Default false (a poll every 50 ms): woken per commit, the CPU-bound benchmark machine
+   * decided slower (docs/benchmarks.md, session 3).
    */
   @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
   @IsBoolean({ message: 'OUTBOX_RELAY_WAKE_ON_COMMIT must be true or false' })
-  OUTBOX_RELAY_WAKE_ON_COMMIT = true;
+  OUTBOX_RELAY_WAKE_ON_COMMIT = false;
 
   @Type(() => Number)
   @IsInt()
