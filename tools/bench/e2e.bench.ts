@@ -38,6 +38,7 @@ const HELP = `npm run bench:e2e -- [options]
   --settle-timeout 600    seconds to wait for the books to settle after a phase
   --reuse                 only reuse a running system (fail if none); by default a healthy one is reused, else started
   --no-build              when starting the system, skip the build (tools/up.mjs --no-build)
+  --fresh                 drop the services' databases (comms_credits_*) before starting the system: comparable runs
   --instances 1           when starting the system, instances per service (tools/up.mjs --instances; CPU summed over them)
   --keep                  leave a system this run started running at the end
   --cpu-prof              profile the services it starts (e2e/cpu-profile.cjs; .run/bench-e2e/prof/*.cpuprofile on exit;
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
       reuse: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       instances: { type: 'string', default: '1' },
+      fresh: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       'node-options': { type: 'string', default: '' },
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
     reuseOnly: values.reuse,
     build: !values['no-build'],
     instances: Number(values.instances),
+    fresh: values.fresh,
     nodeOptions:
       [values['cpu-prof'] ? `--require ${path.join(__dirname, 'e2e/cpu-profile.cjs')}` : '', values['node-options']].filter(Boolean).join(' ') || undefined,
     log,
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
     probe = new SettleProbe(system.brokers);
     await probe.connect();
     const context = { api, card, tenants, fundedCents, telephony, probe, settleTimeoutMs, instances: Number(values.instances), log };
+    await waitUntilQuiet(probe, settleTimeoutMs, log);
 
     for (const rate of rates) {
       results.push(
@@ -211,6 +215,24 @@ interface Context {
   /** Instances per service (--instances): CPU is summed over all of them. */
   instances: number;
   log: (line: string) => void;
+}
+
+/**
+ * Before the first phase: every consumer group caught up and every outbox empty, so a phase
+ * never pays for the seeding's backlog (thousands of licensing events that every service and
+ * the report still work through after the APIs answered).
+ */
+async function waitUntilQuiet(probe: SettleProbe, timeoutMs: number, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const lag = await probe.lag().catch(() => ({ error: 1 }) as Record<string, number>);
+    const lagTotal = Object.values(lag).reduce((a, b) => a + b, 0);
+    const backlogTotal = lagTotal === 0 ? Object.values(await outboxBacklog()).reduce((a, b) => a + b, 0) : 1;
+    if (lagTotal === 0 && backlogTotal === 0) return log(`seed: every consumer caught up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`the system did not catch up with the seeding within ${timeoutMs / 1000} s: lag ${JSON.stringify(lag)}`);
+    await sleep(250);
+  }
 }
 
 async function runPhase(ctx: Context, name: string, offered: string, offer: (phase: string) => Promise<void>): Promise<PhaseResult> {

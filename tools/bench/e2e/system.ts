@@ -58,11 +58,14 @@ export async function ensureSystem(options: {
   reuseOnly: boolean;
   build: boolean;
   instances?: number;
+  /** Drop the services' databases before starting them (comparable figures: no bloat of earlier runs). */
+  fresh?: boolean;
   nodeOptions?: string;
   log: (line: string) => void;
 }): Promise<RunningSystem> {
   const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
   if (await systemHealthy()) {
+    if (options.fresh) throw new Error('--fresh: the system is running; stop it first (its databases cannot be dropped under it)');
     options.log('system: all five services answer /health: reusing them');
     return { reused: true, brokers, stop: async () => undefined };
   }
@@ -71,6 +74,7 @@ export async function ensureSystem(options: {
     throw new Error('ports 3001–3005 are partly taken by processes that are not a healthy system: someone else is starting or stopping one; wait and retry');
   }
   mkdirSync(RUN_DIR, { recursive: true });
+  if (options.fresh) await dropServiceDatabases(options.log);
   const logFile = path.join(RUN_DIR, 'up.log');
   const args = ['tools/up.mjs', '--no-demo'];
   if (!options.build) args.push('--no-build');
@@ -99,6 +103,24 @@ export async function ensureSystem(options: {
   }
   options.log('system: all five services healthy');
   return { reused: false, brokers, stop: () => stopUp(child, exited) };
+}
+
+/**
+ * Drops every comms_credits_* database: each run then starts from empty tables, as the first
+ * run on a fresh machine does. Where autovacuum is off (CI machines), tables keep every dead
+ * row of earlier runs and grow slower statement by statement, so figures of runs on old
+ * databases are not comparable.
+ */
+async function dropServiceDatabases(log: (line: string) => void): Promise<void> {
+  const client = new Client({ connectionString: POSTGRES_URL, application_name: 'bench-e2e-fresh' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'comms\\_credits\\_%'`);
+    for (const { datname } of rows) await client.query(`DROP DATABASE "${datname.replace(/"/g, '""')}" WITH (FORCE)`);
+    log(`system: --fresh: dropped ${rows.length} service databases`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** SIGTERM to up.mjs alone: it stops the services (and Kafka if it started it) and exits. */
