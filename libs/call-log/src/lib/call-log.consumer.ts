@@ -5,8 +5,9 @@ import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { CallLog } from './call-log.service';
 
 /**
- * Every service records the calls it sees. A service's own handlers of the same topics run
- * after this one, in the same transaction.
+ * Every service records the calls it sees. The service's own handlers of the same topics run
+ * in the same transaction, before or after this one: nothing relies on which (see
+ * KafkaBatchTransport's `chains`).
  */
 @Controller()
 export class CallLogConsumer {

@@ -190,7 +190,9 @@ function screen(call: ScreenedCall, user: DialoutUserState, globalPolicy: Dialou
     likelyCountries: user.usageLocation === null ? likelyCountries(call, tenantCountries) : [],
   });
   if (evaluation.allowed === null) return { type: 'Undecided', data: { control, policyName: policy.name, detail: evaluation.detail } };
-  if (!evaluation.allowed) return rejected(call.callId, { reason: evaluation.reason, control, policyName: policy.name, detail: evaluation.detail });
+  // The control that refused it, as the evaluation says; an invalid number names the call's own.
+  if (!evaluation.allowed)
+    return rejected(call.callId, { reason: evaluation.reason, control: evaluation.control ?? control, policyName: policy.name, detail: evaluation.detail });
 
   return {
     type: 'CallCleared',

@@ -71,7 +71,13 @@ export interface KafkaBatchTransportOptions {
  */
 export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
   private consumer?: KafkaBatchConsumer;
-  /** The handlers of each topic, in registration order. */
+  /**
+   * The handlers of each topic, in the order Nest registered them (modules, then controllers,
+   * as the module tree lists them): the one place that says how handlers of one topic are
+   * ordered. No handler may rely on that order. One that needs another's effect produces it
+   * itself: pool-ledger records a call's end before settling it, whatever the call log's
+   * handler did or will do (recording twice is a no-op).
+   */
   private readonly chains = new Map<string, MessageHandler[]>();
 
   constructor(private readonly options: KafkaBatchTransportOptions) {

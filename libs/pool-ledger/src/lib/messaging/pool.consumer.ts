@@ -32,8 +32,8 @@ export class PoolConsumer {
 
   @EventPattern(Topics.CallEnded, BATCH)
   async onCallEnded(@Payload() events: CallEndedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
-    // Settlement reads the end from the call's stream. Handlers of one topic run in an order
-    // Nest chooses, so record it here (the call log's own handler is then a no-op).
+    // Settlement reads the end from the call's stream, so the end is recorded here first, in
+    // whatever order the handlers run (KafkaBatchTransport's `chains`); recording it twice is a no-op.
     await this.callLog.observeEnded(ctx.sql, events);
     await this.funding.settle(
       ctx.sql,
