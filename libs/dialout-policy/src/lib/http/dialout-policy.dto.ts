@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { TENANT_ID } from '@comms-credits/contracts';
+import { OPAQUE_ID, TENANT_ID } from '@comms-credits/contracts';
 import { IsString, Matches, ValidateIf } from 'class-validator';
 import { DIALOUT_POLICY_NAMES } from '../domain/dialout-policy.catalogue';
 
@@ -72,6 +72,6 @@ export class TenantParams {
 }
 
 export class UserParams extends TenantParams {
-  @Matches(/^[^\s]{1,128}$/, { message: 'userId must be 1-128 characters without spaces' })
+  @Matches(OPAQUE_ID, { message: 'userId must be 1-128 characters without spaces' })
   userId!: string;
 }
