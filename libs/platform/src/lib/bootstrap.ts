@@ -9,7 +9,7 @@ import { Kafka } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ConfigError, ServiceConfig, loadConfig } from './config';
-import { ensureDatabase } from './database';
+import { migrateDatabase } from './database';
 import { applyEdge } from './edge';
 import { ServiceMetrics } from './metrics';
 import { PlatformModule } from './platform.module';
@@ -135,7 +135,7 @@ export async function openServiceDatabase(definition: ServiceDefinition, setting
     ...defaultSettings(definition),
     KAFKA_BROKERS: '127.0.0.1:9092',
   });
-  await ensureDatabase(config.DATABASE_URL);
+  await migrateDatabase(config.DATABASE_URL, definition.migrations);
   const dataSource = new DataSource({
     type: 'postgres',
     url: config.DATABASE_URL,
@@ -144,7 +144,6 @@ export async function openServiceDatabase(definition: ServiceDefinition, setting
     extra: { application_name: `${definition.name}-tool` },
   });
   await dataSource.initialize();
-  await dataSource.runMigrations();
   return dataSource;
 }
 

@@ -24,7 +24,7 @@ import type { Options as PinoHttpOptions } from 'pino-http';
 import { DataSource } from 'typeorm';
 import { AuthModule, withPlatformMigrations } from './auth';
 import { ServiceConfig } from './config';
-import { ensureDatabase } from './database';
+import { migrateDatabase } from './database';
 import { EdgeModule } from './edge';
 import { HealthController } from './health.controller';
 import { MetricsController, ServiceMetrics } from './metrics';
@@ -130,12 +130,13 @@ export class PlatformModule {
         LoggerModule.forRoot({ pinoHttp: options.logStream ? [pinoOptions, options.logStream as DestinationStream] : pinoOptions }),
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
-            await ensureDatabase(config.DATABASE_URL);
+            // Migrations first, under a lock (instances may start together), then the pool.
+            await migrateDatabase(config.DATABASE_URL, withPlatformMigrations(definition.migrations));
             return {
               type: 'postgres' as const,
               url: config.DATABASE_URL,
               migrations: withPlatformMigrations(definition.migrations),
-              migrationsRun: true,
+              migrationsRun: false,
               migrationsTransactionMode: 'each' as const,
               synchronize: false,
               // Failed queries are logged by their SQL text only, never with their parameters.
