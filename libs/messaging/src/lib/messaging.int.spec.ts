@@ -498,8 +498,8 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     await consumer.start();
     await kafka.publish(topic, [callEnded({ tenantId: 'contoso', callId: 'slow', durationSeconds: 1 })]);
     await running;
-    const stopped = consumer.stop();
-    setTimeout(release, 200); // the chunk ends after the stop began
+    const stopped = consumer.stop(); // marks the consumer stopping at once, then waits for the chunk
+    release(); // so the chunk ends after the stop began
     await stopped;
     await publisher.disconnect();
     await kafka.waitUntilCaughtUp(groupId, topic, 1_000);
