@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CallLogModule } from '@comms-credits/call-log';
-import { GrantPolicyHandler } from './application/grant-policy.handler';
+import { DialoutPolicyCommands } from './application/dialout-policy.commands';
 import { AwaitingCallsSweeper } from './application/awaiting-calls.sweeper';
 import { CallScreening } from './application/call-screening.service';
 import { DialoutPolicyConsumer } from './messaging/dialout-policy.consumer';
@@ -13,6 +13,6 @@ import { DialoutPolicyQueries } from './application/dialout-policy.queries';
 @Module({
   imports: [CallLogModule],
   controllers: [DialoutPolicyCatalogueController, TenantDialoutPolicyController, UserDialoutPolicyController, DialoutPolicyConsumer],
-  providers: [GrantPolicyHandler, DialoutPolicyQueries, CallScreening, UsageLocations, AwaitingCallsSweeper],
+  providers: [DialoutPolicyCommands, DialoutPolicyQueries, CallScreening, UsageLocations, AwaitingCallsSweeper],
 })
 export class DialoutPolicyModule {}

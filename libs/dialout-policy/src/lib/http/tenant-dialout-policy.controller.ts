@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { orProblem } from '@comms-credits/platform';
-import { GrantPolicyHandler } from '../application/grant-policy.handler';
+import { DialoutPolicyCommands } from '../application/dialout-policy.commands';
 import { DialoutPolicyQueries } from '../application/dialout-policy.queries';
 import { AwaitingCallResponse, GlobalPolicyResponse, GrantGlobalPolicyRequest, PolicyCallsResponse, TenantParams } from './dialout-policy.dto';
 
@@ -9,7 +9,7 @@ import { AwaitingCallResponse, GlobalPolicyResponse, GrantGlobalPolicyRequest, P
 @Controller('tenants/:tenantId/dialout-policy')
 export class TenantDialoutPolicyController {
   constructor(
-    private readonly grants: GrantPolicyHandler,
+    private readonly grants: DialoutPolicyCommands,
     private readonly queries: DialoutPolicyQueries,
   ) {}
 

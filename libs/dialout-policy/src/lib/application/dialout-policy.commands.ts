@@ -10,7 +10,7 @@ import { DialoutStreams } from './dialout-policy.streams';
  * a version conflict). An unknown policy name comes back as DIALOUT_POLICY.UNKNOWN_POLICY.
  */
 @Injectable()
-export class GrantPolicyHandler {
+export class DialoutPolicyCommands {
   constructor(
     private readonly transactions: Transactions,
     private readonly store: EventStore,
