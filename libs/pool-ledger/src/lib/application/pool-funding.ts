@@ -5,6 +5,7 @@ import { DomainError, Result, fold } from '@comms-credits/domain-kit';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
 import { EntitledCall, PoolCallEvent, PoolCallState, PoolGrantPolicy, poolCallDecider, settlementOf, wantedMinutes } from '../domain/pool-call.decider';
 import { PoolMonthEvent } from '../domain/pool-month.decider';
+import { poolMonthStream } from './pool-ledger.streams';
 import { decideOnMonths } from './pool-months';
 import { capacityMinutesOf } from './pool.queries';
 
@@ -16,8 +17,6 @@ export interface CallKey {
   /** The event that made us look at the call (for causation). */
   causationId: string;
 }
-
-export const monthTarget = (tenantId: string, month: string) => ({ streamId: `pool:${tenantId}:${month}`, streamType: 'pool-month', tenantId });
 
 /**
  * Admission stage 3, settlement and expiry, inside the caller's transaction. A chunk's calls are
@@ -76,7 +75,7 @@ export class PoolFunding {
       wanting.map(({ tenantId, call }) => {
         const month = monthOf(call.startedAt);
         return {
-          target: monthTarget(tenantId, month),
+          target: poolMonthStream(tenantId, month),
           command: {
             type: 'Reserve' as const,
             month,
@@ -118,7 +117,7 @@ export class PoolFunding {
       sql,
       this.store,
       due.map((c) => ({
-        target: monthTarget(c.tenantId, c.month),
+        target: poolMonthStream(c.tenantId, c.month),
         command: { type: 'Debit' as const, month: c.month, callId: c.callId, minutes: c.minutes, capacityMinutes: capacity.get(c.tenantId) ?? 0 },
         options: { metadata: { correlationId: c.callId, causationId: c.causationId } },
       })),
@@ -151,7 +150,7 @@ export class PoolFunding {
       sql,
       this.store,
       calls.map((c) => ({
-        target: monthTarget(c.tenantId, c.month),
+        target: poolMonthStream(c.tenantId, c.month),
         command: { type: 'ExpireReservation' as const, month: c.month, callId: c.callId },
         options: { metadata: { correlationId: c.callId } },
       })),

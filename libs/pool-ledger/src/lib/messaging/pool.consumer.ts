@@ -5,6 +5,7 @@ import { CallLog } from '@comms-credits/call-log';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { PoolFunding } from '../application/pool-funding';
+import { poolCapacityStream } from '../application/pool-ledger.streams';
 import { ASSIGNED_POOL_SKU, CapacityCommand, capacityDecider } from '../domain/capacity.decider';
 
 type LicensingFact = SubscriptionSeatsChangedV1 | LicenseAssignedV1 | LicenseUnassignedV1;
@@ -52,7 +53,7 @@ export class PoolConsumer {
       this.store,
       capacityDecider,
       commands.map(({ fact, command }) => ({
-        target: { streamId: `pool-capacity:${fact.tenantId}`, streamType: 'pool-capacity', tenantId: fact.tenantId },
+        target: poolCapacityStream(fact.tenantId),
         command,
         options: { metadata: { causationId: fact.eventId } },
       })),
