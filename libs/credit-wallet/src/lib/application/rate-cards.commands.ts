@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
 import { DomainError, Result, ok } from '@comms-credits/domain-kit';
-import { EventStore, SqlClient, StreamTarget, Transactions } from '@comms-credits/event-store';
+import { EventStore, SqlClient, Transactions } from '@comms-credits/event-store';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { CreditWalletConfig } from '../credit-wallet.config';
 import { RateCardVersionSummary } from '../domain/rate-book';
@@ -9,12 +9,8 @@ import { RateCard, RateTable } from '../domain/rate-card';
 import { RateCardPublished, decidePublication, missingCountries, rateProblems } from '../domain/rate-card.publication';
 import { RateCardError } from '../rates/rate-card.loader';
 import { RATE_COVERAGE } from '../rates/rate-coverage';
+import { rateCardStream } from './credit-wallet.streams';
 import { RateBooks, cardOf } from './rate-books';
-
-/** Rate cards belong to no tenant: their streams carry this one (they are never published on Kafka). */
-export const RATE_CARD_TENANT = 'rate-cards';
-
-export const rateCardStream = (version: string): StreamTarget => ({ streamId: `rate-card:${version}`, streamType: 'rate-card', tenantId: RATE_CARD_TENANT });
 
 /**
  * Publication of rate card versions, one at a time: the table lock lets one publisher decide on

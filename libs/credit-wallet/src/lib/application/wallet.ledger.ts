@@ -3,9 +3,10 @@ import { DomainError, Result } from '@comms-credits/domain-kit';
 import { EventMetadata, EventStore, NewEvent, SqlClient } from '@comms-credits/event-store';
 import { WalletCommand, WalletPolicy, walletDecider } from '../domain/wallet.decider';
 import { WalletEvent } from '../domain/wallet.events';
+import { walletStream } from './credit-wallet.streams';
 import { pricingInstants } from './pricing-instants';
 import { RateBooks } from './rate-books';
-import { lockWallets, walletStream } from './wallet.repository';
+import { lockWallets } from './wallet.repository';
 
 export const WALLET_POLICY = Symbol('WALLET_POLICY');
 

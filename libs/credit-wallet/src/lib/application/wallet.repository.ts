@@ -4,8 +4,6 @@ import { SqlClient } from '@comms-credits/event-store';
 import { CallEnd, FundingRecord, WalletCommand, WalletState } from '../domain/wallet.decider';
 import { CallSnapshot, WalletSnapshot, decodeCall, decodeWallet } from '../domain/wallet.snapshot';
 
-export const walletStream = (tenantId: string) => ({ streamId: `wallet:${tenantId}`, streamType: 'wallet', tenantId });
-
 /** A wallet locked for the transaction, with the stream version its next append expects. */
 export interface LockedWallet {
   state: WalletState;
