@@ -10,7 +10,7 @@ import {
   tollFreeAccountDecider,
 } from '../domain/toll-free-account.decider';
 import { TollFreeErrors } from '../domain/toll-free.errors';
-import { accountStream, lockAccounts, pickFreeNumber } from './toll-free.streams';
+import { lockAccounts, pickFreeNumber, tollFreeAccountStream, tollFreeAccountStreamId } from './toll-free.streams';
 
 /**
  * The toll-free commands of the ops API. Each runs on the tenant's account stream with the
@@ -46,7 +46,7 @@ export class TollFreeCommands {
         // number from racing acquisitions (SKIP LOCKED) and make them answer "none available".
         const refused = acquisitionRefusal(await this.accountState(sql, tenantId)) !== null;
         const command: TollFreeAccountCommand = { type: 'Acquire', country, number: refused ? null : await pickFreeNumber(sql, country) };
-        const result = await decideAndAppend(sql, this.store, accountStream(tenantId), tollFreeAccountDecider, command);
+        const result = await decideAndAppend(sql, this.store, tollFreeAccountStream(tenantId), tollFreeAccountDecider, command);
         if (!result.ok) return result;
         const number = (result.value.events[0]!.data as { number: string }).number;
         if (idempotencyKey !== undefined) {
@@ -74,13 +74,13 @@ export class TollFreeCommands {
     return retryOnVersionConflict(() =>
       this.transactions.run(async (sql) => {
         await lockAccounts(sql, [tenantId]);
-        return decideAndAppend(sql, this.store, accountStream(tenantId), tollFreeAccountDecider, await commandOf(sql));
+        return decideAndAppend(sql, this.store, tollFreeAccountStream(tenantId), tollFreeAccountDecider, await commandOf(sql));
       }),
     );
   }
 
   private async accountState(sql: SqlClient, tenantId: string): Promise<TollFreeAccountState> {
-    const stream = await this.store.readStream(sql, accountStream(tenantId).streamId);
+    const stream = await this.store.readStream(sql, tollFreeAccountStreamId(tenantId));
     const { evolve, initialState } = tollFreeAccountDecider;
     return fold(evolve, initialState(), stream.events as unknown as TollFreeAccountEvent[]);
   }

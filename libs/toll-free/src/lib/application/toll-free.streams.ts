@@ -1,19 +1,30 @@
 import { SqlClient, StreamTarget } from '@comms-credits/event-store';
 
-export const accountStream = (tenantId: string): StreamTarget => ({
-  streamId: `toll-free-account:${tenantId}`,
-  streamType: 'toll-free-account',
-  tenantId,
-});
+/** A tenant's toll-free account, `toll-free-account:<tenant>`: the numbers it holds and what it knows of seats and wallet. */
+export function tollFreeAccountStreamId(tenantId: string): string {
+  return `toll-free-account:${tenantId}`;
+}
+
+export function tollFreeAccountStream(tenantId: string): StreamTarget {
+  return { streamId: tollFreeAccountStreamId(tenantId), streamType: 'toll-free-account', tenantId };
+}
 
 /** The inventory belongs to no tenant: its streams carry this one (they are never published). */
 export const INVENTORY_TENANT = 'toll-free-inventory';
 
-export const inventoryStream = (country: string): StreamTarget => ({
-  streamId: `toll-free-inventory:${country}`,
-  streamType: 'toll-free-inventory',
-  tenantId: INVENTORY_TENANT,
-});
+/** A country's stock of numbers, `toll-free-inventory:<country>`. */
+export function tollFreeInventoryStream(country: string): StreamTarget {
+  return { streamId: `toll-free-inventory:${country}`, streamType: 'toll-free-inventory', tenantId: INVENTORY_TENANT };
+}
+
+/** The wallet's charge of a call this service routed, `toll-free-charge:<tenant>:<callId>`. */
+export function tollFreeChargeStreamId(tenantId: string, callId: string): string {
+  return `toll-free-charge:${tenantId}:${callId}`;
+}
+
+export function tollFreeChargeStream(tenantId: string, callId: string): StreamTarget {
+  return { streamId: tollFreeChargeStreamId(tenantId, callId), streamType: 'toll-free-charge', tenantId };
+}
 
 /**
  * Locks (creating them if needed) the accounts' rows of `rm_toll_free_tenants` until the

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EventStore, Transactions, decideAndAppendBatch, retryOnVersionConflict } from '@comms-credits/event-store';
-import { inventoryStream } from '../application/toll-free.streams';
+import { tollFreeInventoryStream } from '../application/toll-free.streams';
 import { inventoryDecider } from '../domain/inventory.decider';
 import { SAMPLE_INVENTORY } from './sample-inventory';
 
@@ -17,7 +17,7 @@ export async function stockInventory(transactions: Transactions, store: EventSto
         sql,
         store,
         inventoryDecider,
-        Object.entries(inventory).map(([country, numbers]) => ({ target: inventoryStream(country), command: { type: 'Stock', country, numbers } })),
+        Object.entries(inventory).map(([country, numbers]) => ({ target: tollFreeInventoryStream(country), command: { type: 'Stock', country, numbers } })),
       ),
     ),
   );

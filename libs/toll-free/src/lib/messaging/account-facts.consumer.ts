@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CallChargedV1, Envelope, SubscriptionSeatsChangedV1, Topics, WalletBalanceChangedV1 } from '@comms-credits/contracts';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
-import { accountStream, lockAccounts } from '../application/toll-free.streams';
+import { lockAccounts, tollFreeAccountStream, tollFreeChargeStream, tollFreeChargeStreamId } from '../application/toll-free.streams';
 import { countsTowardsQuota } from '../domain/quota';
 import { TollFreeAccountCommand, tollFreeAccountDecider } from '../domain/toll-free-account.decider';
 
@@ -54,14 +54,12 @@ export class AccountFactsConsumer {
     );
     const routed = new Set(rows.map((r) => `${r.tenant_id}\u0000${r.call_id}`));
     const byStream = new Map<string, CallChargedV1>();
-    for (const c of charges) if (routed.has(`${c.tenantId}\u0000${c.callId}`)) byStream.set(`toll-free-charge:${c.tenantId}:${c.callId}`, c);
+    for (const c of charges) if (routed.has(`${c.tenantId}\u0000${c.callId}`)) byStream.set(tollFreeChargeStreamId(c.tenantId, c.callId), c);
     if (byStream.size === 0) return;
     await this.store.append(
       sql,
-      [...byStream].map(([streamId, c]) => ({
-        streamId,
-        streamType: 'toll-free-charge',
-        tenantId: c.tenantId,
+      [...byStream.values()].map((c) => ({
+        ...tollFreeChargeStream(c.tenantId, c.callId),
         expectedVersion: 'any' as const,
         events: [
           {
@@ -85,7 +83,7 @@ export class AccountFactsConsumer {
       this.store,
       tollFreeAccountDecider,
       events.map((e) => ({
-        target: accountStream(e.tenantId),
+        target: tollFreeAccountStream(e.tenantId),
         command: commandOf(e),
         options: { metadata: { causationId: e.eventId, ...(e.correlationId ? { correlationId: e.correlationId } : {}) } },
       })),
