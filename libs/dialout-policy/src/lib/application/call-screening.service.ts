@@ -7,7 +7,7 @@ import { JudgedCall, callScreeningDecider, contractVersionOf, isJudgedCall } fro
 import { dialoutTenantDecider } from '../domain/dialout-tenant.decider';
 import { DialoutUserState, dialoutUserDecider } from '../domain/dialout-user.decider';
 import { DialoutPolicyConfig } from '../dialout-policy.config';
-import { DialoutStreams } from './dialout-policy.streams';
+import { dialoutTenantStream, dialoutUserStream } from './dialout-policy.streams';
 import { StreamBatch } from './stream-batch';
 
 /**
@@ -28,8 +28,8 @@ export class CallScreening {
     if (calls.length === 0) return;
     const streams = (call: JudgedCall) => ({
       call: callStream(call.tenantId, call.callId),
-      user: DialoutStreams.user(call.tenantId, call.userId),
-      tenant: DialoutStreams.tenant(call.tenantId),
+      user: dialoutUserStream(call.tenantId, call.userId),
+      tenant: dialoutTenantStream(call.tenantId),
     });
     const batch = await new StreamBatch(this.store).read(
       sql,

@@ -3,7 +3,7 @@ import { DomainError, Result } from '@comms-credits/domain-kit';
 import { EventStore, Handled, Transactions, handleCommand } from '@comms-credits/event-store';
 import { DialoutTenantState, dialoutTenantDecider } from '../domain/dialout-tenant.decider';
 import { DialoutUserState, dialoutUserDecider } from '../domain/dialout-user.decider';
-import { DialoutStreams } from './dialout-policy.streams';
+import { dialoutTenantStream, dialoutUserStream } from './dialout-policy.streams';
 
 /**
  * The two grants of `Grant-CsDialoutPolicy`, each a command in its own transaction (retried on
@@ -18,7 +18,7 @@ export class DialoutPolicyCommands {
 
   /** The tenant's Global policy; per-user grants stay as they are. */
   grantGlobal(tenantId: string, policyName: string): Promise<Result<Handled<DialoutTenantState>, DomainError>> {
-    return handleCommand(this.transactions, this.store, DialoutStreams.tenant(tenantId), dialoutTenantDecider, {
+    return handleCommand(this.transactions, this.store, dialoutTenantStream(tenantId), dialoutTenantDecider, {
       type: 'GrantGlobalPolicy',
       policyName,
     });
@@ -26,7 +26,7 @@ export class DialoutPolicyCommands {
 
   /** A user's own policy; null removes it, and the Global policy applies again. */
   grantUser(tenantId: string, userId: string, policyName: string | null): Promise<Result<Handled<DialoutUserState>, DomainError>> {
-    return handleCommand(this.transactions, this.store, DialoutStreams.user(tenantId, userId), dialoutUserDecider, {
+    return handleCommand(this.transactions, this.store, dialoutUserStream(tenantId, userId), dialoutUserDecider, {
       type: 'GrantUserPolicy',
       userId,
       policyName,

@@ -2,8 +2,12 @@ import { StreamTarget } from '@comms-credits/event-store';
 import { dialoutTenantStreamId } from '../domain/dialout-tenant.decider';
 import { dialoutUserStreamId } from '../domain/dialout-user.decider';
 
-/** Where each aggregate of the service lives in its event store. */
-export const DialoutStreams = {
-  tenant: (tenantId: string): StreamTarget => ({ streamId: dialoutTenantStreamId(tenantId), streamType: 'dialout-tenant', tenantId }),
-  user: (tenantId: string, userId: string): StreamTarget => ({ streamId: dialoutUserStreamId(tenantId, userId), streamType: 'dialout-user', tenantId }),
-};
+/** A tenant's Global dial-out policy, `dialout-tenant:<tenant>` (the id is the decider's). */
+export function dialoutTenantStream(tenantId: string): StreamTarget {
+  return { streamId: dialoutTenantStreamId(tenantId), streamType: 'dialout-tenant', tenantId };
+}
+
+/** What the service knows of a user, `dialout-user:<tenant>:<userId>` (the id is the decider's). */
+export function dialoutUserStream(tenantId: string, userId: string): StreamTarget {
+  return { streamId: dialoutUserStreamId(tenantId, userId), streamType: 'dialout-user', tenantId };
+}

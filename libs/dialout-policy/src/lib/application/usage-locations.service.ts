@@ -3,9 +3,9 @@ import { UserUpsertedV1 } from '@comms-credits/contracts';
 import { EventStore, SqlClient } from '@comms-credits/event-store';
 import { callStream } from '@comms-credits/call-log';
 import { callScreeningDecider, contractVersionOf } from '../domain/call-screening.decider';
-import { dialoutTenantDecider } from '../domain/dialout-tenant.decider';
+import { dialoutTenantDecider, dialoutTenantStreamId } from '../domain/dialout-tenant.decider';
 import { dialoutUserDecider } from '../domain/dialout-user.decider';
-import { DialoutStreams } from './dialout-policy.streams';
+import { dialoutUserStream } from './dialout-policy.streams';
 import { StreamBatch } from './stream-batch';
 
 /**
@@ -21,7 +21,7 @@ export class UsageLocations {
 
   async learn(sql: SqlClient, events: UserUpsertedV1[]): Promise<void> {
     if (events.length === 0) return;
-    const userStream = (e: UserUpsertedV1) => DialoutStreams.user(e.tenantId, e.userId);
+    const userStream = (e: UserUpsertedV1) => dialoutUserStream(e.tenantId, e.userId);
     const batch = await new StreamBatch(this.store).read(
       sql,
       events.map((e) => userStream(e).streamId),
@@ -33,7 +33,7 @@ export class UsageLocations {
       batch.state(userStream(e).streamId, dialoutUserDecider).awaitingCalls.map((callId) => callStream(e.tenantId, callId)),
     );
     if (waiting.length > 0) {
-      await batch.read(sql, [...waiting.map((call) => call.streamId), ...events.map((e) => DialoutStreams.tenant(e.tenantId).streamId)]);
+      await batch.read(sql, [...waiting.map((call) => call.streamId), ...events.map((e) => dialoutTenantStreamId(e.tenantId))]);
     }
 
     for (const event of events) {
@@ -48,8 +48,7 @@ export class UsageLocations {
       const user = batch.state(target.streamId, dialoutUserDecider);
       if (user.usageLocation === null) continue;
 
-      const globalPolicy =
-        before.awaitingCalls.length > 0 ? batch.state(DialoutStreams.tenant(event.tenantId).streamId, dialoutTenantDecider).globalPolicy : null;
+      const globalPolicy = before.awaitingCalls.length > 0 ? batch.state(dialoutTenantStreamId(event.tenantId), dialoutTenantDecider).globalPolicy : null;
       for (const callId of before.awaitingCalls) {
         const call = callStream(event.tenantId, callId);
         const startedEventId = batch.state(call.streamId, callScreeningDecider).awaiting?.startedEventId;
