@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { Equals, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { Equals, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { EventEnvelope } from './envelope';
 import { CURRENCIES, Currency, DECIMAL_AMOUNT, MoneyV1 } from './money';
 import { ISO_COUNTRY, OPAQUE_ID, UTC_INSTANT, YEAR_MONTH } from './patterns';
@@ -114,6 +114,112 @@ export class CallSettlementMissingV1 extends EventEnvelope {
   @IsInt() @Min(0) grantedSeconds!: number;
   @ValidateNested() @Type(() => MoneyV1) heldAmount!: MoneyV1;
   @Matches(UTC_INSTANT) dueBy!: string;
+}
+
+/** An `Idempotency-Key` as the wallet's funding endpoint accepts it: 1-255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * A lot was added (on `credit-wallet.events`): funds paid in (`source` `funds`, with the
+ * request's `idempotencyKey`) or an auto-recharge (`auto-recharge`, with its `rechargeId`).
+ * The lot expires at `expiresAt`; `balanceAfter` is the balance with it.
+ */
+export class FundsAddedV1 extends EventEnvelope {
+  @Equals('FundsAdded') override type!: 'FundsAdded';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) lotId!: string;
+  @ValidateNested() @Type(() => MoneyV1) amount!: MoneyV1;
+  @IsIn(['funds', 'auto-recharge']) source!: 'funds' | 'auto-recharge';
+  /** null on an auto-recharge's lot. */
+  @ValidateIf((e: FundsAddedV1) => e.idempotencyKey !== null) @Matches(IDEMPOTENCY_KEY) idempotencyKey!: string | null;
+  /** null on funds paid in. */
+  @ValidateIf((e: FundsAddedV1) => e.rechargeId !== null) @Matches(OPAQUE_ID) rechargeId!: string | null;
+  @Matches(UTC_INSTANT) purchasedAt!: string;
+  @Matches(UTC_INSTANT) expiresAt!: string;
+  @ValidateNested() @Type(() => MoneyV1) balanceAfter!: MoneyV1;
+}
+
+/** A lot reached its expiry with money left (on `credit-wallet.events`): `amount` is forfeited. */
+export class LotExpiredV1 extends EventEnvelope {
+  @Equals('LotExpired') override type!: 'LotExpired';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) lotId!: string;
+  @ValidateNested() @Type(() => MoneyV1) amount!: MoneyV1;
+  @Matches(UTC_INSTANT) purchasedAt!: string;
+  @Matches(UTC_INSTANT) expiredAt!: string;
+  @ValidateNested() @Type(() => MoneyV1) balanceAfter!: MoneyV1;
+}
+
+/**
+ * Pool minutes handed to the wallet that it could not bill (on `credit-wallet.events`): `reason`
+ * is a stable code (no credits licence, billing not set up, no rate for the destination).
+ */
+export class OverflowUnbilledV1 extends EventEnvelope {
+  @Equals('OverflowUnbilled') override type!: 'OverflowUnbilled';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) callId!: string;
+  @Matches(/^[A-Z][A-Z0-9_]*$/) reason!: string;
+  @Matches(ISO_COUNTRY) destinationCountry!: string;
+  @IsInt() @Min(1) uncoveredMinutes!: number;
+  /** The `PoolOverflowHandedToWallet` it answers. */
+  @Matches(OPAQUE_ID) causationEventId!: string;
+}
+
+/**
+ * Why the wallet asked for a recharge: money it can spend fell below the trigger (`crossed-trigger`),
+ * more was spent while below it (`below-trigger`), the settings or the payment method changed while
+ * below it (`configured-below-trigger`), or a declined recharge's back-off ran out.
+ */
+export const AUTO_RECHARGE_REASONS = ['crossed-trigger', 'below-trigger', 'configured-below-trigger', 'retry-after-decline'] as const;
+export type AutoRechargeReason = (typeof AUTO_RECHARGE_REASONS)[number];
+
+/** The wallet asked the payment gateway for an auto-recharge (on `credit-wallet.events`); `attempt` counts from 1. */
+export class AutoRechargeRequestedV1 extends EventEnvelope {
+  @Equals('AutoRechargeRequested') override type!: 'AutoRechargeRequested';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) rechargeId!: string;
+  @ValidateNested() @Type(() => MoneyV1) amount!: MoneyV1;
+  @ValidateNested() @Type(() => MoneyV1) triggerAmount!: MoneyV1;
+  @ValidateNested() @Type(() => MoneyV1) balance!: MoneyV1;
+  /** What calls could still spend (absent on requests recorded before it was added). */
+  @IsOptional() @ValidateNested() @Type(() => MoneyV1) available?: MoneyV1;
+  @IsIn(AUTO_RECHARGE_REASONS) reason!: AutoRechargeReason;
+  @IsInt() @Min(1) attempt!: number;
+}
+
+/** Auto-recharges were declined this many times in a row (on `credit-wallet.events`, at the configured count). */
+export class AutoRechargeAlertV1 extends EventEnvelope {
+  @Equals('AutoRechargeAlert') override type!: 'AutoRechargeAlert';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) rechargeId!: string;
+  @IsInt() @Min(1) consecutiveFailures!: number;
+  @IsString() code!: string;
+  @IsString() message!: string;
+}
+
+/**
+ * Anomaly (on `credit-wallet.events`): telephony reported more seconds than the wallet granted
+ * the call; it was settled at the grant and the excess never charged.
+ */
+export class SettlementExceededGrantV1 extends EventEnvelope {
+  @Equals('SettlementExceededGrant') override type!: 'SettlementExceededGrant';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) callId!: string;
+  @IsInt() @Min(0) reportedSeconds!: number;
+  @IsInt() @Min(0) grantedSeconds!: number;
+  @IsInt() @Min(1) excessSeconds!: number;
+  /** The `CallEnded` that reported it. */
+  @Matches(OPAQUE_ID) causationEventId!: string;
+}
+
+/** The `CallEnded` of a call whose hold was released as missing its settlement came after all (on `credit-wallet.events`): settled now. */
+export class CallSettledLateV1 extends EventEnvelope {
+  @Equals('CallSettledLate') override type!: 'CallSettledLate';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) callId!: string;
+  @IsInt() @Min(0) durationSeconds!: number;
+  /** The late `CallEnded`. */
+  @Matches(OPAQUE_ID) causationEventId!: string;
 }
 
 export type CallCharged = Omit<CallChargedV1, never>;

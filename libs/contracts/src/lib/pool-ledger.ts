@@ -91,6 +91,21 @@ export class PoolSettlementMissingV1 extends EventEnvelope {
 }
 
 /**
+ * Anomaly (on `pool-ledger.events`): telephony reported more seconds than the pool granted a
+ * call it funded alone; it was settled at the grant and the excess never charged. (A call that
+ * continued on credits is the wallet's to report: `SettlementExceededGrant`.)
+ */
+export class CallDurationExceededGrantV1 extends EventEnvelope {
+  @Equals('CallDurationExceededGrant') override type!: 'CallDurationExceededGrant';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) callId!: string;
+  /** What telephony reported. */
+  @IsInt() @Min(0) durationSeconds!: number;
+  @IsInt() @Min(0) grantedSeconds!: number;
+  @IsInt() @Min(1) excessSeconds!: number;
+}
+
+/**
  * The pool's month after a reservation, a debit or an expired reservation (on
  * `pool-ledger.events` since the reporting service's tenant directory): the month's used and
  * reserved minutes and, on reservations and debits, the capacity it was decided with.

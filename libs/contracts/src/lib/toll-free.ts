@@ -24,6 +24,36 @@ export class TollFreeCallRoutedV1 extends EventEnvelope {
   @Matches(UTC_INSTANT) startedAt!: string;
 }
 
+/** What a toll-free number can be assigned to. */
+export const ASSIGNMENT_TARGETS = ['conference_bridge', 'call_queue', 'auto_attendant'] as const;
+export type AssignmentTarget = (typeof ASSIGNMENT_TARGETS)[number];
+
+/** A number of the tenant's and the country of the inventory it came from. */
+export abstract class TollFreeNumberFacts extends EventEnvelope {
+  @Matches(E164) number!: string;
+  @Matches(ISO_COUNTRY) country!: string;
+}
+
+/** The tenant acquired a toll-free number (on `toll-free.events`). */
+export class TollFreeNumberAcquiredV1 extends TollFreeNumberFacts {
+  @Equals('TollFreeNumberAcquired') override type!: 'TollFreeNumberAcquired';
+  @Equals(1) override version!: 1;
+}
+
+/** One of the tenant's numbers was assigned to a conference bridge, call queue or auto attendant (on `toll-free.events`). */
+export class TollFreeNumberAssignedV1 extends TollFreeNumberFacts {
+  @Equals('TollFreeNumberAssigned') override type!: 'TollFreeNumberAssigned';
+  @Equals(1) override version!: 1;
+  @IsIn(ASSIGNMENT_TARGETS) target!: AssignmentTarget;
+  @Matches(OPAQUE_ID) targetId!: string;
+}
+
+/** The tenant released one of its numbers back to the inventory, its assignment gone (on `toll-free.events`). */
+export class TollFreeNumberReleasedV1 extends TollFreeNumberFacts {
+  @Equals('TollFreeNumberReleased') override type!: 'TollFreeNumberReleased';
+  @Equals(1) override version!: 1;
+}
+
 /** The tenant's toll-free numbers were suspended (balance at zero) or resumed (on `toll-free.events`). */
 export class TollFreeNumbersSuspendedV1 extends EventEnvelope {
   @Equals('TollFreeNumbersSuspended') override type!: 'TollFreeNumbersSuspended';

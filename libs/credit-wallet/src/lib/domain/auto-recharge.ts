@@ -1,4 +1,4 @@
-import { monthOf } from '@comms-credits/contracts';
+import { AutoRechargeReason, monthOf } from '@comms-credits/contracts';
 import { Minor } from './money';
 
 /** How declines are handled (settings; see docs/credit-wallet.md). */
@@ -54,8 +54,8 @@ export const noAutoRecharge = (): AutoRechargeState => ({
   capAlertedMonth: null,
 });
 
-/** Why a recharge is asked for now. */
-export type RechargeReason = 'crossed-trigger' | 'below-trigger' | 'configured-below-trigger' | 'retry-after-decline';
+/** Why a recharge is asked for now (the contract's `AutoRechargeRequested.reason`). */
+export type RechargeReason = AutoRechargeReason;
 
 /** What the command at hand did that may start a recharge (domain.md, "Auto-recharge"). */
 export interface RechargeCause {

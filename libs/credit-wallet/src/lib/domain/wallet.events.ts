@@ -1,20 +1,26 @@
 import {
+  AutoRechargeAlertV1,
   AutoRechargeCapReachedV1,
   AutoRechargeFailedV1,
+  AutoRechargeRequestedV1,
   AutoRechargeSucceededV1,
   BalanceReachedZeroV1,
   CallAdmittedV1,
   CallChargedV1,
   CallRejectedV1,
+  CallSettledLateV1,
   CallSettlementMissingV1,
   ChargeKind,
   Envelope,
+  FundsAddedV1,
+  LotExpiredV1,
   Money,
+  OverflowUnbilledV1,
   OwedSettledV1,
+  SettlementExceededGrantV1,
   WalletBalanceChangedV1,
 } from '@comms-credits/contracts';
 import { DomainEvent } from '@comms-credits/domain-kit';
-import { RechargeReason } from './auto-recharge';
 import { AppliedRate } from './rate-card';
 
 /** A lot's part of a charge or expiry. */
@@ -38,20 +44,8 @@ export type { ChargeKind };
  * of the contract fails to compile here.
  */
 export type WalletEvent =
-  | DomainEvent<
-      'FundsAdded',
-      {
-        lotId: string;
-        amount: Money;
-        source: 'funds' | 'auto-recharge';
-        idempotencyKey: string | null;
-        rechargeId: string | null;
-        purchasedAt: string;
-        expiresAt: string;
-        balanceAfter: Money;
-      }
-    >
-  | DomainEvent<'LotExpired', { lotId: string; amount: Money; purchasedAt: string; expiredAt: string; balanceAfter: Money }>
+  | DomainEvent<'FundsAdded', Omit<FundsAddedV1, keyof Envelope>>
+  | DomainEvent<'LotExpired', Omit<LotExpiredV1, keyof Envelope>>
   /** `split`: a pool call that continues on credits (design.md); absent otherwise. */
   | DomainEvent<'CallAdmitted', Omit<CallAdmittedV1, keyof Envelope> & { funding: 'credits' | 'free' | 'pool'; decidedBy: 'credit-wallet' }>
   | DomainEvent<'CallRejected', Omit<CallRejectedV1, keyof Envelope> & { decidedBy: 'credit-wallet'; details: Record<string, unknown> }>
@@ -94,21 +88,18 @@ export type WalletEvent =
   /** New funds paid what the wallet owed, from the lot they added (first, before anything else). */
   | DomainEvent<'OwedSettled', Omit<OwedSettledV1, keyof Envelope> & { lotId: string }>
   /** Anomaly: telephony reported more seconds than the call was granted; settled at the grant, the excess never charged. */
-  | DomainEvent<'SettlementExceededGrant', { callId: string; reportedSeconds: number; grantedSeconds: number; excessSeconds: number; causationEventId: string }>
+  | DomainEvent<'SettlementExceededGrant', Omit<SettlementExceededGrantV1, keyof Envelope>>
   /** Anomaly: no CallEnded by grant + grace; the hold is released and the call waits for a late end. */
   | DomainEvent<'CallSettlementMissing', Omit<CallSettlementMissingV1, keyof Envelope>>
   /** The CallEnded of a call marked missing its settlement came after all: settled now, without a hold. */
-  | DomainEvent<'CallSettledLate', { callId: string; durationSeconds: number; causationEventId: string }>
-  | DomainEvent<'OverflowUnbilled', { callId: string; reason: string; destinationCountry: string; uncoveredMinutes: number; causationEventId: string }>
+  | DomainEvent<'CallSettledLate', Omit<CallSettledLateV1, keyof Envelope>>
+  | DomainEvent<'OverflowUnbilled', Omit<OverflowUnbilledV1, keyof Envelope>>
   | DomainEvent<'PaymentMethodSet', { token: string; tokenHint: string }>
   | DomainEvent<'AutoRechargeConfigured', { enabled: boolean; triggerAmount: Money | null; rechargeAmount: Money | null; maxRechargesPerMonth?: number | null }>
-  | DomainEvent<
-      'AutoRechargeRequested',
-      { rechargeId: string; amount: Money; triggerAmount: Money; balance: Money; available?: Money; reason: RechargeReason; attempt: number }
-    >
+  | DomainEvent<'AutoRechargeRequested', Omit<AutoRechargeRequestedV1, keyof Envelope>>
   | DomainEvent<'AutoRechargeSucceeded', Omit<AutoRechargeSucceededV1, keyof Envelope>>
   | DomainEvent<'AutoRechargeFailed', Omit<AutoRechargeFailedV1, keyof Envelope> & { backoffMs: number }>
-  | DomainEvent<'AutoRechargeAlert', { rechargeId: string; consecutiveFailures: number; code: string; message: string }>
+  | DomainEvent<'AutoRechargeAlert', Omit<AutoRechargeAlertV1, keyof Envelope>>
   /** Alert: the monthly cap of recharges is reached; no more recharges this month (once per month). */
   | DomainEvent<'AutoRechargeCapReached', Omit<AutoRechargeCapReachedV1, keyof Envelope> & { available: Money; triggerAmount: Money }>
   | DomainEvent<'BalanceReachedZero', Omit<BalanceReachedZeroV1, keyof Envelope>>

@@ -1,6 +1,5 @@
+import { IDEMPOTENCY_KEY } from '@comms-credits/contracts';
 import { ProblemException } from '@comms-credits/platform';
-
-const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** The `Idempotency-Key` header: required on funding (money is added once per key), 1-255 visible ASCII characters. */
 export function requireIdempotencyKey(value: string | undefined): string {
@@ -12,6 +11,6 @@ export function requireIdempotencyKey(value: string | undefined): string {
       'send an Idempotency-Key header: a retried request with the same key adds the funds once',
     );
   }
-  if (!KEY.test(value)) throw ProblemException.invalid([{ name: 'Idempotency-Key', reason: 'must be 1-255 visible ASCII characters' }]);
+  if (!IDEMPOTENCY_KEY.test(value)) throw ProblemException.invalid([{ name: 'Idempotency-Key', reason: 'must be 1-255 visible ASCII characters' }]);
   return value;
 }

@@ -1,5 +1,6 @@
 import {
   CallAdmittedV1,
+  CallDurationExceededGrantV1,
   CallEntitledV1,
   CallHandedToWalletV1,
   Envelope,
@@ -49,7 +50,7 @@ export type PoolCallEvent =
   | DomainEvent<'CallHandedToWallet', HandedToWallet>
   | DomainEvent<'PoolCallSettled', Omit<PoolCallSettledV1, keyof Envelope> & { billableSeconds?: number }>
   /** Telephony reported more than the call was granted: settled at the grant, the excess never charged. */
-  | DomainEvent<'CallDurationExceededGrant', { callId: string; durationSeconds: number; grantedSeconds: number; excessSeconds: number }>
+  | DomainEvent<'CallDurationExceededGrant', Omit<CallDurationExceededGrantV1, keyof Envelope>>
   | DomainEvent<'PoolOverflowHandedToWallet', Omit<PoolOverflowHandedToWalletV1, keyof Envelope>>
   /** The call's end did not come by its due time: its reservation was released. A late end still settles it. */
   | DomainEvent<'PoolSettlementMissing', Omit<PoolSettlementMissingV1, keyof Envelope>>

@@ -1,11 +1,23 @@
-import { Envelope, Money, Sku, TollFreeNumbersResumedV1, TollFreeNumbersSuspendedV1 } from '@comms-credits/contracts';
+import {
+  ASSIGNMENT_TARGETS,
+  AssignmentTarget,
+  Envelope,
+  Money,
+  Sku,
+  TollFreeNumberAcquiredV1,
+  TollFreeNumberAssignedV1,
+  TollFreeNumberReleasedV1,
+  TollFreeNumbersResumedV1,
+  TollFreeNumbersSuspendedV1,
+} from '@comms-credits/contracts';
 import { Decider, DomainError, DomainEvent, fail, ok } from '@comms-credits/domain-kit';
 import Decimal from 'decimal.js';
 import { Seats, countsTowardsQuota, licencesCounted, tollFreeQuota } from './quota';
 import { TollFreeErrors } from './toll-free.errors';
 
-export const ASSIGNMENT_TARGETS = ['conference_bridge', 'call_queue', 'auto_attendant'] as const;
-export type AssignmentTarget = (typeof ASSIGNMENT_TARGETS)[number];
+/** What a number can be assigned to (the contract's). */
+export { ASSIGNMENT_TARGETS };
+export type { AssignmentTarget };
 
 export interface Assignment {
   target: AssignmentTarget;
@@ -22,9 +34,9 @@ export interface Assignment {
 export type TollFreeAccountEvent =
   | DomainEvent<'QuotaSeatsObserved', { sku: Sku; seats: number }>
   | DomainEvent<'WalletFundingObserved', { balance: Money; billingSetUp: boolean; positive: boolean }>
-  | DomainEvent<'TollFreeNumberAcquired', { number: string; country: string }>
-  | DomainEvent<'TollFreeNumberAssigned', { number: string; country: string } & Assignment>
-  | DomainEvent<'TollFreeNumberReleased', { number: string; country: string }>
+  | DomainEvent<'TollFreeNumberAcquired', Omit<TollFreeNumberAcquiredV1, keyof Envelope>>
+  | DomainEvent<'TollFreeNumberAssigned', Omit<TollFreeNumberAssignedV1, keyof Envelope>>
+  | DomainEvent<'TollFreeNumberReleased', Omit<TollFreeNumberReleasedV1, keyof Envelope>>
   | DomainEvent<'TollFreeNumbersSuspended', Omit<TollFreeNumbersSuspendedV1, keyof Envelope>>
   | DomainEvent<'TollFreeNumbersResumed', Omit<TollFreeNumbersResumedV1, keyof Envelope>>;
 
