@@ -3,17 +3,7 @@ import { Sku } from '@comms-credits/contracts';
 import { DomainError, Result } from '@comms-credits/domain-kit';
 import { EventStore, SqlClient, Transactions, decideAndAppend, handleCommand, retryOnVersionConflict } from '@comms-credits/event-store';
 import { subscriptionDecider, userDecider } from '../domain/user.decider';
-
-export const userStream = (tenantId: string, userId: string) => ({
-  streamId: `user:${tenantId}:${userId}`,
-  streamType: 'user',
-  tenantId,
-});
-export const subscriptionsStream = (tenantId: string) => ({
-  streamId: `subscriptions:${tenantId}`,
-  streamType: 'subscriptions',
-  tenantId,
-});
+import { subscriptionsStream, userStream } from './licensing.streams';
 
 /**
  * The licensing commands of the ops API. Seat limits span users, so assignments and seat
