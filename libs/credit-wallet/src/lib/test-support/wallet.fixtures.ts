@@ -1,7 +1,6 @@
-import { fold } from '@comms-credits/domain-kit';
+import { deciderSpec } from '@comms-credits/domain-kit';
 import { AppliedRate, RateTable } from '../domain/rate-card';
-import { WalletPolicy, WalletState, emptyWallet, evolveWallet } from '../domain/wallet.decider';
-import { WalletEvent } from '../domain/wallet.events';
+import { WalletPolicy, emptyWallet, walletDecider } from '../domain/wallet.decider';
 
 /** A small rate card for unit tests: awkward rates, a connection fee, toll-free inbound. */
 export const testRates = new RateTable({
@@ -25,10 +24,8 @@ export const testPolicy: WalletPolicy = {
 
 export const NOW = '2026-11-24T10:00:00.000Z';
 
-/** The wallet after `events` (given/when/then). */
-export function givenWallet(events: WalletEvent[], tenantId = 'contoso'): WalletState {
-  return fold(evolveWallet, emptyWallet(tenantId), events);
-}
+/** The tenant contoso's wallet under the test rates and policy, given/when/then (`walletSpec.given().when(command)`). */
+export const walletSpec = deciderSpec({ ...walletDecider(testRates, testPolicy), initialState: () => emptyWallet('contoso') });
 
 /** A dial-out rate to FR (or any price) in USD, for pricing tests. */
 export const rateOf = (perMinute: string, connectionFee = '0', increment = { first: 60, next: 60 }): AppliedRate => ({
