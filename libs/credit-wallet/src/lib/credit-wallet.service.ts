@@ -1,6 +1,6 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
 import { Topics, poolLedgerSchemas, telephonySchemas, tollFreeSchemas } from '@comms-credits/contracts';
-import { EventStore1764000000000, RecordedEvent } from '@comms-credits/event-store';
+import { EventStore1764000000000, StoredEventKind } from '@comms-credits/event-store';
 import { ServiceDefinition } from '@comms-credits/platform';
 import { CreditWalletConfig } from './credit-wallet.config';
 import { CreditWalletModule } from './credit-wallet.module';
@@ -36,7 +36,7 @@ const PUBLISHED = new Set([
 ]);
 const DECISIONS = new Set(['CallAdmitted', 'CallRejected']);
 
-export function routeCreditWalletEvent(event: RecordedEvent): string | null {
+export function routeCreditWalletEvent(event: StoredEventKind): string | null {
   if (event.streamType !== 'wallet') return null;
   if (PUBLISHED.has(event.type)) return Topics.CreditWalletEvents;
   if (DECISIONS.has(event.type)) return Topics.CallDecisions;

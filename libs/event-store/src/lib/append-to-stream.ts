@@ -63,6 +63,7 @@ export async function appendToStreams(sql: SqlClient, appends: StreamAppend[]): 
   if (rows.length !== events.length) {
     throw new VersionConflictError(streamIds, describeExpected(withEvents));
   }
+  sql.eventsStored?.(events.map((e) => ({ type: e.event.type, streamType: e.append.streamType })));
 
   const byStream = new Map<string, AppendResult>();
   const ordered = [...rows].sort((a, b) => Number(a.stream_position) - Number(b.stream_position));

@@ -84,3 +84,19 @@ export async function readAllCommitted(sql: SqlClient, afterGlobalPosition: stri
   );
   return rows.map(toRecordedEvent);
 }
+
+/**
+ * Whether anything is stored after a checkpoint, committed or not yet visible: after a read
+ * up to the horizon, true means events are held back by an older transaction still in flight.
+ * (The newest event by a backward index scan; an EXISTS is planned as a sequential scan.)
+ */
+export async function hasEventsAfter(sql: SqlClient, after: GlobalCheckpoint): Promise<boolean> {
+  const { rows } = await sql.query(
+    `SELECT 1 FROM es_events e
+      WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+      ORDER BY e.transaction_id DESC, e.global_position DESC
+      LIMIT 1`,
+    [after.transactionId, after.globalPosition],
+  );
+  return rows.length > 0;
+}

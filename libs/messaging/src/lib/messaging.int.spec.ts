@@ -321,40 +321,47 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     }
   });
 
-  it('publishes as soon as a transaction that stored events commits, not at the next poll; a nudge never makes a standby lead', async () => {
+  it('publishes as soon as a transaction that stored an event to publish commits, not at the next poll; a nudge never makes a standby lead', async () => {
     const store = new EventStore();
     const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}nudged` });
     const publisher = new KafkaPublisher(client, prefix);
-    // Idle polls an hour apart: only a nudge can make these publish within the test. After a
-    // nudge the relay polls briefly (hotPollMs): on a shared server another database's open
-    // transaction may hold the horizon past the nudged read.
-    const options = { route: () => topic, idlePollMs: 3_600_000, hotPollMs: 50, hotMs: 60_000, standbyPollMs: 3_600_000 };
+    // Idle polls an hour apart: only a nudge can make these publish within the test.
+    const route = (event: { type: string }) => (event.type === 'CallEnded' ? topic : null);
+    let heldReads = 0;
+    const onHeld = () => heldReads++;
+    const options = { route, idlePollMs: 3_600_000, heldPollMs: 50, standbyPollMs: 3_600_000, onHeld };
     const leader = new OutboxRelay(db.dataSource, publisher, options);
     const standby = new OutboxRelay(db.dataSource, publisher, options);
     let nudges = 0;
-    const transactions = new CommitNudgingTransactions(db.dataSource, () => {
-      nudges++;
-      leader.nudge();
-      standby.nudge();
-    });
-    const append = (from: number, count: number) => (sql: Parameters<Parameters<Transactions['run']>[0]>[0]) =>
-      store.append(
-        sql,
-        Array.from({ length: count }, (_, i) => ({
-          streamId: `call:contoso:n${from + i}`,
-          streamType: 'call',
-          tenantId: 'contoso',
-          expectedVersion: 'no_stream' as const,
-          events: [{ type: 'CallEnded', data: { callId: `n${from + i}`, durationSeconds: 1 } }],
-        })),
-      );
+    const transactions = new CommitNudgingTransactions(
+      db.dataSource,
+      () => {
+        nudges++;
+        leader.nudge();
+        standby.nudge();
+      },
+      (event) => route(event) !== null,
+    );
+    const append =
+      (from: number, count: number, type = 'CallEnded') =>
+      (sql: Parameters<Parameters<Transactions['run']>[0]>[0]) =>
+        store.append(
+          sql,
+          Array.from({ length: count }, (_, i) => ({
+            streamId: `call:contoso:n${from + i}`,
+            streamType: 'call',
+            tenantId: 'contoso',
+            expectedVersion: 'no_stream' as const,
+            events: [{ type, data: { callId: `n${from + i}`, durationSeconds: 1 } }],
+          })),
+        );
     try {
       leader.start();
       await eventually(() => expect(leader.isLeader()).toBe(true));
       standby.start();
       await eventually(() => expect(standby.state()).toEqual({ up: true, detail: 'standby' }));
 
-      // Reads and rolled-back appends nudge nobody.
+      // Reads, rolled-back appends and events kept inside the service nudge nobody.
       await transactions.run((sql) => sql.query(`SELECT count(*) FROM es_events`));
       await expect(
         transactions.run(async (sql) => {
@@ -362,6 +369,7 @@ describe('exactly-once effects over at-least-once Kafka', () => {
           throw new Error('rolled back');
         }),
       ).rejects.toThrow('rolled back');
+      await transactions.run(append(200, 2, 'CallObserved'));
       expect(nudges).toBe(0);
 
       await transactions.run(append(0, 5));
@@ -374,6 +382,27 @@ describe('exactly-once effects over at-least-once Kafka', () => {
       expect(standby.state()).toEqual({ up: true, detail: 'standby' });
       expect(standby.isLeader()).toBe(false);
       expect(await kafka.messageCount(topic)).toBe(8);
+
+      // An event held back by an older transaction still in flight, one that publishes nothing
+      // and so nudges nobody when it ends: the relay keeps polling while something is held, and
+      // publishes it once the older one has ended, long before its hour-long idle poll.
+      let release!: () => void;
+      let opened!: () => void;
+      const isOpen = new Promise<void>((resolve) => (opened = resolve));
+      const older = transactions.run(async (sql) => {
+        await append(300, 1, 'CallObserved')(sql); // takes an xid before the event below
+        opened();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await isOpen;
+      await transactions.run(append(8, 1));
+      expect(nudges).toBe(3);
+      await eventually(() => expect(heldReads).toBeGreaterThan(1)); // read, found it held, polled again
+      expect(await kafka.messageCount(topic)).toBe(8);
+      release();
+      await older;
+      await eventually(async () => expect(await kafka.messageCount(topic)).toBe(9));
+      expect(nudges).toBe(3);
     } finally {
       // Stopping ends an hour-long wait at once.
       await Promise.all([leader.stop(), standby.stop()]);

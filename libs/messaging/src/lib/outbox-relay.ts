@@ -1,19 +1,33 @@
 import type { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
-import { GlobalCheckpoint, RecordedEvent, SqlClient, Transactions, advanceCheckpoint, readAll, readCheckpoint, sqlClientOf } from '@comms-credits/event-store';
+import {
+  GlobalCheckpoint,
+  RecordedEvent,
+  SqlClient,
+  StoredEventKind,
+  Transactions,
+  advanceCheckpoint,
+  hasEventsAfter,
+  readAll,
+  readCheckpoint,
+  sqlClientOf,
+} from '@comms-credits/event-store';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { errorMessage } from './errors';
 import { MessagePublisher, OutgoingMessage } from './publisher';
 import { ComponentState, Supervised } from './supervision';
 
-/** Decides where (if anywhere) a stored event is published. */
-export type EventRouter = (event: RecordedEvent) => string | null;
+/**
+ * Decides where (if anywhere) a stored event is published, from its type and stream type only:
+ * the same decision is taken when the event is stored (see CommitNudgingTransactions).
+ */
+export type EventRouter = (event: StoredEventKind) => string | null;
 
 /**
  * The usual router: each topic lists the stored event types published on it, under their own
  * (contract) names; every other type stays inside the service.
  */
-export function routeByType(published: Record<string, readonly string[]>): (event: Pick<RecordedEvent, 'type'>) => string | null {
+export function routeByType(published: Record<string, readonly string[]>): (event: Pick<StoredEventKind, 'type'>) => string | null {
   const topicOf = new Map<string, string>();
   for (const [topic, types] of Object.entries(published)) {
     for (const type of types) {
@@ -30,23 +44,28 @@ export interface OutboxRelayOptions {
   route: EventRouter;
   batchSize?: number;
   /**
-   * The poll when nothing was nudged lately (default 50 ms; 250 ms where commits nudge it): the
-   * fallback for events this process did not commit (another instance, a tool).
+   * The poll when everything stored has been read (default 50 ms; 250 ms where commits nudge
+   * it): the fallback for events this process did not commit (another instance, a tool).
    */
   idlePollMs?: number;
   /**
-   * The poll for `hotMs` after a nudge (default 25 ms, for 1 s): an event committed while an
-   * older transaction still holds the horizon (see readAll) becomes readable only when that
-   * one ends, which may be another database's transaction that nudges nobody.
+   * The poll while stored events are held back by the horizon (default 25 ms): an event
+   * committed while an older transaction of this database is still in flight (see readAll)
+   * becomes readable only when that one ends, and it may be one that stored nothing to publish
+   * and so nudges nobody.
    */
-  hotPollMs?: number;
-  hotMs?: number;
+  heldPollMs?: number;
   /** How often a standby tries to take the lead (default 1 s). */
   standbyPollMs?: number;
   /** Back-off after a failed relay loop, doubled up to 30 s (default 1 s). */
   restartBackoffMs?: number;
   /** Called after each published batch: how long its oldest event waited since it was stored. */
   onPublished?: (count: number, oldestAgeSeconds: number) => void;
+  /**
+   * Called after a read that stopped at the horizon with events stored beyond it: an older
+   * transaction of this database still in flight holds them back (a long one stops publishing).
+   */
+  onHeld?: () => void;
 }
 
 /** Thrown when this relay's advisory-lock session is gone: another relay may be leading now. */
@@ -72,8 +91,7 @@ export class OutboxRelay implements Supervised {
   private readonly logger: Logger;
   private readonly batchSize: number;
   private readonly idlePollMs: number;
-  private readonly hotPollMs: number;
-  private readonly hotMs: number;
+  private readonly heldPollMs: number;
   private stopping = false;
   private loop?: Promise<void>;
   /** Ends whatever wait the loop is in (stop). */
@@ -82,7 +100,6 @@ export class OutboxRelay implements Supervised {
   private wakeLeader?: () => void;
   /** A nudge came while the leader was reading or publishing: read again at once. */
   private nudged = false;
-  private hotUntil = 0;
   private lockRunner?: QueryRunner;
   /** Set by the lock session's connection when it fails: publish nothing more on its behalf. */
   private fenced = false;
@@ -98,8 +115,7 @@ export class OutboxRelay implements Supervised {
     this.name = `relay:${options.name ?? 'outbox'}`;
     this.batchSize = options.batchSize ?? 1_000;
     this.idlePollMs = options.idlePollMs ?? 50;
-    this.hotPollMs = options.hotPollMs ?? 25;
-    this.hotMs = options.hotMs ?? 1_000;
+    this.heldPollMs = options.heldPollMs ?? 25;
     this.logger = new Logger(this.name);
   }
 
@@ -120,9 +136,7 @@ export class OutboxRelay implements Supervised {
    * still waits for the lock, a failed loop still backs off. Cheap and safe to call often.
    */
   nudge(): void {
-    if (this.stopping) return;
-    this.hotUntil = Date.now() + this.hotMs;
-    if (this.role !== 'leader') return;
+    if (this.stopping || this.role !== 'leader') return;
     this.nudged = true;
     this.wakeLeader?.();
   }
@@ -186,15 +200,19 @@ export class OutboxRelay implements Supervised {
     while (!this.stopping) {
       this.nudged = false;
       // Reads and the checkpoint go through the lock's own session: if it is gone, so is the lead.
-      const { more } = await this.relayOnce((work) => work(session));
-      if (!more && !this.nudged) await this.idle(Date.now() < this.hotUntil ? this.hotPollMs : this.idlePollMs, true);
+      const { more, last } = await this.relayOnce((work) => work(session));
+      if (more || this.nudged) continue;
+      // Read up to the horizon: anything stored after it is held by an older transaction.
+      const held = await hasEventsAfter(session, last);
+      if (held) this.options.onHeld?.();
+      if (!this.nudged) await this.idle(held ? this.heldPollMs : this.idlePollMs, true);
     }
   }
 
-  private async relayOnce(run: <T>(work: (sql: SqlClient) => Promise<T>) => Promise<T>): Promise<{ count: number; more: boolean }> {
+  private async relayOnce(run: <T>(work: (sql: SqlClient) => Promise<T>) => Promise<T>): Promise<{ count: number; more: boolean; last: GlobalCheckpoint }> {
     const after: GlobalCheckpoint = await run((sql) => readCheckpoint(sql, this.checkpointName));
     const { events, last } = await run((sql) => readAll(sql, after, this.batchSize));
-    if (events.length === 0) return { count: 0, more: false };
+    if (events.length === 0) return { count: 0, more: false, last };
     const messages: OutgoingMessage[] = [];
     for (const event of events) {
       const topic = this.options.route(event);
@@ -208,7 +226,7 @@ export class OutboxRelay implements Supervised {
       const oldest = Math.min(...events.map((e) => e.occurredAt.getTime()));
       this.options.onPublished?.(messages.length, Math.max(0, (Date.now() - oldest) / 1_000));
     }
-    return { count: messages.length, more: events.length === this.batchSize };
+    return { count: messages.length, more: events.length === this.batchSize, last };
   }
 
   private assertLeading(): void {
@@ -278,19 +296,19 @@ export class OutboxRelay implements Supervised {
   }
 }
 
-/** The statement that stores events (append-to-stream.ts): after it commits, the relay has work. */
-const STORES_EVENTS = /\binsert\s+into\s+es_events\b/i;
-
 /**
  * The service's transactions (HTTP commands and consumer chunks alike), calling `afterCommit`
- * (the relay's nudge) once a transaction that stored events has committed, so they are published
- * now rather than at the relay's next poll. Read-only and event-less transactions nudge nobody;
- * a rolled-back one neither. Events committed by other processes are found by the poll.
+ * (the relay's nudge) once a transaction that stored an event `publishes` names has committed,
+ * so it goes out now rather than at the relay's next poll. Transactions that stored only
+ * events kept inside the service (a call log entry, a reservation), read-only ones and rolled
+ * back ones nudge nobody: a nudge costs the relay a read, and most chunks publish nothing.
+ * Events committed by other processes are found by the poll.
  */
 export class CommitNudgingTransactions extends Transactions {
   constructor(
     dataSource: DataSource,
     private readonly afterCommit: () => void,
+    private readonly publishes: (event: StoredEventKind) => boolean = () => true,
   ) {
     super(dataSource);
   }
@@ -299,9 +317,9 @@ export class CommitNudgingTransactions extends Transactions {
     let stored = false;
     const result = await super.run((sql) =>
       work({
-        query: <Row>(text: string, params?: unknown[]) => {
-          if (!stored && STORES_EVENTS.test(text)) stored = true;
-          return sql.query<Row>(text, params);
+        query: (text, params) => sql.query(text, params),
+        eventsStored: (events) => {
+          stored ||= events.some(this.publishes);
         },
       }),
     );

@@ -37,6 +37,7 @@ export class ServiceMetrics implements ConsumerObserver {
   private readonly chunkHistogram: Histogram<'topic'>;
   private readonly offsetCommits: Counter;
   private readonly relayLatency: Histogram;
+  private readonly relayHeldReads: Counter;
   private readonly admissionLatency: Histogram<'decision'>;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route'>;
@@ -87,6 +88,11 @@ export class ServiceMetrics implements ConsumerObserver {
         const count = await this.measureBacklog();
         if (count !== undefined) backlog.set(count);
       },
+    });
+    this.relayHeldReads = new Counter({
+      name: 'outbox_relay_held_reads_total',
+      help: 'Relay reads that stopped at the horizon with stored events beyond it (an older transaction of this database still in flight)',
+      registers,
     });
     this.relayLatency = new Histogram({
       name: 'outbox_relay_latency_seconds',
@@ -162,6 +168,11 @@ export class ServiceMetrics implements ConsumerObserver {
   /** The relay published a batch whose oldest event waited `ageSeconds` since it was stored. */
   relayPublished(_count: number, ageSeconds: number): void {
     this.relayLatency.observe(ageSeconds);
+  }
+
+  /** The relay read up to the horizon and found events beyond it, held by an older transaction. */
+  relayHeld(): void {
+    this.relayHeldReads.inc();
   }
 
   /** Wraps the relay's publisher: decisions on `calls.decisions` stop the admission clock once acknowledged. */

@@ -170,11 +170,17 @@ export class PlatformModule {
         },
         { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka, config.KAFKA_TOPIC_PREFIX) },
         {
-          // With OUTBOX_RELAY_WAKE_ON_COMMIT, a commit that stored events wakes the relay at once.
+          // With OUTBOX_RELAY_WAKE_ON_COMMIT, a commit that stored an event to publish wakes the relay at once.
           provide: Transactions,
           inject: [DataSource, OutboxRelay],
           useFactory: (ds: DataSource, relay: OutboxRelay) =>
-            config.OUTBOX_RELAY_WAKE_ON_COMMIT ? new CommitNudgingTransactions(ds, () => relay.nudge()) : new Transactions(ds),
+            config.OUTBOX_RELAY_WAKE_ON_COMMIT
+              ? new CommitNudgingTransactions(
+                  ds,
+                  () => relay.nudge(),
+                  (event) => definition.route(event) !== null,
+                )
+              : new Transactions(ds),
         },
         { provide: EventStore, useFactory: () => new EventStore(definition.projections) },
         { provide: Supervision, useValue: new Supervision() },
@@ -199,6 +205,7 @@ export class PlatformModule {
               route: definition.route,
               idlePollMs: config.OUTBOX_RELAY_WAKE_ON_COMMIT ? 250 : 50,
               onPublished: (count, age) => metrics.relayPublished(count, age),
+              onHeld: () => metrics.relayHeld(),
             });
             supervision.register(relay);
             return relay;
