@@ -14,6 +14,7 @@ import {
 import { KAFKA, ProblemException, SERVICE_CONFIG } from '@comms-credits/platform';
 import { Kafka } from 'kafkajs';
 import { ReportingConfig } from '../reporting.config';
+import { deadLetterStream } from './reporting.streams';
 
 /** The tenant of platform-wide records (a dead letter whose tenant cannot be told); no real tenant id starts with `_`. */
 export const PLATFORM_TENANT = '_platform';
@@ -124,9 +125,7 @@ export class DeadLettersService {
       .run((sql) =>
         this.store.append(sql, [
           {
-            streamId: `dead-letter:${letter.topic}/${letter.partition}/${letter.offset}`,
-            streamType: 'dead-letter',
-            tenantId,
+            ...deadLetterStream(tenantId, letter),
             expectedVersion: 'any',
             events: [
               {

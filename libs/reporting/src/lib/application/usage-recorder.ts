@@ -3,9 +3,10 @@ import { Envelope } from '@comms-credits/contracts';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { figuresOf } from '../domain/tenant-directory';
-import { UsageFact, usageDecider, usageStreamId } from '../domain/usage.facts';
+import { UsageFact, usageDecider } from '../domain/usage.facts';
 import { ReportingConfig } from '../reporting.config';
 import { alertOf } from '../domain/webhook.events';
+import { tenantStream, usageStream } from './reporting.streams';
 import { enqueueWebhookDeliveries } from './webhook-outbox';
 
 export interface ObservedFact {
@@ -33,7 +34,7 @@ export class UsageRecorder {
       this.store,
       usageDecider,
       observed.map(({ event, callId, fact }) => ({
-        target: { streamId: usageStreamId(event.tenantId, callId), streamType: 'usage', tenantId: event.tenantId },
+        target: usageStream(event.tenantId, callId),
         command: { type: 'RecordUsageFact' as const, callId, fact, sourceEventId: event.eventId, sourceType: event.type },
         options: { metadata: { correlationId: callId, causationId: event.eventId } },
       })),
@@ -52,9 +53,7 @@ export class UsageRecorder {
     await this.store.append(
       sql,
       [...byTenant].map(([tenantId, figures]) => ({
-        streamId: `tenant:${tenantId}:${topic}`,
-        streamType: 'tenant',
-        tenantId,
+        ...tenantStream(tenantId, topic),
         expectedVersion: 'any' as const,
         events: [{ type: 'TenantFiguresRecorded', data: { figures } }],
       })),

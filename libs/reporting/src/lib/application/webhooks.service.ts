@@ -4,8 +4,9 @@ import { DomainError, Result, fail, ok } from '@comms-credits/domain-kit';
 import { EventStore, Transactions, decideAndAppend, retryOnVersionConflict } from '@comms-credits/event-store';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { ReportingConfig } from '../reporting.config';
+import { webhookStream } from './reporting.streams';
 import { checkWebhookUrl } from './url-policy';
-import { WebhookErrors, WebhookEventType, webhookEndpointDecider, webhookStreamId } from '../domain/webhook.events';
+import { WebhookErrors, WebhookEventType, webhookEndpointDecider } from '../domain/webhook.events';
 
 export interface WebhookView {
   id: string;
@@ -84,13 +85,14 @@ export class WebhooksService {
     const secret = newSigningSecret();
     return retryOnVersionConflict(() =>
       this.transactions.run(async (sql) => {
-        const result = await decideAndAppend(
-          sql,
-          this.store,
-          { streamId: webhookStreamId(tenantId, webhookId), streamType: 'webhook', tenantId },
-          webhookEndpointDecider,
-          { type: 'Put', webhookId, url: verdict.url.toString(), events, enabled: body.enabled, newSecret: secret },
-        );
+        const result = await decideAndAppend(sql, this.store, webhookStream(tenantId, webhookId), webhookEndpointDecider, {
+          type: 'Put',
+          webhookId,
+          url: verdict.url.toString(),
+          events,
+          enabled: body.enabled,
+          newSecret: secret,
+        });
         if (!result.ok) return result;
         const created = result.value.events.some((e) => e.type === 'WebhookEndpointCreated');
         const { rows } = await sql.query<EndpointRow>(`SELECT * FROM rm_webhook_endpoints WHERE tenant_id = $1 AND webhook_id = $2`, [tenantId, webhookId]);
@@ -108,13 +110,7 @@ export class WebhooksService {
   async delete(tenantId: string, webhookId: string): Promise<Result<void, DomainError>> {
     return retryOnVersionConflict(() =>
       this.transactions.run(async (sql) => {
-        const result = await decideAndAppend(
-          sql,
-          this.store,
-          { streamId: webhookStreamId(tenantId, webhookId), streamType: 'webhook', tenantId },
-          webhookEndpointDecider,
-          { type: 'Delete', webhookId },
-        );
+        const result = await decideAndAppend(sql, this.store, webhookStream(tenantId, webhookId), webhookEndpointDecider, { type: 'Delete', webhookId });
         if (!result.ok) return result;
         await sql.query(
           `UPDATE webhook_deliveries SET status = 'cancelled', leased_until = NULL WHERE tenant_id = $1 AND webhook_id = $2 AND status = 'pending'`,
@@ -158,13 +154,11 @@ export class WebhooksService {
           [tenantId, webhookId, deliveryId, this.config.REPORTING_WEBHOOK_RETRY_FOR_MS],
         );
         if (rows.length === 0) return fail(new DomainError(WebhookErrors.DeliveryNotFound, `no delivery ${deliveryId} of webhook ${webhookId}`, 'not-found'));
-        const recorded = await decideAndAppend(
-          sql,
-          this.store,
-          { streamId: webhookStreamId(tenantId, webhookId), streamType: 'webhook', tenantId },
-          webhookEndpointDecider,
-          { type: 'RecordResend', webhookId, deliveryId },
-        );
+        const recorded = await decideAndAppend(sql, this.store, webhookStream(tenantId, webhookId), webhookEndpointDecider, {
+          type: 'RecordResend',
+          webhookId,
+          deliveryId,
+        });
         if (!recorded.ok) return recorded;
         const { rows: views } = await sql.query<Record<string, unknown>>(
           `SELECT d.*, '[]'::jsonb AS attempt_log FROM webhook_deliveries d WHERE delivery_id = $1`,
