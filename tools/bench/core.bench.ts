@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
-import { CallLog1764000000100, CallLogCommand, callLogDecider, callLogProjection, callStreamId } from '@comms-credits/call-log';
+import { CallLog1764000000100, CallLogCommand, callLogDecider, callLogProjection, callStream, callStreamId } from '@comms-credits/call-log';
 import { CallStarted, Topics, telephonySchemas } from '@comms-credits/contracts';
 import { EventStore, EventStore1764000000000, Transactions, decideAndAppendBatch } from '@comms-credits/event-store';
 import { KafkaBatchConsumer, KafkaPublisher, createKafka, inboxApplier } from '@comms-credits/messaging';
@@ -120,7 +120,7 @@ async function measureCore(brokers: string, prefix: string, dataSource: import('
         const event = m.event as unknown as CallStarted;
         const command: CallLogCommand = { type: 'ObserveStart', event };
         return {
-          target: { streamId: callStreamId(event.tenantId, event.callId), streamType: 'call', tenantId: event.tenantId },
+          target: callStream(event.tenantId, event.callId),
           command,
           options: { metadata: { correlationId: event.callId, causationId: event.eventId } },
         };
