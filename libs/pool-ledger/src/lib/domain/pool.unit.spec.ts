@@ -1,4 +1,6 @@
+import { CallDurationExceededGrantV1 } from '@comms-credits/contracts';
 import { deciderSpec, fold } from '@comms-credits/domain-kit';
+import { publishedContractMismatch } from '@comms-credits/service-testing';
 import { outboundCallFacts } from '@comms-credits/testing';
 import { CapacityEvent, capacityDecider, capacityMinutes } from './capacity.decider';
 import { EntitledCall, PoolCallEvent, PoolGrantPolicy, needsSettlement, poolCallDecider, settlementOf, wholeMinutes } from './pool-call.decider';
@@ -190,6 +192,14 @@ describe('a call in the pool', () => {
       type: 'CallDurationExceededGrant',
       data: { callId: 'c-1', durationSeconds: 360_000, grantedSeconds: 3600, excessSeconds: 356_400 },
     });
+  });
+
+  it('publishes that anomaly on pool-ledger.events as its contract describes it, field for field', () => {
+    const settled = pool
+      .given([...admit(60).history, ended(3601)])
+      .when({ type: 'Settle', debit: { month: '2026-11', minutes: 60, poolMinutes: 60, uncoveredMinutes: 0 } });
+    const exceeded = settled.events.find((e) => e.type === 'CallDurationExceededGrant')!;
+    expect(publishedContractMismatch(CallDurationExceededGrantV1, exceeded)).toBe('');
   });
 
   it('a continuation call: the pool settles its reserved share only; the credit part is the wallet’s', () => {

@@ -1,5 +1,6 @@
-import { Money } from '@comms-credits/contracts';
+import { Money, TollFreeNumberAcquiredV1, TollFreeNumberAssignedV1, TollFreeNumberReleasedV1 } from '@comms-credits/contracts';
 import { deciderSpec } from '@comms-credits/domain-kit';
+import { publishedContractMismatch } from '@comms-credits/service-testing';
 import { TollFreeAccountCommand, TollFreeAccountEvent, tollFreeAccountDecider } from './toll-free-account.decider';
 
 const account = deciderSpec(tollFreeAccountDecider);
@@ -125,6 +126,20 @@ describe('toll-free account decider', () => {
       expect(when([funded()], { type: 'ObserveWallet', balance: usd('0.00'), billingSetUp: true })).toEqual({
         events: [{ type: 'WalletFundingObserved', data: { balance: usd('0.00'), billingSetUp: true, positive: false } }],
       });
+    });
+  });
+
+  describe('the number events it publishes on toll-free.events', () => {
+    it('are read by a consumer as their contract describes them, field for field', () => {
+      const given = account.given([seats('PHONE_SYSTEM', 1), funded()]);
+      const acquiredNow = given.when(acquire('+18005550100'));
+      const assignedNow = acquiredNow.and.when({ type: 'Assign', number: '+18005550100', target: 'conference_bridge', targetId: 'bridge-1' });
+      const releasedNow = assignedNow.and.when({ type: 'Release', number: '+18005550100' });
+      expect([
+        publishedContractMismatch(TollFreeNumberAcquiredV1, acquiredNow.events[0]!),
+        publishedContractMismatch(TollFreeNumberAssignedV1, assignedNow.events[0]!),
+        publishedContractMismatch(TollFreeNumberReleasedV1, releasedNow.events[0]!),
+      ]).toEqual(['', '', '']);
     });
   });
 });
