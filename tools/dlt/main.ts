@@ -13,7 +13,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { DeadLetter, DeadLetterTool, readablePayload } from '@comms-credits/messaging';
+import { DeadLetterTool, deadLetterFacts, readablePayload } from '@comms-credits/messaging';
 
 const HELP = `dlt — inspect and replay dead letters
 
@@ -63,7 +63,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       const limit = values.limit === undefined ? undefined : Number(values.limit);
       const letters = await tool.list({ topic: values.topic, limit });
       if (values.json) {
-        for (const letter of letters) out(JSON.stringify(summary(letter)));
+        for (const letter of letters) out(JSON.stringify(deadLetterFacts(letter)));
         return 0;
       }
       if (letters.length === 0) {
@@ -83,7 +83,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
         out(`no dead letter at ${tool.deadLetterTopicOf(topic!)} partition ${partition} offset ${offset}`);
         return 1;
       }
-      out(JSON.stringify({ ...summary(letter), headers: letter.headers, value: readablePayload(letter.value) }, null, 2));
+      out(JSON.stringify({ ...deadLetterFacts(letter), headers: letter.headers, value: readablePayload(letter.value) }, null, 2));
       return 0;
     }
     case 'replay': {
@@ -100,22 +100,6 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
 }
 
 class UsageError extends Error {}
-
-function summary(l: DeadLetter) {
-  return {
-    topic: l.topic,
-    partition: l.partition,
-    offset: l.offset,
-    key: l.key,
-    reason: l.reason,
-    error: l.error,
-    originalTopic: l.originalTopic,
-    originalPartition: l.originalPartition,
-    originalOffset: l.originalOffset,
-    consumer: l.consumer,
-    failedAt: l.failedAt,
-  };
-}
 
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ');

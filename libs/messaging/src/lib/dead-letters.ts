@@ -20,6 +20,26 @@ export interface DeadLetter {
   failedAt: string;
 }
 
+/** What a dead letter says of itself without its payload and headers: where it sits, its key and its `dlt-*` facts. */
+export type DeadLetterFacts = Omit<DeadLetter, 'value' | 'headers'>;
+
+/** The letter's facts (a line of a list: `npm run -s dlt list`, `GET /dead-letters`), always in this order. */
+export function deadLetterFacts(letter: DeadLetter): DeadLetterFacts {
+  return {
+    topic: letter.topic,
+    partition: letter.partition,
+    offset: letter.offset,
+    key: letter.key,
+    reason: letter.reason,
+    error: letter.error,
+    originalTopic: letter.originalTopic,
+    originalPartition: letter.originalPartition,
+    originalOffset: letter.originalOffset,
+    consumer: letter.consumer,
+    failedAt: letter.failedAt,
+  };
+}
+
 export interface ReplayResult {
   /** The broker topic it was published to (the original one, with any namespace prefix). */
   topic: string;

@@ -1,4 +1,4 @@
-import { payloadPreview, readablePayload } from './dead-letters';
+import { DeadLetter, deadLetterFacts, payloadPreview, readablePayload } from './dead-letters';
 
 describe('dead-letter payloads for people', () => {
   it('previews text up to a length, escaping control characters, and says when it is cut', () => {
@@ -17,5 +17,41 @@ describe('dead-letter payloads for people', () => {
     expect(readablePayload(Buffer.from('{"a":[1]}'))).toEqual({ a: [1] });
     expect(readablePayload(Buffer.from('{"a":'))).toBe('{"a":');
     expect(readablePayload(Buffer.from([0xff]))).toEqual({ base64: '/w==' });
+  });
+});
+
+describe('a dead letter in a list', () => {
+  it('given a dead letter, when its facts are taken, then they are all it says of itself but its payload and headers, in a fixed order', () => {
+    const facts = {
+      topic: 'telephony.call-started.dlt',
+      partition: 1,
+      offset: '7',
+      key: 't1',
+      reason: 'SCHEMA_INVALID',
+      error: 'to is required',
+      originalTopic: 'telephony.call-started',
+      originalPartition: '1',
+      originalOffset: '41',
+      consumer: 'reporting',
+      failedAt: '2026-12-02T06:00:00.000Z',
+    };
+    const letter: DeadLetter = { ...facts, value: Buffer.from('{}'), headers: { 'dlt-reason': 'SCHEMA_INVALID', 'trace-id': 'x' } };
+
+    const taken = deadLetterFacts(letter);
+
+    expect(taken).toEqual(facts);
+    expect(Object.keys(taken)).toEqual([
+      'topic',
+      'partition',
+      'offset',
+      'key',
+      'reason',
+      'error',
+      'originalTopic',
+      'originalPartition',
+      'originalOffset',
+      'consumer',
+      'failedAt',
+    ]);
   });
 });

@@ -4,10 +4,12 @@ import { TENANT_ID, Topics } from '@comms-credits/contracts';
 import { EventStore, Transactions } from '@comms-credits/event-store';
 import {
   DeadLetter,
+  DeadLetterFacts,
   DeadLetterNotFoundError,
   DeadLetterNotReplayableError,
   DeadLetterPosition,
   DeadLetterTool,
+  deadLetterFacts,
   payloadPreview,
   readablePayload,
 } from '@comms-credits/messaging';
@@ -22,18 +24,8 @@ export const PLATFORM_TENANT = '_platform';
 /** The contract's topics: the only ones whose dead letters this API reads. */
 const CONTRACT_TOPICS: readonly string[] = Object.values(Topics);
 
-export interface DeadLetterSummary {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  reason: string;
-  error: string;
-  originalTopic: string;
-  originalPartition: string;
-  originalOffset: string;
-  consumer: string;
-  failedAt: string;
+/** A dead letter in `GET /dead-letters`: its facts (the messaging library's), the tenant it names and a preview of its payload. */
+export interface DeadLetterSummary extends DeadLetterFacts {
   /** The tenant the payload (or, failing that, the key) names, when it names a valid one. */
   tenantId: string | null;
   payloadPreview: string | null;
@@ -158,17 +150,7 @@ export class DeadLettersService {
 function summaryOf(letter: DeadLetter): DeadLetterSummary {
   const preview = payloadPreview(letter.value);
   return {
-    topic: letter.topic,
-    partition: letter.partition,
-    offset: letter.offset,
-    key: letter.key,
-    reason: letter.reason,
-    error: letter.error,
-    originalTopic: letter.originalTopic,
-    originalPartition: letter.originalPartition,
-    originalOffset: letter.originalOffset,
-    consumer: letter.consumer,
-    failedAt: letter.failedAt,
+    ...deadLetterFacts(letter),
     tenantId: tenantOf(letter.value, letter.key),
     payloadPreview: preview.text,
     payloadBytes: preview.bytes,
