@@ -73,6 +73,11 @@ export interface BatchConsumerOptions {
    */
   fetchMaxWaitMs?: number;
   /**
+   * Bytes a fetch waits for, up to `fetchMaxWaitMs`, before the broker answers (default 1: at
+   * once). More trades latency for bigger chunks, for a consumer nobody waits on.
+   */
+  fetchMinBytes?: number;
+  /**
    * Offsets are committed at most this often, one request for every partition applied since
    * (see OffsetCommitter); on stop, at once. Default 0: after every chunk.
    */
@@ -174,6 +179,7 @@ export class KafkaBatchConsumer implements Supervised {
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
       rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 20_000,
       maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
+      minBytes: this.options.fetchMinBytes ?? 1,
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (this.running) this.current = { up: true };

@@ -503,6 +503,40 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     await kafka.waitUntilCaughtUp(groupId, topic, 1_000); // committed up to the end by the stop
   });
 
+  it('gathers messages published one by one into few chunks when the fetch waits for bytes (a consumer nobody waits on)', async () => {
+    const name = 'gathered';
+    await kafka.createTopics([name], 1);
+    const groupId = `${prefix}gathered`;
+    const client = createKafka({ brokers: brokers().split(','), clientId: groupId });
+    const publisher = new KafkaPublisher(client, prefix);
+    const chunks: number[] = [];
+    const consumer = new KafkaBatchConsumer(client, {
+      groupId,
+      topics: { [name]: telephonySchemas() },
+      deadLetters: publisher,
+      topicPrefix: prefix,
+      fetchMinBytes: 1024 * 1024, // more than the test publishes: every fetch waits its whole time
+      fetchMaxWaitMs: 3_000,
+      apply: inboxApplier(new Transactions(db.dataSource), groupId, async (_sql, fresh) => void chunks.push(fresh.length)),
+    });
+    const joined = consumer.onceJoined();
+    await consumer.start();
+    await joined;
+    try {
+      // A light load: one message every 50 ms for a second (pacing the traffic, not waiting for
+      // anything). Answered at once (the default), most of them would make a chunk of their own.
+      for (let i = 0; i < 20; i++) {
+        await kafka.publish(name, [callEnded({ tenantId: `t${i % 4}`, callId: `gathered-${i}`, durationSeconds: 1 })]);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await eventually(() => expect(chunks.reduce((a, b) => a + b, 0)).toBe(20));
+      expect(chunks.length).toBeLessThanOrEqual(2);
+    } finally {
+      await consumer.stop();
+      await publisher.disconnect();
+    }
+  });
+
   it('commits the offset of a chunk that was still running when the consumer was stopped', async () => {
     const groupId = `${prefix}stop-mid-chunk`;
     const client = createKafka({ brokers: brokers().split(','), clientId: groupId });

@@ -84,6 +84,7 @@ export async function startService(definition: ServiceDefinition, settings: Reco
           partitionsConsumedConcurrently:
             config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY || Object.keys(definition.consumes).length * config.KAFKA_TOPIC_PARTITIONS,
           fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+          fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
           offsetCommitIntervalMs: config.KAFKA_OFFSET_COMMIT_INTERVAL_MS,
         },
       }),

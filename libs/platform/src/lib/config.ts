@@ -72,37 +72,49 @@ export class ServiceConfig {
   KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY = 1;
 
   /**
-   * Longest wait of a consumer fetch that finds nothing (ms): it bounds idle fetches (and the
-   * broker's work for each) and how long a stop waits. Default 100: 500 went with slower
-   * admission on the benchmark machine (docs/benchmarks.md, session 3).
+   * Longest wait of a consumer fetch (ms). With `KAFKA_FETCH_MIN_BYTES` 1 the broker answers as
+   * soon as anything arrives, so this bounds only fetches that find nothing (the consumer's
+   * and the broker's idle work) and how long a stop waits for the fetch in flight. Default 500
+   * (docs/benchmarks.md, session 4).
    */
   @Type(() => Number)
   @IsInt()
   @Min(10)
   @Max(10_000)
-  KAFKA_FETCH_MAX_WAIT_MS = 100;
+  KAFKA_FETCH_MAX_WAIT_MS = 500;
+
+  /**
+   * Bytes a consumer fetch waits for (up to `KAFKA_FETCH_MAX_WAIT_MS`) before the broker answers.
+   * Default 1: answer at once, for the admission chain. A consumer nobody waits on (the
+   * reporting service) sets more, so that a quiet minute costs a few big chunks, not one
+   * transaction per message.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50 * 1024 * 1024)
+  KAFKA_FETCH_MIN_BYTES = 1;
 
   /**
    * Consumer offsets are committed at most this often (ms), one request for every partition
    * applied since, and at once on stop. Safe to delay: what a crash redelivers was applied with
-   * its inbox rows and is skipped. Default 0, after every chunk: 500 measured slower admission
-   * on the benchmark machine (docs/benchmarks.md, session 3), a cause not found yet.
+   * its inbox rows and is skipped. Default 200 (0: after every chunk, one broker request per
+   * chunk; docs/benchmarks.md, session 4).
    */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(10_000)
-  KAFKA_OFFSET_COMMIT_INTERVAL_MS = 0;
+  KAFKA_OFFSET_COMMIT_INTERVAL_MS = 200;
 
   /**
-   * Wake the outbox relay after each commit that stored events (HTTP commands and consumer
-   * chunks), with a 250 ms fallback poll for events other instances or tools committed.
-   * Default false (a poll every 50 ms): woken per commit, the CPU-bound benchmark machine
-   * decided slower (docs/benchmarks.md, session 3).
+   * Wake the outbox relay after each commit that stored an event it publishes (HTTP commands
+   * and consumer chunks), with a 250 ms fallback poll for events other instances or tools
+   * committed. Default true; false polls every 50 ms instead (docs/benchmarks.md, session 4).
    */
   @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
   @IsBoolean({ message: 'OUTBOX_RELAY_WAKE_ON_COMMIT must be true or false' })
-  OUTBOX_RELAY_WAKE_ON_COMMIT = false;
+  OUTBOX_RELAY_WAKE_ON_COMMIT = true;
 
   @Type(() => Number)
   @IsInt()

@@ -7,6 +7,15 @@ const bool = ({ value }: { value: unknown }) => (value === 'true' || value === t
 /** The reporting service's settings (on top of every service's); docs/reporting.md says why each exists. */
 export class ReportingConfig extends ServiceConfig {
   /**
+   * Nobody waits on the report to decide a call: its consumer lets the broker gather up to
+   * 256 KiB or a second of messages per fetch, so under a light load it applies a few big chunks
+   * instead of one transaction per message (it consumes every topic; docs/benchmarks.md,
+   * session 4).
+   */
+  override KAFKA_FETCH_MIN_BYTES = 256 * 1024;
+  override KAFKA_FETCH_MAX_WAIT_MS = 1_000;
+
+  /**
    * Webhook URLs may point at private, loopback and link-local addresses, and use plain http.
    * Off by default (production: https to public addresses only, checked again at every
    * delivery, so a DNS name cannot be turned into an internal address later); `npm start` and

@@ -59,6 +59,7 @@ export interface KafkaBatchTransportOptions {
     | 'retryBackoffMs'
     | 'partitionsConsumedConcurrently'
     | 'fetchMaxWaitMs'
+    | 'fetchMinBytes'
     | 'offsetCommitIntervalMs'
   >;
 }
