@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VersionConflictError, isUniqueViolationOn } from './errors';
 import { ExpectedVersion, NewEvent, expectedVersionNumber } from './events';
-import { SqlClient } from './sql';
+import { SqlClient, prepared } from './sql';
 
 export interface StreamAppend {
   streamId: string;
@@ -88,7 +88,7 @@ function describeExpected(appends: StreamAppend[]): string {
 // $4 expected: -1 = any, 0 = no stream yet, n = at version n. Each stream takes one of the
 // three paths; a stream that is not where expected yields no row in \`moved\`, so none of its
 // events are inserted and the row count tells the caller.
-const APPEND_SQL = `
+const APPEND_SQL = prepared(`
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
     AS i(stream_id, stream_type, tenant_id, expected, added)
@@ -127,4 +127,4 @@ FROM events e
 JOIN input i ON i.stream_id = e.stream_id
 JOIN moved m ON m.stream_id = e.stream_id
 ORDER BY e.ord
-RETURNING stream_id, stream_position, global_position`;
+RETURNING stream_id, stream_position, global_position`);

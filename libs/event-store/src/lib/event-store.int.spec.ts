@@ -17,6 +17,7 @@ import {
   handleCommand,
   readAll,
   readStream,
+  readStreams,
   rebuildProjections,
   sqlClientOf,
 } from '../index';
@@ -90,6 +91,34 @@ describe('event store on PostgreSQL', () => {
       [2, 2],
       [3, 3],
     ]);
+  });
+
+  it("runs the store's statements as statements prepared once per connection, inside the caller's transaction", async () => {
+    const runner = ds.createQueryRunner();
+    await runner.connect();
+    try {
+      const id = randomUUID();
+      for (const attempt of [1, 2]) {
+        await runner.startTransaction();
+        const sql = sqlClientOf(runner);
+        await readStreams(sql, [`counter:${id}`]);
+        const appended = await appendToStream(sql, { ...target(id), expectedVersion: 'no_stream', events: [{ type: 'Incremented', data: { by: attempt } }] });
+        expect(appended.nextExpectedVersion).toBe(1);
+        // A stale append through the prepared statement is still a version conflict.
+        await expect(appendToStream(sql, { ...target(id), expectedVersion: 5, events: [{ type: 'Incremented', data: { by: 9 } }] })).rejects.toBeInstanceOf(
+          VersionConflictError,
+        );
+        await runner.rollbackTransaction(); // the second round reuses what the first prepared
+      }
+      const statements = await runner.query(`SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'cc\_%'`);
+      expect(statements.map((s: { statement: string }) => s.statement)).toEqual(
+        expect.arrayContaining([expect.stringContaining('INSERT INTO es_events'), expect.stringContaining('CROSS JOIN LATERAL')]),
+      );
+      // Rolled back with its transaction: nothing was written outside it.
+      expect((await tx.run((sql) => readStream(sql, `counter:${id}`))).events).toEqual([]);
+    } finally {
+      await runner.release();
+    }
   });
 
   it('refuses an append at a stale expected version, and appends nothing', async () => {

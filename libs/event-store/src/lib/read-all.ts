@@ -1,6 +1,6 @@
 import { RecordedEvent } from './events';
 import { EVENT_COLUMNS, EventRow, toRecordedEvent } from './read-stream';
-import { SqlClient } from './sql';
+import { SqlClient, prepared } from './sql';
 
 /** A place in the store's global order: (transaction id, global position), both decimal strings. */
 export interface GlobalCheckpoint {
@@ -35,7 +35,7 @@ export const BEGINNING: GlobalCheckpoint = { transactionId: '0', globalPosition:
  */
 export async function readAll(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<{ events: RecordedEvent[]; last: GlobalCheckpoint }> {
   const { rows } = await sql.query<EventRow>(
-    `WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+    prepared(`WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
      horizon AS (
        SELECT CASE
                 -- Nothing to read at or above the server-wide xmin: it is the horizon (no catalog read).
@@ -62,7 +62,7 @@ export async function readAll(sql: SqlClient, after: GlobalCheckpoint, limit: nu
       WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
         AND e.transaction_id < (SELECT xid FROM horizon)
       ORDER BY e.transaction_id, e.global_position
-      LIMIT $3`,
+      LIMIT $3`),
     [after.transactionId, after.globalPosition, limit],
   );
   const events = rows.map(toRecordedEvent);
@@ -92,10 +92,10 @@ export async function readAllCommitted(sql: SqlClient, afterGlobalPosition: stri
  */
 export async function hasEventsAfter(sql: SqlClient, after: GlobalCheckpoint): Promise<boolean> {
   const { rows } = await sql.query(
-    `SELECT 1 FROM es_events e
+    prepared(`SELECT 1 FROM es_events e
       WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
       ORDER BY e.transaction_id DESC, e.global_position DESC
-      LIMIT 1`,
+      LIMIT 1`),
     [after.transactionId, after.globalPosition],
   );
   return rows.length > 0;

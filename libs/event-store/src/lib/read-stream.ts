@@ -1,5 +1,5 @@
 import { RecordedEvent } from './events';
-import { SqlClient } from './sql';
+import { SqlClient, prepared } from './sql';
 
 export interface ReadStreamResult<E extends RecordedEvent = RecordedEvent> {
   /** 0 when the stream does not exist. */
@@ -30,10 +30,10 @@ export async function readStreams<E extends RecordedEvent = RecordedEvent>(sql: 
   // planner without fresh statistics (autovacuum off, as on CI machines) chose a sequential scan
   // of the whole event table for every chunk (docs/benchmarks.md, profile).
   const { rows } = await sql.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS}
+    prepared(`SELECT ${EVENT_COLUMNS}
        FROM unnest($1::text[]) AS s(stream_id)
        CROSS JOIN LATERAL (SELECT * FROM es_events x WHERE x.stream_id = s.stream_id ORDER BY x.stream_position) e
-      ORDER BY e.stream_id, e.stream_position`,
+      ORDER BY e.stream_id, e.stream_position`),
     [[...new Set(streamIds)]],
   );
   for (const row of rows) {
