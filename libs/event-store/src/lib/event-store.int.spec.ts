@@ -110,7 +110,7 @@ describe('event store on PostgreSQL', () => {
         );
         await runner.rollbackTransaction(); // the second round reuses what the first prepared
       }
-      const statements = await runner.query(`SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'cc\_%'`);
+      const statements = await runner.query(`SELECT name, statement FROM pg_prepared_statements WHERE starts_with(name, 'cc_')`);
       expect(statements.map((s: { statement: string }) => s.statement)).toEqual(
         expect.arrayContaining([expect.stringContaining('INSERT INTO es_events'), expect.stringContaining('CROSS JOIN LATERAL')]),
       );
