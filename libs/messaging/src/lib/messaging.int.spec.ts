@@ -321,27 +321,26 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     }
   });
 
-  it('publishes as soon as a transaction that stored an event to publish commits, not at the next poll; a nudge never makes a standby lead', async () => {
+  it('publishes as soon as a transaction that stored an event to publish commits, whoever committed it, not at the next poll; a wake-up never makes a standby lead', async () => {
     const store = new EventStore();
     const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}nudged` });
     const publisher = new KafkaPublisher(client, prefix);
-    // Idle polls an hour apart: only a nudge can make these publish within the test.
+    // Idle polls an hour apart: only a wake-up can make these publish within the test. The
+    // relays get no in-process nudge: what wakes the leader is the notification PostgreSQL
+    // delivers at the commit, as for a transaction of another instance.
     const route = (event: { type: string }) => (event.type === 'CallEnded' ? topic : null);
+    const channel = `relay_${randomUUID().replace(/-/g, '')}`;
     let heldReads = 0;
     const onHeld = () => heldReads++;
-    const options = { route, idlePollMs: 3_600_000, heldPollMs: 50, standbyPollMs: 3_600_000, onHeld };
+    const options = { route, listen: channel, idlePollMs: 3_600_000, heldPollMs: 50, standbyPollMs: 3_600_000, onHeld };
     const leader = new OutboxRelay(db.dataSource, publisher, options);
     const standby = new OutboxRelay(db.dataSource, publisher, options);
     let nudges = 0;
-    const transactions = new CommitNudgingTransactions(
-      db.dataSource,
-      () => {
-        nudges++;
-        leader.nudge();
-        standby.nudge();
-      },
-      (event) => route(event) !== null,
-    );
+    const transactions = new CommitNudgingTransactions(db.dataSource, {
+      publishes: (event) => route(event) !== null,
+      notify: channel,
+      afterCommit: () => void nudges++,
+    });
     const append =
       (from: number, count: number, type = 'CallEnded') =>
       (sql: Parameters<Parameters<Transactions['run']>[0]>[0]) =>

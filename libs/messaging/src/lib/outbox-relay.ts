@@ -55,6 +55,13 @@ export interface OutboxRelayOptions {
    * and so nudges nobody.
    */
   heldPollMs?: number;
+  /**
+   * A PostgreSQL notification channel the leader LISTENs on, on its lock session: each
+   * notification is a nudge. Transactions that stored events to publish notify it in their own
+   * transaction (CommitNudgingTransactions `notify`), so PostgreSQL delivers it at their commit,
+   * whichever instance committed.
+   */
+  listen?: string;
   /** How often a standby tries to take the lead (default 1 s). */
   standbyPollMs?: number;
   /** Back-off after a failed relay loop, doubled up to 30 s (default 1 s). */
@@ -197,6 +204,7 @@ export class OutboxRelay implements Supervised {
     this.role = 'leader';
     this.logger.log({ msg: 'leading the outbox relay' });
     const session = sqlClientOf(this.lockRunner!);
+    if (this.options.listen) await session.query(`LISTEN ${channelName(this.options.listen)}`);
     while (!this.stopping) {
       this.nudged = false;
       // Reads and the checkpoint go through the lock's own session: if it is gone, so is the lead.
@@ -245,12 +253,17 @@ export class OutboxRelay implements Supervised {
     };
     const onError = fence('connection error');
     const onEnd = fence('connection ended');
+    const onNotification = ({ channel }: { channel: string }) => {
+      if (channel === this.options.listen) this.nudge();
+    };
     connection?.on('error', onError);
     connection?.on('end', onEnd);
+    connection?.on('notification', onNotification);
     // The pooled connection outlives this leadership: its later errors are not ours.
     this.unfence = () => {
       connection?.off('error', onError);
       connection?.off('end', onEnd);
+      connection?.off('notification', onNotification);
     };
     const sql = sqlClientOf(this.lockRunner);
     while (!this.stopping) {
@@ -277,6 +290,7 @@ export class OutboxRelay implements Supervised {
       await runner.releasePostgresConnection(new Error('outbox relay lock session closed')).catch(() => undefined);
     } else {
       await runner.query(`SELECT pg_advisory_unlock_all()`).catch(() => undefined);
+      await runner.query(`UNLISTEN *`).catch(() => undefined);
       await runner.release().catch(() => undefined);
     }
   }
@@ -296,42 +310,62 @@ export class OutboxRelay implements Supervised {
   }
 }
 
+export interface CommitNudgingOptions {
+  /** Which stored events the relay publishes (the service's router): only those wake it. */
+  publishes: (event: StoredEventKind) => boolean;
+  /**
+   * The channel the relay LISTENs on (OutboxRelayOptions `listen`): a transaction that stored
+   * an event to publish runs `pg_notify` on it before its COMMIT, and PostgreSQL delivers the
+   * notification only if and when it commits, to the leading relay of any instance.
+   */
+  notify?: string;
+  /** Called in this process after such a transaction committed (a nudge without LISTEN). */
+  afterCommit?: () => void;
+}
+
 /**
- * The service's transactions (HTTP commands and consumer chunks alike), calling `afterCommit`
- * (the relay's nudge) once a transaction that stored an event `publishes` names has committed,
- * so it goes out now rather than at the relay's next poll. Transactions that stored only
- * events kept inside the service (a call log entry, a reservation), read-only ones and rolled
- * back ones nudge nobody: a nudge costs the relay a read, and most chunks publish nothing.
- * Events committed by other processes are found by the poll.
+ * The service's transactions (HTTP commands and consumer chunks alike), waking the outbox relay
+ * when a transaction that stored an event it publishes commits, so the event goes out now
+ * rather than at the relay's next poll. Transactions that stored only events kept inside the
+ * service (a call log entry, a reservation), read-only ones and rolled back ones wake nobody:
+ * a wake-up costs the relay a read, and most chunks publish nothing. Events committed by
+ * processes that do not notify (a tool) are found by the poll.
  */
 export class CommitNudgingTransactions extends Transactions {
   constructor(
     dataSource: DataSource,
-    private readonly afterCommit: () => void,
-    private readonly publishes: (event: StoredEventKind) => boolean = () => true,
+    private readonly options: CommitNudgingOptions,
   ) {
     super(dataSource);
   }
 
   override async run<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
     let stored = false;
-    const result = await super.run((sql) =>
-      work({
+    const result = await super.run(async (sql) => {
+      const value = await work({
         query: (text, params) => sql.query(text, params),
         eventsStored: (events) => {
-          stored ||= events.some(this.publishes);
+          stored ||= events.some(this.options.publishes);
         },
-      }),
-    );
+      });
+      if (stored && this.options.notify) await sql.query(`SELECT pg_notify($1, '')`, [channelName(this.options.notify)]);
+      return value;
+    });
     if (stored) {
       try {
-        this.afterCommit();
+        this.options.afterCommit?.();
       } catch {
         // A nudge is an optimisation: the poll publishes anyway.
       }
     }
     return result;
   }
+}
+
+/** A notification channel is an identifier: only plain lower-case names are used. */
+function channelName(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`not a plain channel name: ${channel}`);
+  return channel;
 }
 
 /** A stored event as the envelope of the contract: envelope fields first, then its data. */

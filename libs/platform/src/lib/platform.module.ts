@@ -33,6 +33,9 @@ import { ProblemFilter, validationProblem } from './problem';
 import { LOG_REDACT_PATHS, SafeTypeOrmLogger, safeRequestSerializer } from './safe-logging';
 import { KAFKA, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 
+/** The notification channel of the service's outbox relay (one database per service). */
+const RELAY_CHANNEL = 'outbox_relay';
+
 /** A refusal by the broker's ACLs (kafkajs reports topic creation errors as an aggregate). */
 export function isAuthorizationFailure(error: unknown): boolean {
   const errors = (error as { errors?: unknown[] })?.errors;
@@ -170,16 +173,13 @@ export class PlatformModule {
         },
         { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka, config.KAFKA_TOPIC_PREFIX) },
         {
-          // With OUTBOX_RELAY_WAKE_ON_COMMIT, a commit that stored an event to publish wakes the relay at once.
+          // With OUTBOX_RELAY_WAKE_ON_COMMIT, a commit that stored an event to publish wakes the
+          // leading relay at once, in whichever instance it runs (pg_notify at commit, LISTEN).
           provide: Transactions,
-          inject: [DataSource, OutboxRelay],
-          useFactory: (ds: DataSource, relay: OutboxRelay) =>
+          inject: [DataSource],
+          useFactory: (ds: DataSource) =>
             config.OUTBOX_RELAY_WAKE_ON_COMMIT
-              ? new CommitNudgingTransactions(
-                  ds,
-                  () => relay.nudge(),
-                  (event) => definition.route(event) !== null,
-                )
+              ? new CommitNudgingTransactions(ds, { publishes: (event) => definition.route(event) !== null, notify: RELAY_CHANNEL })
               : new Transactions(ds),
         },
         { provide: EventStore, useFactory: () => new EventStore(definition.projections) },
@@ -204,6 +204,7 @@ export class PlatformModule {
             const relay = new OutboxRelay(ds, metrics.watchDecisions(publisher), {
               route: definition.route,
               idlePollMs: config.OUTBOX_RELAY_WAKE_ON_COMMIT ? 250 : 50,
+              listen: config.OUTBOX_RELAY_WAKE_ON_COMMIT ? RELAY_CHANNEL : undefined,
               onPublished: (count, age) => metrics.relayPublished(count, age),
               onHeld: () => metrics.relayHeld(),
             });
