@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { DeadLetterHeaders, Envelope, SchemaRegistry, deadLetterTopicOf } from '@comms-credits/contracts';
-import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, PartitionAssigners } from 'kafkajs';
 import { errorMessage, isTransientError, isVersionConflict } from './errors';
+import { LaneAssigner } from './lane-assigner';
 import { Lanes } from './lanes';
 import { OffsetCommitter, PartitionOffset } from './offset-committer';
 import { DEFAULT_MESSAGE_LIMITS, DeadLetterReason, MessageLimits, guardMessage } from './message-guard';
@@ -149,6 +150,8 @@ export class KafkaBatchConsumer implements Supervised {
   private restartTimer?: NodeJS.Timeout;
   /** One chunk at a time per partition number, across topics. */
   private readonly lanes = new Lanes();
+  /** The topic-partitions the group gave this member at its last join (subscribed names). */
+  private assigned: Record<string, number[]> = {};
   private readonly offsets: OffsetCommitter;
 
   constructor(
@@ -179,10 +182,13 @@ export class KafkaBatchConsumer implements Supervised {
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
       rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 20_000,
       maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
+      // A partition number's topics to one member, so lanes hold across instances too.
+      partitionAssigners: [LaneAssigner, PartitionAssigners.roundRobin],
       minBytes: this.options.fetchMinBytes ?? 1,
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (this.running) this.current = { up: true };
+      this.assigned = payload.memberAssignment;
       // Never commit, late, an offset of a partition another member consumes now.
       this.offsets.retain((topic, partition) => payload.memberAssignment[topic]?.includes(partition) ?? false);
     });
@@ -221,6 +227,11 @@ export class KafkaBatchConsumer implements Supervised {
   /** Readiness: up once the group is joined, down while crashed or restarting. */
   state(): ComponentState {
     return this.current;
+  }
+
+  /** The topic-partitions this member was given at its last join (topic names as subscribed). */
+  assignment(): Record<string, number[]> {
+    return this.assigned;
   }
 
   /** Resolves once the group has joined and been assigned partitions. */

@@ -472,6 +472,39 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     }
   });
 
+  it("gives two instances whole lanes: partition i of every topic to the same member, so a tenant's streams have one writer", async () => {
+    const [first, second] = ['lanes-a', 'lanes-b'];
+    await kafka.createTopics([first, second], 3);
+    const groupId = `${prefix}lane-members`;
+    const client = createKafka({ brokers: brokers().split(','), clientId: groupId });
+    const publisher = new KafkaPublisher(client, prefix);
+    const member = () =>
+      new KafkaBatchConsumer(client, {
+        groupId,
+        topics: { [first]: telephonySchemas(), [second]: telephonySchemas() },
+        deadLetters: publisher,
+        topicPrefix: prefix,
+        apply: async () => undefined,
+      });
+    const members = [member(), member()];
+    try {
+      for (const m of members) await m.start();
+      // Once the second has joined, the group has rebalanced: each holds part of all six.
+      await eventually(() => {
+        const held = members.map((m) => Object.entries(m.assignment()).flatMap(([topic, ps]) => ps.map((p) => `${topic}/${p}`)));
+        expect(held.every((h) => h.length > 0)).toBe(true);
+        expect(held.flat().sort()).toEqual([first, second].flatMap((t) => [0, 1, 2].map((p) => `${prefix}${t}/${p}`)).sort());
+      });
+      for (const m of members) {
+        const byTopic = m.assignment();
+        expect(byTopic[`${prefix}${first}`]).toEqual(byTopic[`${prefix}${second}`]);
+      }
+    } finally {
+      await Promise.all(members.map((m) => m.stop()));
+      await publisher.disconnect();
+    }
+  });
+
   it('commits offsets in few requests, not one per chunk, and everything applied before it leaves the group', async () => {
     const groupId = `${prefix}coalesced`;
     const client = createKafka({ brokers: brokers().split(','), clientId: groupId });
