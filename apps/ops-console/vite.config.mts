@@ -19,7 +19,12 @@ const PORTS: Record<string, number> = {
 export default defineConfig({
   root: here,
   plugins: [react()],
-  resolve: { alias: { '@comms-credits/ops-console-model': path.join(root, 'libs/ops-console-model/src/index.ts') } },
+  resolve: {
+    alias: {
+      '@comms-credits/ops-console-model': path.join(root, 'libs/ops-console-model/src/index.ts'),
+      '@comms-credits/contracts/responses': path.join(root, 'libs/contracts/src/responses.ts'),
+    },
+  },
   build: { outDir: path.join(root, 'dist/apps/ops-console'), emptyOutDir: true, chunkSizeWarningLimit: 2000 },
   server: {
     port: 3000,

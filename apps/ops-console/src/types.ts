@@ -1,5 +1,7 @@
 import type { Money, PoolFigures, TollFreeFigures, WalletFigures } from '@comms-credits/ops-console-model';
 
+export type { UsageRow } from '@comms-credits/contracts/responses';
+
 export type Pool = PoolFigures;
 export type Wallet = WalletFigures & {
   tenantId: string;
@@ -61,34 +63,6 @@ export interface EffectivePolicy {
   source: 'user' | 'global';
   cpc: string;
   pstn: string;
-}
-
-export interface UsageRow {
-  usageId: string;
-  callId: string;
-  userId: string | null;
-  callType: string | null;
-  fromNumber: string | null;
-  toNumber: string | null;
-  fromCountry: string | null;
-  toCountry: string | null;
-  startTime: string | null;
-  endTime: string | null;
-  durationSeconds: number | null;
-  charge: string | null;
-  connectionFee: string | null;
-  currency: string | null;
-  capability: string | null;
-  funding: string | null;
-  poolMinutes: number | null;
-  decision: 'admitted' | 'rejected' | null;
-  reason: string | null;
-  rateCardVersion: string | null;
-}
-
-export interface UsagePage {
-  items: UsageRow[];
-  nextCursor: string | null;
 }
 
 /** A row of reporting's operator-only `GET /tenants` (the tenant directory). */

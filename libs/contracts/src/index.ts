@@ -13,5 +13,6 @@ export * from './lib/licensing';
 export * from './lib/pool-ledger';
 export * from './lib/credit-wallet';
 export * from './lib/toll-free';
-// What the reporting service reads of every topic.
+// What the reporting service reads of every topic, and what it answers over HTTP (types only; also `@comms-credits/contracts/responses`).
 export * from './lib/reporting';
+export * from './lib/reporting-responses';

@@ -1,14 +1,6 @@
 import { Alert, Badge, Button, Code, Drawer, Group, Paper, Select, Stack, Table, Text, Textarea } from '@mantine/core';
-import {
-  DeadLetterEntry,
-  Page as ApiPage,
-  consumerName,
-  deadLetterPath,
-  deadLetterPlace,
-  pageOf,
-  payloadText,
-  replayBodyOf,
-} from '@comms-credits/ops-console-model';
+import type { DeadLetterDetail as Detail, DeadLetterSummary, ReplayOutcome } from '@comms-credits/contracts/responses';
+import { Page as ApiPage, consumerName, deadLetterPath, deadLetterPlace, pageOf, payloadText, replayBodyOf } from '@comms-credits/ops-console-model';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { LIVE_MS, useChange, useLive } from '../api';
@@ -29,9 +21,6 @@ const PAGE_SIZE = 50;
 /** Listing reads the broker (a throw-away consumer per request): not every 5 s. */
 const DEAD_LETTER_REFRESH_MS = Math.max(LIVE_MS, 15_000);
 
-type Detail = DeadLetterEntry & { headers: Record<string, string>; payload: unknown };
-type Replayed = { replayedTo: { topic: string; partition: number; offset: string }; withFixedPayload: boolean; tenantId: string };
-
 /** Operators: the dead letters of every topic (reporting's `GET /dead-letters`), one in full, and its replay. */
 export function DeadLetters() {
   const [topic, setTopic] = useState('');
@@ -41,8 +30,8 @@ export function DeadLetters() {
   if (topic) query.set('topic', topic);
   if (cursor) query.set('cursor', cursor);
   const letters = useLive<unknown>('reporting', `/dead-letters?${query.toString()}`, { refetchInterval: DEAD_LETTER_REFRESH_MS, retry: false });
-  const page: ApiPage<DeadLetterEntry> = pageOf<DeadLetterEntry>(letters.data);
-  const [selected, setSelected] = useState<DeadLetterEntry | null>(null);
+  const page: ApiPage<DeadLetterSummary> = pageOf<DeadLetterSummary>(letters.data);
+  const [selected, setSelected] = useState<DeadLetterSummary | null>(null);
   const client = useQueryClient();
   return (
     <Paper withBorder p="md" data-testid="dead-letters">
@@ -137,7 +126,7 @@ export function DeadLetters() {
   );
 }
 
-function DeadLetterDetail({ letter }: { letter: DeadLetterEntry }) {
+function DeadLetterDetail({ letter }: { letter: DeadLetterSummary }) {
   const detail = useLive<Detail>('reporting', deadLetterPath(letter), { refetchInterval: false, retry: false });
   const [draft, setDraft] = useState<string | null>(null);
   const [invalid, setInvalid] = useState<string | null>(null);
@@ -150,7 +139,7 @@ function DeadLetterDetail({ letter }: { letter: DeadLetterEntry }) {
     if ('error' in parsed) return setInvalid(parsed.error);
     replay.mutate(parsed.body);
   };
-  const result = replay.data as Replayed | undefined;
+  const result = replay.data as ReplayOutcome | undefined;
   return (
     <Stack gap="sm" data-testid="dead-letter-detail">
       <ProblemAlert error={detail.error} title="The dead letter cannot be read" />

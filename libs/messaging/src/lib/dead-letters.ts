@@ -1,27 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { DEAD_LETTER_SUFFIX, DeadLetterHeaders } from '@comms-credits/contracts';
+import { DEAD_LETTER_SUFFIX, DeadLetterFacts, DeadLetterHeaders } from '@comms-credits/contracts';
 import { IHeaders, Kafka, Partitioners } from 'kafkajs';
 
-/** A message of a `.dlt` topic, with where it sits there and what the consumer said. */
-export interface DeadLetter {
-  /** The dead-letter topic as the contract names it (without the namespace prefix). */
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
+/**
+ * A message of a `.dlt` topic: its facts (where it sits there and what the consumer said, as
+ * the contract's `DeadLetterFacts` that the ops console reads), its value and its headers.
+ */
+export interface DeadLetter extends DeadLetterFacts {
   value: Buffer | null;
   headers: Record<string, string>;
-  reason: string;
-  error: string;
-  originalTopic: string;
-  originalPartition: string;
-  originalOffset: string;
-  consumer: string;
-  failedAt: string;
 }
-
-/** What a dead letter says of itself without its payload and headers: where it sits, its key and its `dlt-*` facts. */
-export type DeadLetterFacts = Omit<DeadLetter, 'value' | 'headers'>;
 
 /** The letter's facts (a line of a list: `npm run -s dlt list`, `GET /dead-letters`), always in this order. */
 export function deadLetterFacts(letter: DeadLetter): DeadLetterFacts {

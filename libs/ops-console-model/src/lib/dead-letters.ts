@@ -1,32 +1,21 @@
+import type { DeadLetterFacts } from '@comms-credits/contracts/responses';
+
 /**
- * The reporting service's dead letters (`GET /dead-letters`, operators) as the Operations page
- * shows them, and the body of a replay from what the operator typed.
+ * The reporting service's dead letters (`GET /dead-letters`, operators; their shape is the
+ * contract's `DeadLetterSummary`) as the Operations page names them, and the body of a replay
+ * from what the operator typed.
  */
-export interface DeadLetterEntry {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  reason: string;
-  error: string;
-  originalTopic: string;
-  originalPartition: string;
-  originalOffset: string;
-  consumer: string;
-  failedAt: string;
-  tenantId: string | null;
-  payloadPreview: string | null;
-  payloadBytes: number;
-  payloadTruncated: boolean;
-}
+
+/** What names a dead letter: where it sits. */
+type DeadLetterPlace = Pick<DeadLetterFacts, 'topic' | 'partition' | 'offset'>;
 
 /** `telephony.call-started.dlt/0/42`: how a dead letter is named on the page and in its API path. */
-export function deadLetterPlace(letter: Pick<DeadLetterEntry, 'topic' | 'partition' | 'offset'>): string {
+export function deadLetterPlace(letter: DeadLetterPlace): string {
   return `${letter.topic}/${letter.partition}/${letter.offset}`;
 }
 
 /** The API path of one dead letter (`/dead-letters/<topic>/<partition>/<offset>`), each part encoded. */
-export function deadLetterPath(letter: Pick<DeadLetterEntry, 'topic' | 'partition' | 'offset'>, rest = ''): string {
+export function deadLetterPath(letter: DeadLetterPlace, rest = ''): string {
   return `/dead-letters/${encodeURIComponent(letter.topic)}/${letter.partition}/${encodeURIComponent(letter.offset)}${rest}`;
 }
 

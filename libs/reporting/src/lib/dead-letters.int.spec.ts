@@ -1,7 +1,6 @@
-import { Topics } from '@comms-credits/contracts';
+import { DeadLetterSummary, Topics } from '@comms-credits/contracts';
 import { ANONYMOUS, TestSystem, asRole, http, startTestSystem } from '@comms-credits/service-testing';
 import { TestKafka, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
-import { DeadLetterSummary } from './application/dead-letters.service';
 import { reportingService } from './reporting.service';
 
 type Letter = DeadLetterSummary;

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TENANT_ID, Topics } from '@comms-credits/contracts';
+import { DeadLetterDetail, DeadLetterSummary, ReplayOutcome, TENANT_ID, Topics } from '@comms-credits/contracts';
 import { EventStore, Transactions } from '@comms-credits/event-store';
 import {
   DeadLetter,
-  DeadLetterFacts,
   DeadLetterNotFoundError,
   DeadLetterNotReplayableError,
   DeadLetterPosition,
@@ -23,29 +22,6 @@ export const PLATFORM_TENANT = '_platform';
 
 /** The contract's topics: the only ones whose dead letters this API reads. */
 const CONTRACT_TOPICS: readonly string[] = Object.values(Topics);
-
-/** A dead letter in `GET /dead-letters`: its facts (the messaging library's), the tenant it names and a preview of its payload. */
-export interface DeadLetterSummary extends DeadLetterFacts {
-  /** The tenant the payload (or, failing that, the key) names, when it names a valid one. */
-  tenantId: string | null;
-  payloadPreview: string | null;
-  payloadBytes: number;
-  payloadTruncated: boolean;
-}
-
-export interface DeadLetterDetail extends DeadLetterSummary {
-  headers: Record<string, string>;
-  /** JSON when it parses, else text, else `{base64}`. */
-  payload: unknown;
-}
-
-export interface ReplayOutcome {
-  deadLetter: { topic: string; partition: number; offset: string };
-  replayedTo: { topic: string; partition: number; offset: string };
-  withFixedPayload: boolean;
-  tenantId: string;
-  eventId: string;
-}
 
 /**
  * Dead letters over HTTP for operators (design.md "Operability"), on the library code of

@@ -1,6 +1,7 @@
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
+import { UsagePage as UsageReportPage } from '@comms-credits/contracts';
 import { Transactions } from '@comms-credits/event-store';
 import { stringify } from 'csv-stringify';
 import type { PoolClient } from 'pg';
@@ -20,7 +21,8 @@ export interface UsageFilter {
   funding?: string;
 }
 
-export interface UsagePage {
+/** A page of `GET /tenants/{t}/usage`: the contract's page, of the service's rows. */
+export interface UsagePage extends UsageReportPage {
   items: UsageRow[];
   /** Pass as `cursor` for the next page; null on the last. */
   nextCursor: string | null;

@@ -1,32 +1,16 @@
 import { createHash } from 'node:crypto';
-import { CAPABILITIES, CallType, isInbound } from '@comms-credits/contracts';
+import { CAPABILITIES, CallType, UsageRow as UsageReportRow, isInbound } from '@comms-credits/contracts';
 import { countryOfNumber } from '@comms-credits/telephony';
 import Decimal from 'decimal.js';
 import { formatAmount, sumAmounts } from './money-format';
 import { UsageFact, UsageFacts } from './usage.facts';
 
-/** One row of the usage report: the Teams PSTN usage report's columns (design.md, "Reporting service"). */
-export interface UsageRow {
-  usageId: string;
-  callId: string;
-  userId: string | null;
+/**
+ * One row of the usage report: the contract's row (what `GET /tenants/{t}/usage` answers and the
+ * ops console reads), its call type narrowed to the contract's call types.
+ */
+export interface UsageRow extends UsageReportRow {
   callType: CallType | null;
-  fromNumber: string | null;
-  toNumber: string | null;
-  fromCountry: string | null;
-  toCountry: string | null;
-  startTime: string | null;
-  endTime: string | null;
-  durationSeconds: number | null;
-  charge: string | null;
-  connectionFee: string | null;
-  currency: string | null;
-  capability: string | null;
-  funding: string | null;
-  poolMinutes: number | null;
-  decision: 'admitted' | 'rejected' | null;
-  reason: string | null;
-  rateCardVersion: string | null;
 }
 
 /** The report's columns in order: the CSV header and the JSON keys. */

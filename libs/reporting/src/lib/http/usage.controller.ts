@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CALL_TYPES, CallType, FUNDING_SOURCES, Funding, OPAQUE_ID } from '@comms-credits/contracts';
+import { CALL_TYPES, CallType, FUNDING_SOURCES, Funding, OPAQUE_ID, UsagePage, UsageRow } from '@comms-credits/contracts';
 import { orProblem } from '@comms-credits/platform';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
@@ -65,7 +65,8 @@ export class SummaryQuery extends UsageFilterQuery {
   groupBy!: SummaryGroup;
 }
 
-export class UsageRowResponse {
+/** The contract's `UsageRow` for OpenAPI: `implements` keeps the two in step. */
+export class UsageRowResponse implements UsageRow {
   @ApiProperty() usageId!: string;
   @ApiProperty() callId!: string;
   @ApiProperty({ nullable: true }) userId!: string | null;
@@ -83,12 +84,12 @@ export class UsageRowResponse {
   @ApiProperty({ nullable: true, example: 'MCOPSTNPP' }) capability!: string | null;
   @ApiProperty({ nullable: true, enum: FUNDING_SOURCES }) funding!: string | null;
   @ApiProperty({ nullable: true }) poolMinutes!: number | null;
-  @ApiProperty({ nullable: true, enum: ['admitted', 'rejected'] }) decision!: string | null;
+  @ApiProperty({ nullable: true, enum: ['admitted', 'rejected'] }) decision!: 'admitted' | 'rejected' | null;
   @ApiProperty({ nullable: true }) reason!: string | null;
   @ApiProperty({ nullable: true }) rateCardVersion!: string | null;
 }
 
-export class UsagePageResponse {
+export class UsagePageResponse implements UsagePage {
   @ApiProperty({ type: [UsageRowResponse] }) items!: UsageRowResponse[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
