@@ -85,14 +85,33 @@ ping_socket() {
   [[ -S "$SOCKET" ]] && curl -sf -m 2 --unix-socket "$SOCKET" http://d/_ping 2>/dev/null | grep -q OK
 }
 
+# A service started from a directory deleted since (the checkout of an earlier run, cloned
+# again in its place) answers its socket but cannot start a container: conmon inherits its
+# working directory and fails ("Failed to get working directory"). Such a service is replaced.
+stop_stranded_service() {
+  local pidfile pid
+  pidfile="$(dirname "$SOCKET")/podman-service.pid"
+  pid=$(cat "$pidfile" 2>/dev/null) || return 0
+  if [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == *" (deleted)" ]]; then
+    info "the podman API service (pid $pid) runs in a deleted directory; restarting it"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$SOCKET" "$pidfile"
+  fi
+}
+
 start_service() {
+  stop_stranded_service
   ping_socket && return 0
   mkdir -p "$(dirname "$SOCKET")"
   rm -f "$SOCKET"   # stale socket of a dead service
   info "starting podman API service on $SOCKET (log: $SERVICE_LOG)"
-  setsid nohup podman system service --time=0 "unix://$SOCKET" </dev/null >>"$SERVICE_LOG" 2>&1 &
-  local pid=$! deadline=$((SECONDS + 30))
-  echo "$pid" >"$(dirname "$SOCKET")/podman-service.pid"
+  # From /, so that its containers never depend on this checkout's directory.
+  local pidfile
+  pidfile="$(dirname "$SOCKET")/podman-service.pid"
+  (cd / && setsid nohup podman system service --time=0 "unix://$SOCKET" </dev/null >>"$SERVICE_LOG" 2>&1 & echo $! >"$pidfile")
+  local pid deadline=$((SECONDS + 30))
+  pid=$(cat "$pidfile")
   until ping_socket; do
     if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 20 "$SERVICE_LOG" >&2
