@@ -10,32 +10,9 @@ export interface GlobalCheckpoint {
 
 export const BEGINNING: GlobalCheckpoint = { transactionId: '0', globalPosition: '0' };
 
-/**
- * Reads the global order after `after`, never past a transaction that is still in flight.
- *
- * Global positions come from a sequence, so a transaction that started earlier can commit a
- * LOWER position after a later one is already visible. Reading "position > checkpoint" would
- * skip it forever. Like Emmett, we order by (transaction_id, global_position) and stop at a
- * horizon below which every transaction that could write here has ended.
- *
- * Emmett's horizon is `pg_snapshot_xmin(pg_current_snapshot())`, the oldest transaction in
- * flight on the whole server: any other database's (another service's, a migration, someone's
- * psql session) holds every relay back. Ours is the oldest in-flight transaction of the
- * statement's own snapshot that is not known to belong to another database, else the
- * snapshot's xmax:
- * - `pg_current_snapshot()` is the snapshot this very statement reads es_events with, so
- *   every xid below the horizon is either finished and visible to the read, or in flight in
- *   another database (it cannot have written to this database's tables);
- * - an xid counts as another database's only when `pg_stat_activity` shows a backend of
- *   another database holding it; one not found there (ended since, a prepared transaction,
- *   a backend whose details this role may not see) holds the horizon, as Emmett's would;
- * - the backends are looked at only when there is something to read at or above the
- *   server-wide xmin (below it, both horizons read the same rows): reading the activity of
- *   every backend is most of this statement's cost when it happens.
- */
-export async function readAll(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<{ events: RecordedEvent[]; last: GlobalCheckpoint }> {
-  const { rows } = await sql.query<EventRow>(
-    prepared(`WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+/** The global order after a checkpoint, below the horizon (see readAll). */
+const READ_ALL_SQL = prepared(
+  `WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
      horizon AS (
        SELECT CASE
                 -- Nothing to read at or above the server-wide xmin: it is the horizon (no catalog read).
@@ -62,9 +39,34 @@ export async function readAll(sql: SqlClient, after: GlobalCheckpoint, limit: nu
       WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
         AND e.transaction_id < (SELECT xid FROM horizon)
       ORDER BY e.transaction_id, e.global_position
-      LIMIT $3`),
-    [after.transactionId, after.globalPosition, limit],
-  );
+      LIMIT $3`,
+);
+
+/**
+ * Reads the global order after `after`, never past a transaction that is still in flight.
+ *
+ * Global positions come from a sequence, so a transaction that started earlier can commit a
+ * LOWER position after a later one is already visible. Reading "position > checkpoint" would
+ * skip it forever. Like Emmett, we order by (transaction_id, global_position) and stop at a
+ * horizon below which every transaction that could write here has ended.
+ *
+ * Emmett's horizon is `pg_snapshot_xmin(pg_current_snapshot())`, the oldest transaction in
+ * flight on the whole server: any other database's (another service's, a migration, someone's
+ * psql session) holds every relay back. Ours is the oldest in-flight transaction of the
+ * statement's own snapshot that is not known to belong to another database, else the
+ * snapshot's xmax:
+ * - `pg_current_snapshot()` is the snapshot this very statement reads es_events with, so
+ *   every xid below the horizon is either finished and visible to the read, or in flight in
+ *   another database (it cannot have written to this database's tables);
+ * - an xid counts as another database's only when `pg_stat_activity` shows a backend of
+ *   another database holding it; one not found there (ended since, a prepared transaction,
+ *   a backend whose details this role may not see) holds the horizon, as Emmett's would;
+ * - the backends are looked at only when there is something to read at or above the
+ *   server-wide xmin (below it, both horizons read the same rows): reading the activity of
+ *   every backend is most of this statement's cost when it happens.
+ */
+export async function readAll(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<{ events: RecordedEvent[]; last: GlobalCheckpoint }> {
+  const { rows } = await sql.query<EventRow>(READ_ALL_SQL, [after.transactionId, after.globalPosition, limit]);
   const events = rows.map(toRecordedEvent);
   const tail = events[events.length - 1];
   return {

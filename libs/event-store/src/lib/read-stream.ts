@@ -29,13 +29,7 @@ export async function readStreams<E extends RecordedEvent = RecordedEvent>(sql: 
   // One index range per stream (LATERAL), whatever the table's statistics say: with `= ANY` a
   // planner without fresh statistics (autovacuum off, as on CI machines) chose a sequential scan
   // of the whole event table for every chunk (docs/benchmarks.md, profile).
-  const { rows } = await sql.query<EventRow>(
-    prepared(`SELECT ${EVENT_COLUMNS}
-       FROM unnest($1::text[]) AS s(stream_id)
-       CROSS JOIN LATERAL (SELECT * FROM es_events x WHERE x.stream_id = s.stream_id ORDER BY x.stream_position) e
-      ORDER BY e.stream_id, e.stream_position`),
-    [[...new Set(streamIds)]],
-  );
+  const { rows } = await sql.query<EventRow>(READ_STREAMS_SQL, [[...new Set(streamIds)]]);
   for (const row of rows) {
     const event = toRecordedEvent(row) as E;
     const stream = result.get(event.streamId)!;
@@ -48,6 +42,14 @@ export async function readStreams<E extends RecordedEvent = RecordedEvent>(sql: 
 export const EVENT_COLUMNS = `e.global_position::text AS global_position, e.transaction_id::text AS transaction_id,
   e.stream_id, e.stream_position, e.event_id::text AS event_id, e.event_type, e.event_version, e.tenant_id,
   e.stream_type, e.data, e.metadata, e.occurred_at`.replace(/\n\s*/g, ' ');
+
+/** Every event of many streams, one index range per stream (see readStreams). */
+const READ_STREAMS_SQL = prepared(
+  `SELECT ${EVENT_COLUMNS}
+     FROM unnest($1::text[]) AS s(stream_id)
+     CROSS JOIN LATERAL (SELECT * FROM es_events x WHERE x.stream_id = s.stream_id ORDER BY x.stream_position) e
+    ORDER BY e.stream_id, e.stream_position`,
+);
 
 export interface EventRow {
   global_position: string;
