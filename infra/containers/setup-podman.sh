@@ -106,12 +106,13 @@ start_service() {
   mkdir -p "$(dirname "$SOCKET")"
   rm -f "$SOCKET"   # stale socket of a dead service
   info "starting podman API service on $SOCKET (log: $SERVICE_LOG)"
-  # From /, so that its containers never depend on this checkout's directory.
-  local pidfile
-  pidfile="$(dirname "$SOCKET")/podman-service.pid"
-  (cd / && setsid nohup podman system service --time=0 "unix://$SOCKET" </dev/null >>"$SERVICE_LOG" 2>&1 & echo $! >"$pidfile")
-  local pid deadline=$((SECONDS + 30))
-  pid=$(cat "$pidfile")
+  # From /, so that its containers never depend on this checkout's directory. The subshell
+  # execs the service with every descriptor redirected: nothing may keep this script's stdout
+  # open, or a caller reading it to the end (.ci/run) waits forever.
+  (cd / && exec setsid nohup podman system service --time=0 "unix://$SOCKET") \
+    </dev/null >>"$SERVICE_LOG" 2>&1 &
+  local pid=$! deadline=$((SECONDS + 30))
+  echo "$pid" >"$(dirname "$SOCKET")/podman-service.pid"
   until ping_socket; do
     if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 20 "$SERVICE_LOG" >&2
