@@ -66,6 +66,22 @@ export class SchemaRegistry {
     return [...this.definitions.keys()];
   }
 
+  /**
+   * The same schemas for `types` only, every other type skipped (`IGNORED_EVENT_TYPE`): for a
+   * consumer that handles a few of a shared topic's types. A skipped message is never
+   * validated and opens no transaction (nothing of it reaches a handler or the inbox), so a
+   * service pays nothing for the events of a topic it does not read.
+   */
+  only(...types: string[]): SchemaRegistry {
+    const narrowed = new SchemaRegistry({ ignoreUnknownTypes: true });
+    for (const type of types) {
+      const definition = this.definitions.get(type);
+      if (!definition) throw new Error(`no schema for event type ${type} to keep; registered: ${this.types().join(', ')}`);
+      narrowed.register(definition);
+    }
+    return narrowed;
+  }
+
   decode<T extends Envelope = Envelope>(raw: string | Buffer | null | undefined): DecodeResult<T> {
     if (raw === null || raw === undefined || raw.length === 0) {
       return { ok: false, code: 'MALFORMED_JSON', message: 'message value is empty' };

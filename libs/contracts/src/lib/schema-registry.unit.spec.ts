@@ -129,4 +129,16 @@ describe('a tolerant reader of a service topic', () => {
     expect(registry.decode('{oops')).toMatchObject({ ok: false, code: 'MALFORMED_JSON' });
     expect(registry.decode(JSON.stringify({ type: 'CallStarted', version: 1 }))).toMatchObject({ ok: false, code: 'SCHEMA_VIOLATION' });
   });
+
+  it('narrowed to the types a consumer handles, skips the rest of the topic unvalidated', () => {
+    const both = telephonySchemas();
+    const startsOnly = both.only('CallStarted');
+    const ended = { ...callStarted(), type: 'CallEnded', durationSeconds: 60 };
+    expect(both.validate(ended)).toMatchObject({ ok: true });
+    expect(startsOnly.validate(ended)).toMatchObject({ ok: false, code: 'IGNORED_EVENT_TYPE' });
+    // A kept type is still upcast and validated as before.
+    expect(startsOnly.validate(callStarted())).toMatchObject({ ok: true, event: expect.any(CallStartedV1) });
+    expect(startsOnly.validate(callStarted({ callId: 'has space' }))).toMatchObject({ ok: false, code: 'SCHEMA_VIOLATION' });
+    expect(() => both.only('CallExploded')).toThrow(/no schema for event type CallExploded/);
+  });
 });

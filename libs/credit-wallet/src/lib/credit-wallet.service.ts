@@ -56,7 +56,8 @@ export const creditWalletService: ServiceDefinition = {
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
-    [Topics.PoolLedgerEvents]: poolLedgerSchemas(),
+    // The pool's hand-overs; not its usage thresholds.
+    [Topics.PoolLedgerEvents]: poolLedgerSchemas().only('CallHandedToWallet', 'PoolOverflowHandedToWallet'),
     [Topics.TollFreeEvents]: tollFreeSchemas(),
   },
   route: routeCreditWalletEvent,

@@ -3,7 +3,17 @@ import { CallStarted, Topics, UserUpsertedV1, decisionSchemas, dialoutPolicySche
 import { SqlClient, Transactions, retryOnVersionConflict } from '@comms-credits/event-store';
 import { rebuildServiceProjections } from '@comms-credits/platform';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
-import { Collector, ReceivedMessage, TestKafka, callEnded, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
+import {
+  Collector,
+  ReceivedMessage,
+  TestKafka,
+  callEnded,
+  callStarted,
+  eventually,
+  outboundCallFacts,
+  serviceEvent,
+  uniqueTenant,
+} from '@comms-credits/testing';
 import { Client } from 'pg';
 import { CallScreening } from './application/call-screening.service';
 import { UsageLocations } from './application/usage-locations.service';
@@ -263,6 +273,30 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
       return logged;
     });
     expect(entry).toMatchObject({ callId: 'c-logged', callType: 'user_in', to: '+14255550100' });
+  });
+
+  it("pays nothing for licensing's other events: a CallEntitled is skipped unvalidated, with no transaction or inbox row", async () => {
+    const tenant = uniqueTenant('dialout');
+    const entitled = serviceEvent('CallEntitled', tenant, {
+      ...outboundCallFacts('c-entitled'),
+      poolEligible: true,
+      creditsLicensed: false,
+      capability: 'MCOMEETADD',
+    });
+    const learned = userUpserted(tenant, 'alice', 'US');
+    // One key, so one partition: the CallEntitled is consumed before the UserUpserted.
+    await kafka.publish(Topics.LicensingEvents, [entitled, learned]);
+    await eventually(async () => expect((await userPolicy(tenant, 'alice')).usageLocation).toBe('US'));
+
+    const settings = system.services['dialout-policy']!.config as unknown as Record<string, unknown>;
+    const db = new Client({ connectionString: String(settings['DATABASE_URL']) });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ event_id: string }>(`SELECT event_id FROM inbox WHERE event_id = ANY($1)`, [[entitled['eventId'], learned.eventId]]);
+      expect(rows.map((r) => r.event_id)).toEqual([learned.eventId]);
+    } finally {
+      await db.end();
+    }
   });
 
   it('lets a US user under DialoutCPCZoneAPSTNDisabled call 911, and blocks their call to France', async () => {

@@ -38,8 +38,8 @@ export const dialoutPolicyService: ServiceDefinition = {
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
-    // Users' usage locations (UserUpserted); the topic's other types are decoded and ignored.
-    [Topics.LicensingEvents]: licensingSchemas(),
+    // Users' usage locations; the topic's other types (a CallEntitled per call) are skipped.
+    [Topics.LicensingEvents]: licensingSchemas().only('UserUpserted'),
   },
   route: routeDialoutPolicyEvent,
 };

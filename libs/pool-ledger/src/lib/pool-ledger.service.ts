@@ -46,7 +46,8 @@ export const poolLedgerService: ServiceDefinition = {
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
-    [Topics.LicensingEvents]: licensingSchemas(),
+    // Stage 2's hand-over and the pool's capacity (seats, Select dial-out licences); not users.
+    [Topics.LicensingEvents]: licensingSchemas().only('CallEntitled', 'SubscriptionSeatsChanged', 'LicenseAssigned', 'LicenseUnassigned'),
   },
   route: routePoolLedgerEvent,
 };

@@ -42,8 +42,9 @@ export const tollFreeService: ServiceDefinition = {
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
-    [Topics.LicensingEvents]: licensingSchemas(),
-    [Topics.CreditWalletEvents]: creditWalletSchemas(),
+    // Only what its handlers read: seats (the quota) and the wallet's balance and charges.
+    [Topics.LicensingEvents]: licensingSchemas().only('SubscriptionSeatsChanged'),
+    [Topics.CreditWalletEvents]: creditWalletSchemas().only('WalletBalanceChanged', 'CallCharged'),
   },
   route: routeTollFreeEvent,
 };
