@@ -571,6 +571,77 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     }
   });
 
+  describe('bookkeeping chunks (a topic nobody waits on) wait for company', () => {
+    const bookkeeping = Topics.CallStarted;
+
+    /** A consumer of call-ended (work) and call-started (deferrable): each transaction's topics, in order. */
+    function deferringConsumer(groupId: string, deferMaxMs: number) {
+      const client = createKafka({ brokers: brokers().split(','), clientId: groupId });
+      const publisher = new KafkaPublisher(client, prefix);
+      const transactions: string[][] = [];
+      let received = 0;
+      const consumer = new KafkaBatchConsumer(client, {
+        groupId,
+        topics: { [topic]: telephonySchemas(), [bookkeeping]: telephonySchemas() },
+        deferrable: [bookkeeping],
+        deferMaxMs,
+        deadLetters: publisher,
+        topicPrefix: prefix,
+        observer: { received: () => void received++ },
+        apply: inboxApplier(new Transactions(db.dataSource), groupId, async (_sql, fresh) => void transactions.push(fresh.map((m) => m.topic))),
+      });
+      return { consumer, transactions, received: () => received, stop: async () => (await consumer.stop(), await publisher.disconnect()) };
+    }
+
+    beforeEach(() => kafka.createTopics([bookkeeping]));
+
+    it("ride in the transaction of the lane's next chunk, before it, and are committed only with it", async () => {
+      const groupId = `${prefix}deferred`;
+      const { consumer, transactions, received, stop } = deferringConsumer(groupId, 60_000);
+      const joined = consumer.onceJoined();
+      await consumer.start();
+      await joined;
+      try {
+        // One tenant: one partition number, one lane.
+        await kafka.publish(
+          bookkeeping,
+          [1, 2, 3].map((i) => callStarted({ tenantId: 'contoso', callId: `kept-${i}` })),
+        );
+        await eventually(() => expect(received()).toBe(3));
+        expect(transactions).toEqual([]);
+        expect([...(await kafka.committedOffsets(groupId, bookkeeping)).values()].every((offset) => offset <= 0n)).toBe(true);
+
+        await kafka.publish(topic, [callEnded({ tenantId: 'contoso', callId: 'kept-1', durationSeconds: 60 })]);
+        await eventually(() => expect(transactions).toEqual([[bookkeeping, bookkeeping, bookkeeping, topic]]));
+        await kafka.waitUntilCaughtUp(groupId, bookkeeping);
+        await kafka.waitUntilCaughtUp(groupId, topic);
+      } finally {
+        await stop();
+      }
+    });
+
+    it('are applied on their own at their deadline, and delivered again if the consumer stops before', async () => {
+      const groupId = `${prefix}deadline`;
+      const early = deferringConsumer(groupId, 60_000);
+      const joined = early.consumer.onceJoined();
+      await early.consumer.start();
+      await joined;
+      await kafka.publish(bookkeeping, [callStarted({ tenantId: 'contoso', callId: 'waiting-1' }), callStarted({ tenantId: 'contoso', callId: 'waiting-2' })]);
+      await eventually(() => expect(early.received()).toBe(2));
+      await early.stop(); // before the deadline: nothing applied, nothing committed
+      expect(early.transactions).toEqual([]);
+
+      const next = deferringConsumer(groupId, 200);
+      await next.consumer.start();
+      try {
+        await eventually(() => expect(next.transactions).toEqual([[bookkeeping, bookkeeping]]));
+        await kafka.waitUntilCaughtUp(groupId, bookkeeping);
+      } finally {
+        await next.stop();
+      }
+    });
+  });
+
   it('commits the offset of a chunk that was still running when the consumer was stopped', async () => {
     const groupId = `${prefix}stop-mid-chunk`;
     const client = createKafka({ brokers: brokers().split(','), clientId: groupId });
