@@ -7,4 +7,8 @@ marker=node_modules/.package-lock.json
 if [[ ! -f "$marker" || package-lock.json -nt "$marker" ]]; then
   echo "installing npm dependencies (npm ci)…" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
+elif [[ -n "$(find patches -name '*.patch' -newer "$marker" 2>/dev/null)" ]]; then
+  # A fix to a dependency (patches/, applied by patch-package at install) newer than the install.
+  echo "applying dependency patches (patch-package)…" >&2
+  npx --no-install patch-package >&2 && touch "$marker"
 fi

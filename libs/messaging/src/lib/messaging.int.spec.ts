@@ -571,6 +571,31 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     }
   });
 
+  it('keeps an idle consumer idle: its connections check their request queue when a request ends, not every millisecond', async () => {
+    // KafkaJS 2.2.4 re-armed a 1 ms timer on every connection even with nothing pending (a core's
+    // few per cent per connection, idle or not: tulios/kafkajs#1556); patches/kafkajs+2.2.4.patch.
+    const RequestQueue = require('kafkajs/src/network/requestQueue') as { prototype: { checkPendingRequests(): void } };
+    const checks = jest.spyOn(RequestQueue.prototype, 'checkPendingRequests');
+    const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}idle` });
+    const consumer = client.consumer({ groupId: `${prefix}idle`, maxWaitTimeInMs: 200 });
+    let fetches = 0;
+    consumer.on(consumer.events.FETCH, () => void fetches++);
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [prefix + topic], fromBeginning: true });
+      await consumer.run({ eachBatch: async () => undefined });
+      await eventually(() => expect(fetches).toBeGreaterThanOrEqual(2));
+      checks.mockClear();
+      const from = fetches;
+      await eventually(() => expect(fetches).toBeGreaterThanOrEqual(from + 5), { timeoutMs: 10_000 }); // ~1 s of idle fetches
+      // A handful per request that ends (fetches, heartbeats); with the bug, ~1,000 a second per connection.
+      expect(checks.mock.calls.length).toBeLessThan(20 * (fetches - from));
+    } finally {
+      checks.mockRestore();
+      await consumer.disconnect();
+    }
+  });
+
   describe('bookkeeping chunks (a topic nobody waits on) wait for company', () => {
     const bookkeeping = Topics.CallStarted;
 
