@@ -1,25 +1,24 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CallEndedV1, CallStartedV1, Topics } from '@comms-credits/contracts';
-import { BOOKKEEPING, KafkaBatchOfContext } from '@comms-credits/messaging';
+import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { CallLog } from './call-log.service';
 
 /**
  * Every service records the calls it sees. The service's own handlers of the same topics run
  * in the same transaction, before or after this one: nothing relies on which (see
- * KafkaBatchTransport's `chains`). Bookkeeping: where the log is all a service does with a
- * topic, its chunks wait for the lane's next transaction (at most KAFKA_DEFER_BOOKKEEPING_MS).
+ * KafkaBatchTransport's `chains`).
  */
 @Controller()
 export class CallLogConsumer {
   constructor(private readonly calls: CallLog) {}
 
-  @EventPattern(Topics.CallStarted, BOOKKEEPING)
+  @EventPattern(Topics.CallStarted, BATCH)
   async onCallStarted(@Payload() events: CallStartedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
     await this.calls.observeStarted(ctx.sql, events);
   }
 
-  @EventPattern(Topics.CallEnded, BOOKKEEPING)
+  @EventPattern(Topics.CallEnded, BATCH)
   async onCallEnded(@Payload() events: CallEndedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
     await this.calls.observeEnded(ctx.sql, events);
   }

@@ -99,18 +99,6 @@ export interface BatchConsumerOptions {
    * consumed messages are the contract's names; only the subscription carries the prefix.
    */
   topicPrefix?: string;
-  /**
-   * Topics whose chunks may wait, because nobody waits on what they do (bookkeeping, such as
-   * the call log where that is all a service does with a topic). Such a chunk is not applied
-   * on its own: it waits in its lane until the lane's next chunk of another topic, and is
-   * applied in that chunk's transaction, before it, or on its own after `deferMaxMs`. Its
-   * offset is staged only once it is applied, so a crash or a rebalance meanwhile delivers it
-   * again (the inbox makes that harmless). Saves a transaction per such message under light
-   * load, where each message is otherwise a chunk of its own.
-   */
-  deferrable?: readonly string[];
-  /** Longest a deferrable chunk waits (default 500 ms; 0: never deferred). */
-  deferMaxMs?: number;
   /** Size and shape limits checked before anything parses a message (see guardMessage). */
   limits?: Partial<MessageLimits>;
   observer?: ConsumerObserver;
@@ -124,21 +112,7 @@ export interface BatchConsumerOptions {
   onGiveUp?: (error: unknown) => void;
 }
 
-interface Decoded {
-  message: KafkaMessage;
-  consumed: ConsumedMessage;
-}
-
-/** Chunks of deferrable topics waiting in one lane, and where their partitions' offsets go once applied. */
-interface Waiting {
-  items: Decoded[];
-  offsets: Map<string, PartitionOffset>;
-  timer: NodeJS.Timeout;
-}
-
 interface DeadLetter {
-  /** The contract's topic name (without the prefix). */
-  topic: string;
   message: KafkaMessage;
   reason: DeadLetterReason;
   error: string;
@@ -179,10 +153,6 @@ export class KafkaBatchConsumer implements Supervised {
   /** The topic-partitions the group gave this member at its last join (subscribed names). */
   private assigned: Record<string, number[]> = {};
   private readonly offsets: OffsetCommitter;
-  private readonly deferrable: ReadonlySet<string>;
-  private readonly deferMaxMs: number;
-  /** Deferred chunks by lane (partition number); only touched inside that lane. */
-  private readonly waiting = new Map<number, Waiting>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -196,8 +166,6 @@ export class KafkaBatchConsumer implements Supervised {
     this.retryBackoffMs = options.retryBackoffMs ?? 100;
     this.limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
     this.prefix = options.topicPrefix ?? '';
-    this.deferrable = new Set(options.deferrable ?? []);
-    this.deferMaxMs = options.deferMaxMs ?? 500;
     this.offsets = new OffsetCommitter(
       (offsets) => this.commitOffsets(offsets),
       options.offsetCommitIntervalMs ?? 0,
@@ -249,9 +217,6 @@ export class KafkaBatchConsumer implements Supervised {
     this.running = false;
     clearTimeout(this.restartTimer);
     this.current = { up: false, detail: 'stopped' };
-    // Deferred chunks are not applied and their offsets not staged: the next owner gets them.
-    for (const waiting of this.waiting.values()) clearTimeout(waiting.timer);
-    this.waiting.clear();
     // What is applied is committed before the group is left: chunks that finished already now,
     // a chunk still running when it ends (onBatch), so the next owner starts after them.
     await this.offsets.flush().catch((error: unknown) => this.logger.warn({ msg: 'offset commit at stop failed', error: errorMessage(error) }));
@@ -353,14 +318,12 @@ export class KafkaBatchConsumer implements Supervised {
   private async applyBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     const topic = batch.topic.slice(this.prefix.length);
-    const lane = batch.partition;
     const registry = this.options.topics[topic];
-    const deferrable = this.deferMaxMs > 0 && this.deferrable.has(topic);
     for (let start = 0; start < batch.messages.length; start += this.maxChunkSize) {
       if (!isRunning() || isStale()) return;
       const started = process.hrtime.bigint();
       const chunk = batch.messages.slice(start, start + this.maxChunkSize);
-      const good: Decoded[] = [];
+      const good: { message: KafkaMessage; consumed: ConsumedMessage }[] = [];
       const dead: DeadLetter[] = [];
       for (const message of chunk) {
         // Never throws: a message that is too big, too deep, not UTF-8, not JSON or not the
@@ -378,26 +341,20 @@ export class KafkaBatchConsumer implements Supervised {
           good.push({ message, consumed });
           this.observe((o) => o.received?.(consumed));
         } else if (!guarded.ignored) {
-          dead.push({ topic, message, reason: guarded.reason, error: guarded.error, attempts: 0 });
+          dead.push({ message, reason: guarded.reason, error: guarded.error, attempts: 0 });
         }
       }
-      const last = chunk[chunk.length - 1]!.offset;
-      const offset: PartitionOffset = { topic: batch.topic, partition: batch.partition, offset: next(last) };
 
-      if (deferrable && dead.length === 0) {
-        resolveOffset(last);
-        const waiting = this.defer(lane, good, [offset]);
-        if (waiting.items.length >= this.maxChunkSize) await this.applyWaiting(lane, heartbeat, this.commitThrough(payload));
-      } else {
-        // What waited in this lane goes first, in the same transaction: the order of the lane holds.
-        const earlier = this.takeWaiting(lane);
-        const items = [...(earlier?.items ?? []), ...good];
-        await this.applyChunk(lane, items, dead, [...(earlier?.offsets.values() ?? []), offset], heartbeat, this.commitThrough(payload), () =>
-          resolveOffset(last),
-        );
-      }
+      dead.push(...(await this.applyWithRetries(good, heartbeat)));
+      if (dead.length > 0) await this.deadLetter(topic, batch.partition, dead);
+
+      const last = chunk[chunk.length - 1]!.offset;
+      resolveOffset(last);
+      await this.offsets.stage({ topic: batch.topic, partition: batch.partition, offset: next(last) }, this.commitThrough(payload));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.observe((o) => {
+        o.processed?.(topic, chunk.length - dead.length);
+        for (const { reason } of dead) o.deadLettered?.(topic, reason);
         o.chunkApplied?.(topic, seconds);
         o.lag?.(topic, batch.partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next(last)))));
       });
@@ -405,93 +362,23 @@ export class KafkaBatchConsumer implements Supervised {
     }
   }
 
-  /** Applies messages (any topics of one lane) in one transaction, dead-letters what fails, then stages the offsets. */
-  private async applyChunk(
-    lane: number,
-    good: Decoded[],
-    dead: DeadLetter[],
-    offsets: PartitionOffset[],
-    heartbeat: () => Promise<void>,
-    commit?: (offsets: PartitionOffset[]) => Promise<void>,
-    applied?: () => void,
-  ): Promise<void> {
-    dead.push(...(await this.applyWithRetries(good, heartbeat)));
-    for (const [topic, letters] of groupBy(dead, (d) => d.topic)) await this.deadLetter(topic, lane, letters);
-    applied?.();
-    for (const offset of offsets) await this.offsets.stage(offset, commit);
-    const failed = new Map([...groupBy(dead, (d) => d.topic)].map(([topic, letters]) => [topic, letters.length]));
-    this.observe((o) => {
-      for (const [topic, applied] of groupBy(good, (g) => g.consumed.topic)) o.processed?.(topic, applied.length - (failed.get(topic) ?? 0));
-      for (const { topic, reason } of dead) o.deadLettered?.(topic, reason);
-    });
-  }
-
-  /** Adds chunks to a lane's waiting ones (offsets: the latest per partition wins); the first starts the lane's deadline. */
-  private defer(lane: number, items: Decoded[], offsets: Iterable<PartitionOffset>): Waiting {
-    let waiting = this.waiting.get(lane);
-    if (!waiting) {
-      const timer = setTimeout(() => {
-        this.lanes
-          .run(lane, () => this.applyWaitingAtDeadline(lane))
-          .catch((error: unknown) => this.logger.warn({ msg: 'deferred chunks', error: errorMessage(error) }));
-      }, this.deferMaxMs);
-      waiting = { items: [], offsets: new Map(), timer };
-      this.waiting.set(lane, waiting);
-    }
-    waiting.items.push(...items);
-    for (const offset of offsets) waiting.offsets.set(`${offset.topic}/${offset.partition}`, offset);
-    return waiting;
-  }
-
-  private takeWaiting(lane: number): Waiting | undefined {
-    const waiting = this.waiting.get(lane);
-    if (!waiting) return undefined;
-    clearTimeout(waiting.timer);
-    this.waiting.delete(lane);
-    return waiting;
-  }
-
-  private async applyWaiting(lane: number, heartbeat: () => Promise<void>, commit?: (offsets: PartitionOffset[]) => Promise<void>): Promise<void> {
-    const waiting = this.takeWaiting(lane);
-    if (!waiting) return;
-    try {
-      // A partition given to another member since: its owner applies these again (no-ops by
-      // the inbox) and commits its own offsets; this member commits none for it.
-      const offsets = [...waiting.offsets.values()].filter((o) => this.assigned[o.topic]?.includes(o.partition) ?? false);
-      await this.applyChunk(lane, waiting.items, [], offsets, heartbeat, commit);
-    } catch (error) {
-      // Never dropped while running: back in front of anything deferred since, tried again later.
-      if (this.running) {
-        const since = this.takeWaiting(lane);
-        this.defer(lane, [...waiting.items, ...(since?.items ?? [])], [...waiting.offsets.values(), ...(since?.offsets.values() ?? [])]);
-      }
-      throw error;
-    }
-  }
-
-  /** The deadline of a lane's waiting chunks, outside any fetched batch (run inside the lane). */
-  private async applyWaitingAtDeadline(lane: number): Promise<void> {
-    if (!this.running) return;
-    await this.applyWaiting(lane, async () => undefined);
-  }
-
   /** Returns the messages that failed for good; throws on infrastructure failure. */
-  private async applyWithRetries(good: Decoded[], heartbeat: () => Promise<void>): Promise<DeadLetter[]> {
+  private async applyWithRetries(good: { message: KafkaMessage; consumed: ConsumedMessage }[], heartbeat: () => Promise<void>): Promise<DeadLetter[]> {
     if (good.length === 0) return [];
     const whole = await this.attempt(() => this.options.apply(good.map((g) => g.consumed)), heartbeat);
     if (whole === undefined) return [];
-    if (good.length === 1) return [this.failed(good[0]!, whole)];
+    if (good.length === 1) return [this.failed(good[0]!.message, whole)];
     // Find the poison: each message alone, in order.
     const dead: DeadLetter[] = [];
-    for (const decoded of good) {
-      const error = await this.attempt(() => this.options.apply([decoded.consumed]), heartbeat);
-      if (error !== undefined) dead.push(this.failed(decoded, error));
+    for (const { message, consumed } of good) {
+      const error = await this.attempt(() => this.options.apply([consumed]), heartbeat);
+      if (error !== undefined) dead.push(this.failed(message, error));
     }
     return dead;
   }
 
-  private failed({ message, consumed }: Decoded, error: AttemptError): DeadLetter {
-    return { topic: consumed.topic, message, reason: 'PROCESSING_FAILED', error: errorMessage(error.error), attempts: error.attempts };
+  private failed(message: KafkaMessage, error: AttemptError): DeadLetter {
+    return { message, reason: 'PROCESSING_FAILED', error: errorMessage(error.error), attempts: error.attempts };
   }
 
   /**
@@ -593,17 +480,6 @@ function byTopic(offsets: PartitionOffset[]): { topic: string; partitions: { par
   const topics = new Map<string, { partition: number; offset: string }[]>();
   for (const { topic, partition, offset } of offsets) topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset }]);
   return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 function next(offset: string): string {

@@ -86,7 +86,6 @@ export async function startService(definition: ServiceDefinition, settings: Reco
           fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
           fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
           offsetCommitIntervalMs: config.KAFKA_OFFSET_COMMIT_INTERVAL_MS,
-          deferMaxMs: config.KAFKA_DEFER_BOOKKEEPING_MS,
         },
       }),
     },

@@ -108,20 +108,6 @@ export class ServiceConfig {
   KAFKA_OFFSET_COMMIT_INTERVAL_MS = 200;
 
   /**
-   * Longest a chunk of bookkeeping waits (ms): a topic a service consumes only for its call
-   * log (licensing's telephony topics, pool-ledger's and credit-wallet's call-started,
-   * dialout-policy's and toll-free's call-ended) is applied in the transaction of the lane's
-   * next chunk, or on its own after this long, instead of a transaction per message. The call
-   * log is that much later at most; nothing waits on it. 0: every chunk applied at once.
-   * Default 500 (docs/benchmarks.md, session 5).
-   */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(60_000)
-  KAFKA_DEFER_BOOKKEEPING_MS = 500;
-
-  /**
    * Wake the outbox relay after each commit that stored an event it publishes (HTTP commands
    * and consumer chunks), with a 250 ms fallback poll for events other instances or tools
    * committed. Default true; false polls every 50 ms instead (docs/benchmarks.md, session 4).

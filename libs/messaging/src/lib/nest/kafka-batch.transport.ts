@@ -32,14 +32,6 @@ export class KafkaBatchOfContext extends BaseRpcContext<[SqlClient, ConsumedMess
 /** Marks an `@EventPattern` handler that takes all fresh events of a chunk at once. */
 export const BATCH = { batch: true } as const;
 
-/**
- * A batch handler that only keeps books nobody waits on (the call log). A topic whose handlers
- * in a service are all bookkeeping is deferrable (see `BatchConsumerOptions.deferrable`): its
- * chunks ride in the transaction of the lane's next chunk, or go on their own after a short
- * wait, instead of costing a transaction each.
- */
-export const BOOKKEEPING = { batch: true, bookkeeping: true } as const;
-
 export interface KafkaBatchTransportOptions {
   kafka: Kafka;
   groupId: string;
@@ -69,7 +61,6 @@ export interface KafkaBatchTransportOptions {
     | 'fetchMaxWaitMs'
     | 'fetchMinBytes'
     | 'offsetCommitIntervalMs'
-    | 'deferMaxMs'
   >;
 }
 
@@ -110,7 +101,6 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         limits: this.options.limits,
         observer: this.options.observer,
         ...this.options.consumer,
-        deferrable: topics.filter((topic) => this.chains.get(topic)!.every((handler) => handler.extras?.['bookkeeping'] === true)),
         apply: inboxApplier(this.options.transactions, this.options.groupId, (sql, fresh) => this.dispatch(sql, fresh)),
       });
       this.options.supervision?.register(this.consumer);
@@ -152,24 +142,11 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   }
 
   /**
-   * A chunk comes from one topic-partition, preceded by any deferred chunks of its lane (other
-   * topics): each run of one topic goes to that topic's handlers, runs in order.
+   * A chunk comes from one topic-partition. Each handler of the topic (Nest chains several
+   * through `next`) sees the whole chunk in order: a batch handler in one call (so it can write
+   * in a few statements), any other one event at a time.
    */
   private async dispatch(sql: SqlClient, messages: ConsumedMessage[]): Promise<void> {
-    for (let start = 0; start < messages.length;) {
-      let end = start + 1;
-      while (end < messages.length && messages[end]!.topic === messages[start]!.topic) end++;
-      await this.dispatchTopic(sql, messages.slice(start, end));
-      start = end;
-    }
-  }
-
-  /**
-   * Each handler of the topic (Nest chains several through `next`) sees the messages in order:
-   * a batch handler in one call (so it can write in a few statements), any other one event at
-   * a time.
-   */
-  private async dispatchTopic(sql: SqlClient, messages: ConsumedMessage[]): Promise<void> {
     const first = messages[0];
     if (!first) return;
     const chain = this.chains.get(first.topic);
