@@ -538,7 +538,8 @@ async function main(argv: string[]): Promise<number> {
       const ready = await fleet.allReady();
       const groups = await observer.serviceGroups();
       const missing = services.filter((s) => !groups.includes(s));
-      lastLag = await observer.lag([...services]);
+      // and the groups that read what a service only logs (`<service>.bookkeeping`).
+      lastLag = await observer.lag([...services, ...groups.filter((g) => services.some((s) => g === `${s}.bookkeeping`))]);
       lastBacklog = [];
       for (const instance of fleet.instances) {
         const text = await instance.metrics().catch(() => 'outbox_backlog_events{service="?"} -1');

@@ -4,6 +4,7 @@ import { licensingService } from '@comms-credits/licensing';
 import { poolLedgerService } from '@comms-credits/pool-ledger';
 import { reportingService } from '@comms-credits/reporting';
 import { tollFreeService } from '@comms-credits/toll-free';
+import { Topics } from '@comms-credits/contracts';
 
 /** The five services of the admission chain: each keeps a call log (`GET /tenants/{t}/calls`). */
 export const callLogServices = [licensingService, dialoutPolicyService, poolLedgerService, creditWalletService, tollFreeService];
@@ -12,3 +13,20 @@ export const callLogServiceNames = callLogServices.map((s) => s.name);
 /** Every service of the running system: the five and the reporting service. */
 export const allServices = [...callLogServices, reportingService];
 export const serviceNames = allServices.map((s) => s.name);
+
+/**
+ * The telephony topics each service reads only for its call log: its bookkeeping consumer group
+ * (`<group>.bookkeeping`, KAFKA_BOOKKEEPING_GATHER_MS) reads them, not its main group.
+ */
+const LOGGED_ONLY: Record<string, readonly string[]> = {
+  licensing: [Topics.CallStarted, Topics.CallEnded],
+  'dialout-policy': [Topics.CallEnded],
+  'pool-ledger': [Topics.CallStarted],
+  'credit-wallet': [Topics.CallStarted],
+  'toll-free': [Topics.CallEnded],
+};
+
+/** The consumer group of a service (in a test system's namespace) that reads a topic. */
+export function readerOf(prefix: string, service: string, topic: string): string {
+  return LOGGED_ONLY[service]?.includes(topic) ? `${prefix}${service}.bookkeeping` : `${prefix}${service}`;
+}

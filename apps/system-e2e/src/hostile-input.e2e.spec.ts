@@ -1,7 +1,7 @@
 import { DeadLetterHeaders, Topics, deadLetterTopicOf } from '@comms-credits/contracts';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
 import { Collector, TestKafka, callStarted, eventually, hostileCallStarted, uniqueTenant } from '@comms-credits/testing';
-import { allServices, serviceNames } from './all-services';
+import { allServices, readerOf, serviceNames } from './all-services';
 
 /**
  * Issue 12: one hostile message on telephony.call-started used to crash the consumers of all
@@ -59,7 +59,7 @@ describe('hostile input on telephony.call-started, all five services', () => {
     // Each consumer group dead-letters each hostile message once, with the reason of its kind, in order.
     const letters = await dead.waitFor(() => true, hostile.length * serviceNames.length, 60_000);
     for (const name of serviceNames) {
-      const mine = letters.filter((m) => m.headers[DeadLetterHeaders.Consumer] === `${system.prefix}${name}`);
+      const mine = letters.filter((m) => m.headers[DeadLetterHeaders.Consumer] === readerOf(system.prefix, name, Topics.CallStarted));
       expect({ name, reasons: mine.map((m) => m.headers[DeadLetterHeaders.Reason]) }).toEqual({ name, reasons: hostile.map((h) => h.reason) });
     }
     for (const name of serviceNames) {

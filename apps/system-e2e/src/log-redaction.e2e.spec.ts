@@ -5,7 +5,7 @@ import { RunningService, startService } from '@comms-credits/platform';
 import { bearer, http, testKeySet, testToken } from '@comms-credits/service-testing';
 import { TestKafka, callEnded, callStarted, eventually, requiredEnv, serviceEvent, uniqueTenant } from '@comms-credits/testing';
 import { Client } from 'pg';
-import { allServices } from './all-services';
+import { allServices, readerOf } from './all-services';
 
 /**
  * design.md "Access", safe logs: the five services at debug level, their pino output captured;
@@ -140,8 +140,8 @@ describe('safe logs: no planted secret in a full system run', () => {
     await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'planted', durationSeconds: 30 })]);
     await kafka.publish(Topics.CreditWalletEvents, [serviceEvent('NotAnEvent', tenant, { to: secrets.calledNumber, token: secrets.paymentToken })]);
     for (const name of Object.keys(services)) {
-      await kafka.waitUntilCaughtUp(`${prefix}${name}`, Topics.CallStarted);
-      await kafka.waitUntilCaughtUp(`${prefix}${name}`, Topics.CallEnded);
+      await kafka.waitUntilCaughtUp(readerOf(prefix, name, Topics.CallStarted), Topics.CallStarted);
+      await kafka.waitUntilCaughtUp(readerOf(prefix, name, Topics.CallEnded), Topics.CallEnded);
     }
     await kafka.waitUntilCaughtUp(`${prefix}toll-free`, Topics.CreditWalletEvents);
     expect(await kafka.messageCount(`${Topics.CallStarted}.dlt`)).toBeGreaterThanOrEqual(1);

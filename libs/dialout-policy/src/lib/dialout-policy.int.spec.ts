@@ -275,6 +275,20 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
     expect(entry).toMatchObject({ callId: 'c-logged', callType: 'user_in', to: '+14255550100' });
   });
 
+  it('reads call-ended, which it only logs, in a consumer group of its own whose fetches gather; its main group never fetches it', async () => {
+    const tenant = uniqueTenant('dialout');
+    const ended = Array.from({ length: 5 }, (_, i) => callEnded({ tenantId: tenant, callId: `c-gathered-${i}`, durationSeconds: 60 + i }));
+    for (const event of ended) await kafka.publish(Topics.CallEnded, [event]);
+    await eventually(async () => {
+      const logged = await system.get<{ durationSeconds: number | null }>('dialout-policy', `/tenants/${tenant}/calls/c-gathered-4`);
+      expect(logged.durationSeconds).toBe(64);
+    });
+    const main = `${system.prefix}dialout-policy`;
+    await kafka.waitUntilCaughtUp(`${main}.bookkeeping`, Topics.CallEnded);
+    expect([...(await kafka.committedOffsets(main, Topics.CallEnded)).values()].every((offset) => offset < 0n)).toBe(true);
+    expect([...(await kafka.committedOffsets(main, Topics.CallStarted)).values()].some((offset) => offset > 0n)).toBe(true);
+  });
+
   it("pays nothing for licensing's other events: a CallEntitled is skipped unvalidated, with no transaction or inbox row", async () => {
     const tenant = uniqueTenant('dialout');
     const entitled = serviceEvent('CallEntitled', tenant, {

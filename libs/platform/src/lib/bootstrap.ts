@@ -67,11 +67,12 @@ export async function startService(definition: ServiceDefinition, settings: Reco
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
 
+  const groupId = config.KAFKA_GROUP_ID ?? definition.name;
   const consumer = app.connectMicroservice(
     {
       strategy: new KafkaBatchTransport({
         kafka: app.get<Kafka>(KAFKA),
-        groupId: config.KAFKA_GROUP_ID ?? definition.name,
+        groupId,
         transactions: app.get(Transactions),
         deadLetters: app.get(KafkaPublisher),
         schemas: definition.consumes,
@@ -87,6 +88,10 @@ export async function startService(definition: ServiceDefinition, settings: Reco
           fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
           offsetCommitIntervalMs: config.KAFKA_OFFSET_COMMIT_INTERVAL_MS,
         },
+        bookkeeping:
+          config.KAFKA_BOOKKEEPING_GATHER_MS > 0
+            ? { groupId: `${groupId}.bookkeeping`, consumer: { fetchMaxWaitMs: config.KAFKA_BOOKKEEPING_GATHER_MS, fetchMinBytes: 256 * 1024 } }
+            : undefined,
       }),
     },
     { inheritAppConfig: false, deferInitialization: true },

@@ -108,6 +108,21 @@ export class ServiceConfig {
   KAFKA_OFFSET_COMMIT_INTERVAL_MS = 200;
 
   /**
+   * How long a fetch of the bookkeeping consumer gathers (ms; or until 256 KiB): the topics a
+   * service reads only for its call log (licensing's telephony topics, pool-ledger's and
+   * credit-wallet's call-started, dialout-policy's and toll-free's call-ended) go to a consumer
+   * group of their own, `<KAFKA_GROUP_ID>.bookkeeping`, that receives them in chunks instead of
+   * a fetch per message (~3 ms of CPU each on the benchmark machine). The call log is that much
+   * later at most; nothing waits on it. 0: those topics stay in the main consumer.
+   * Default 1000 (docs/benchmarks.md, session 5).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  KAFKA_BOOKKEEPING_GATHER_MS = 1_000;
+
+  /**
    * Wake the outbox relay after each commit that stored an event it publishes (HTTP commands
    * and consumer chunks), with a 250 ms fallback poll for events other instances or tools
    * committed. Default true; false polls every 50 ms instead (docs/benchmarks.md, session 4).
