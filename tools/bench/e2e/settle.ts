@@ -1,10 +1,11 @@
 /**
  * "Settled": every service has consumed everything on every topic it reads (consumer-group lag
- * 0: committed offset = end of every partition, for each of the five groups) and has published
+ * 0: committed offset = end of every partition, for each service's group and its bookkeeping
+ * group, `<service>.bookkeeping`, which reads the topics it only logs) and has published
  * everything it stored (outbox_backlog_events 0 on GET /metrics), and the pool and wallet read
  * models hold the expected books (books.ts). The first two are read here.
  */
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import { Admin, AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { listenerPid } from './cpu';
 import { OPTIONAL_SERVICES, SERVICES, urlOf } from './system';
 
@@ -24,7 +25,21 @@ export class SettleProbe {
     return this.admin.disconnect();
   }
 
-  /** Total lag per group (service name = its group id), over every topic it has committed offsets on. */
+  /**
+   * The topics a group subscribes now (its members' metadata); those it has committed offsets
+   * on when it has no member. A topic a group no longer reads (moved to the bookkeeping group)
+   * keeps its old offsets, which would never catch up.
+   */
+  private async topicsOf(groupId: string, committed: string[]): Promise<Set<string>> {
+    const { groups } = await this.admin.describeGroups([groupId]);
+    const subscribed = new Set<string>();
+    for (const member of groups[0]?.members ?? []) {
+      if (member.memberMetadata.length) AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.topics.forEach((t) => subscribed.add(t));
+    }
+    return subscribed.size > 0 ? subscribed : new Set(committed);
+  }
+
+  /** Total lag per service over its groups (service name = its group id, and `<name>.bookkeeping`), on every topic they read. */
   async lag(): Promise<Record<string, number>> {
     const ends = new Map<string, Map<number, bigint>>();
     const endsOf = async (topic: string) => {
@@ -40,15 +55,21 @@ export class SettleProbe {
     // An optional service counts only while it runs: a stale group of an earlier run would never catch up.
     const running = OPTIONAL_SERVICES.filter((s) => listenerPid(s.port) !== undefined);
     for (const service of [...SERVICES, ...running]) {
-      const topics = await this.admin.fetchOffsets({ groupId: service.name });
       let lag = 0n;
-      for (const { topic, partitions } of topics) {
-        if (topic.endsWith('.dlt')) continue;
-        const high = await endsOf(topic);
-        for (const { partition, offset } of partitions) {
-          const end = high.get(partition) ?? 0n;
-          const committed = BigInt(offset) < 0n ? 0n : BigInt(offset);
-          if (end > committed) lag += end - committed;
+      for (const groupId of [service.name, `${service.name}.bookkeeping`]) {
+        const topics = await this.admin.fetchOffsets({ groupId });
+        const reads = await this.topicsOf(
+          groupId,
+          topics.map((t) => t.topic),
+        );
+        for (const { topic, partitions } of topics) {
+          if (topic.endsWith('.dlt') || !reads.has(topic)) continue;
+          const high = await endsOf(topic);
+          for (const { partition, offset } of partitions) {
+            const end = high.get(partition) ?? 0n;
+            const committed = BigInt(offset) < 0n ? 0n : BigInt(offset);
+            if (end > committed) lag += end - committed;
+          }
         }
       }
       result[service.name] = Number(lag);
