@@ -275,7 +275,7 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
     expect(entry).toMatchObject({ callId: 'c-logged', callType: 'user_in', to: '+14255550100' });
   });
 
-  it('reads call-ended, which it only logs, in a consumer group of its own whose fetches gather; its main group never fetches it', async () => {
+  it('reads call-ended, which it only logs, in its bookkeeping consumer group; its main group never fetches it', async () => {
     const tenant = uniqueTenant('dialout');
     const ended = Array.from({ length: 5 }, (_, i) => callEnded({ tenantId: tenant, callId: `c-gathered-${i}`, durationSeconds: 60 + i }));
     for (const event of ended) await kafka.publish(Topics.CallEnded, [event]);
