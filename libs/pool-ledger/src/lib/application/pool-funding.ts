@@ -56,9 +56,14 @@ export class PoolFunding {
         options: { metadata: { correlationId: e.callId, causationId: e.eventId } },
       })),
     );
+    // A call whose end came before its admission is settled now. Only those: the others' ends
+    // will settle them, and reading every call's stream again would cost a statement per chunk.
+    // (An end appended meanwhile by another transaction makes the appends above conflict.)
     await this.settle(
       sql,
-      entitled.map((e) => ({ tenantId: e.tenantId, callId: e.callId, causationId: e.eventId })),
+      entitled
+        .filter((e) => states.get(callStreamId(e.tenantId, e.callId))!.endedSeconds !== undefined)
+        .map((e) => ({ tenantId: e.tenantId, callId: e.callId, causationId: e.eventId })),
     );
   }
 
@@ -101,6 +106,7 @@ export class PoolFunding {
    * yet: the month debits the call's share up to its reservation, the rest goes to the wallet.
    */
   async settle(sql: SqlClient, calls: CallKey[]): Promise<void> {
+    if (calls.length === 0) return;
     const unique = uniqueBy(calls, (c) => callStreamId(c.tenantId, c.callId));
     const states = await this.callStates(sql, unique);
     const due = unique.flatMap((c) => {

@@ -61,82 +61,137 @@ export const poolMonthsProjection: Projection = {
 /**
  * `rm_pool_calls`: one row per call the pool decided on, with what it covered;
  * `rm_pool_reservations`: the reservations of calls in progress, with their due time.
+ * A chunk's events are folded per call first and written in at most three statements (the
+ * rows, the new reservations, the released ones), whatever the chunk's size.
  */
 export const poolCallsProjection: Projection = {
   name: 'pool-calls',
   handles: ['CallFundedFromPool', 'CallHandedToWallet', 'PoolCallSettled', 'CallEndObserved', 'PoolSettlementMissing', 'CallDurationExceededGrant'],
   tables: ['rm_pool_calls', 'rm_pool_reservations'],
   async apply(sql: SqlClient, events: RecordedEvent[]) {
-    for (const event of events) {
-      const [statement, params] = poolCallRow(event);
-      await sql.query(statement, params);
-      await trackReservation(sql, event);
+    const { rows, reserved, released } = poolCallChanges(events);
+    if (rows.length > 0) {
+      const column = (name: PoolCallColumn) => rows.map((r) => r.columns[name] ?? null);
+      await sql.query(
+        `INSERT INTO rm_pool_calls AS c (tenant_id, call_id, ${POOL_CALL_COLUMNS.join(', ')})
+         SELECT t, ca, mo, org, dc, f, mds, rm, ds, mi, pm, hm, COALESCE(sm, false), es
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::int[],
+                       $10::int[], $11::int[], $12::int[], $13::boolean[], $14::int[])
+             AS x(t, ca, mo, org, dc, f, mds, rm, ds, mi, pm, hm, sm, es)
+         ON CONFLICT (tenant_id, call_id) DO UPDATE SET
+           ${POOL_CALL_COLUMNS.filter((c) => c !== 'settlement_missing')
+             .map((c) => `${c} = COALESCE(excluded.${c}, c.${c})`)
+             .join(', ')},
+           settlement_missing = c.settlement_missing OR excluded.settlement_missing`,
+        [rows.map((r) => r.tenantId), rows.map((r) => r.callId), ...POOL_CALL_COLUMNS.map(column)],
+      );
+    }
+    if (released.length > 0) {
+      await sql.query(`DELETE FROM rm_pool_reservations r USING unnest($1::text[], $2::text[]) AS d(t, c) WHERE r.tenant_id = d.t AND r.call_id = d.c`, [
+        released.map((r) => r.tenantId),
+        released.map((r) => r.callId),
+      ]);
+    }
+    if (reserved.length > 0) {
+      await sql.query(
+        `INSERT INTO rm_pool_reservations (tenant_id, call_id, month, minutes, due_by)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[]) ON CONFLICT DO NOTHING`,
+        [
+          reserved.map((r) => r.tenantId),
+          reserved.map((r) => r.callId),
+          reserved.map((r) => r.month),
+          reserved.map((r) => r.minutes),
+          reserved.map((r) => r.dueBy),
+        ],
+      );
     }
   },
 };
 
-async function trackReservation(sql: SqlClient, event: RecordedEvent): Promise<void> {
-  if (event.type === 'CallFundedFromPool') {
-    const d = dataOf<DataOf<PoolCallEvent, 'CallFundedFromPool'>>(event);
-    if (d.reservedMinutes === undefined || d.dueBy === undefined) return;
-    await sql.query(`INSERT INTO rm_pool_reservations (tenant_id, call_id, month, minutes, due_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [
-      event.tenantId,
-      d.callId,
-      d.month,
-      d.reservedMinutes,
-      d.dueBy,
-    ]);
-  } else if (event.type === 'PoolCallSettled' || event.type === 'PoolSettlementMissing') {
-    await sql.query(`DELETE FROM rm_pool_reservations WHERE tenant_id = $1 AND call_id = $2`, [event.tenantId, dataOf<{ callId: string }>(event).callId]);
-  }
+/** The columns of `rm_pool_calls` the events set, in the order of the upsert above. */
+const POOL_CALL_COLUMNS = [
+  'month',
+  'organizer',
+  'destination_country',
+  'funding',
+  'max_duration_seconds',
+  'reserved_minutes',
+  'duration_seconds',
+  'minutes',
+  'pool_minutes',
+  'handed_on_minutes',
+  'settlement_missing',
+  'excess_seconds',
+] as const;
+type PoolCallColumn = (typeof POOL_CALL_COLUMNS)[number];
+type PoolCallColumns = Partial<Record<PoolCallColumn, string | number | boolean | null>>;
+
+interface CallKey {
+  tenantId: string;
+  callId: string;
 }
 
-function poolCallRow(event: RecordedEvent): [string, unknown[]] {
-  const upsert = (columns: string[]) =>
-    `INSERT INTO rm_pool_calls (tenant_id, call_id, ${columns.join(', ')})
-     VALUES ($1, $2, ${columns.map((_, i) => `$${i + 3}`).join(', ')})
-     ON CONFLICT (tenant_id, call_id) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+/**
+ * What a chunk's events change, per call, as applying them one by one would: each call's
+ * columns as its last event set them (a column no event set is left as it is; no event sets one
+ * back to null once it has a value, and `settlement_missing` only ever becomes true); a
+ * reservation recorded by `CallFundedFromPool` and released by the call's settlement or expiry,
+ * whichever came last.
+ */
+export function poolCallChanges(events: RecordedEvent[]): {
+  rows: (CallKey & { columns: PoolCallColumns })[];
+  reserved: (CallKey & { month: string; minutes: number; dueBy: string })[];
+  released: CallKey[];
+} {
+  const rows = new Map<string, CallKey & { columns: PoolCallColumns }>();
+  const reservations = new Map<string, (CallKey & { month: string; minutes: number; dueBy: string }) | 'released'>();
+  for (const event of events) {
+    const callId = dataOf<{ callId: string }>(event).callId;
+    const key = `${event.tenantId}\u0000${callId}`;
+    const row = rows.get(key) ?? { tenantId: event.tenantId, callId, columns: {} };
+    Object.assign(row.columns, poolCallColumns(event));
+    rows.set(key, row);
+    if (event.type === 'CallFundedFromPool') {
+      const d = dataOf<DataOf<PoolCallEvent, 'CallFundedFromPool'>>(event);
+      if (d.reservedMinutes !== undefined && d.dueBy !== undefined)
+        reservations.set(key, { tenantId: event.tenantId, callId, month: d.month, minutes: d.reservedMinutes, dueBy: d.dueBy });
+    } else if (event.type === 'PoolCallSettled' || event.type === 'PoolSettlementMissing') {
+      reservations.set(key, 'released');
+    }
+  }
+  const reserved = [...reservations.values()].filter((r) => r !== 'released');
+  const released = [...reservations].filter(([, r]) => r === 'released').map(([key]) => rows.get(key)!);
+  return { rows: [...rows.values()], reserved, released: released.map(({ tenantId, callId }) => ({ tenantId, callId })) };
+}
+
+function poolCallColumns(event: RecordedEvent): PoolCallColumns {
   switch (event.type) {
     case 'CallFundedFromPool': {
       const d = dataOf<DataOf<PoolCallEvent, 'CallFundedFromPool'>>(event);
-      return [
-        upsert(['month', 'organizer', 'destination_country', 'funding', 'max_duration_seconds', 'reserved_minutes']),
-        [
-          event.tenantId,
-          d.callId,
-          d.month,
-          d.userId,
-          d.destinationCountry,
-          d.continuationSeconds ? 'pool, continues on credits' : 'pool',
-          d.maxDurationSeconds,
-          d.reservedMinutes ?? null,
-        ],
-      ];
+      return {
+        month: d.month,
+        organizer: d.userId,
+        destination_country: d.destinationCountry,
+        funding: d.continuationSeconds ? 'pool, continues on credits' : 'pool',
+        max_duration_seconds: d.maxDurationSeconds,
+        reserved_minutes: d.reservedMinutes ?? null,
+      };
     }
     case 'CallHandedToWallet': {
       const d = dataOf<DataOf<PoolCallEvent, 'CallHandedToWallet'>>(event);
-      if (d.reason === 'POOL_CONTINUATION') return [upsert(['organizer']), [event.tenantId, d.callId, d.userId]];
+      if (d.reason === 'POOL_CONTINUATION') return { organizer: d.userId };
       const funding = d.reason === 'POOL_EXHAUSTED' ? 'handed-on: pool exhausted' : 'handed-on: not pool-eligible';
-      return [
-        upsert(['month', 'organizer', 'destination_country', 'funding']),
-        [event.tenantId, d.callId, monthOf(d.startedAt), d.userId, d.destinationCountry, funding],
-      ];
+      return { month: monthOf(d.startedAt), organizer: d.userId, destination_country: d.destinationCountry, funding };
     }
     case 'PoolCallSettled': {
       const d = dataOf<DataOf<PoolCallEvent, 'PoolCallSettled'>>(event);
-      return [upsert(['minutes', 'pool_minutes', 'handed_on_minutes']), [event.tenantId, d.callId, d.minutes, d.poolMinutes, d.uncoveredMinutes]];
+      return { minutes: d.minutes, pool_minutes: d.poolMinutes, handed_on_minutes: d.uncoveredMinutes };
     }
-    case 'PoolSettlementMissing': {
-      const d = dataOf<DataOf<PoolCallEvent, 'PoolSettlementMissing'>>(event);
-      return [upsert(['settlement_missing']), [event.tenantId, d.callId, true]];
-    }
-    case 'CallDurationExceededGrant': {
-      const d = dataOf<DataOf<PoolCallEvent, 'CallDurationExceededGrant'>>(event);
-      return [upsert(['excess_seconds']), [event.tenantId, d.callId, d.excessSeconds]];
-    }
-    default: {
-      const d = dataOf<DataOf<PoolCallEvent, 'CallEndObserved'>>(event);
-      return [upsert(['duration_seconds']), [event.tenantId, d.callId, d.durationSeconds]];
-    }
+    case 'PoolSettlementMissing':
+      return { settlement_missing: true };
+    case 'CallDurationExceededGrant':
+      return { excess_seconds: dataOf<DataOf<PoolCallEvent, 'CallDurationExceededGrant'>>(event).excessSeconds };
+    default:
+      return { duration_seconds: dataOf<DataOf<PoolCallEvent, 'CallEndObserved'>>(event).durationSeconds };
   }
 }
