@@ -3,7 +3,7 @@
  * preloaded with `--require`, it starts the V8 sampling profiler and writes
  * <CPU_PROFILE_DIR>/<script>-<pid>.cpuprofile when the process exits (the services exit after
  * SIGTERM through their shutdown hooks). Only processes whose main script matches
- * CPU_PROFILE_MATCH (default: dist/apps/) are profiled.
+ * CPU_PROFILE_MATCH (default: dist/apps/) are profiled. SIGWINCH discards what was sampled so far.
  */
 'use strict';
 const inspector = require('node:inspector');
@@ -43,4 +43,10 @@ if (new RegExp(process.env.CPU_PROFILE_MATCH || 'dist/apps/').test(script)) {
     write();
   };
   process.on('SIGTERM', onTerm);
+  // SIGWINCH starts the profile again from now, to profile one phase of a run against a system
+  // started with --keep, without its start-up and seeding: `pkill -WINCH -f dist/apps/`.
+  // (Not SIGUSR2: Nest's shutdown hooks stop the service on it; SIGWINCH is ignored by default.)
+  process.on('SIGWINCH', () => {
+    session.post('Profiler.stop', () => session.post('Profiler.start'));
+  });
 }
