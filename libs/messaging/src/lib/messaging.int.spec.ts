@@ -16,6 +16,7 @@ import { createKafka } from './kafka-client';
 import { CommitNudgingTransactions, OutboxRelay } from './outbox-relay';
 import { KafkaPublisher, MessagePublisher, OutgoingMessage } from './publisher';
 import { startWorker } from './test-support/worker-process';
+import { Client as PgClient } from 'pg';
 
 class Effects1764000000901 {
   name = 'Effects1764000000901';
@@ -405,6 +406,44 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     } finally {
       // Stopping ends an hour-long wait at once.
       await Promise.all([leader.stop(), standby.stop()]);
+      await publisher.disconnect();
+    }
+  });
+
+  it('reads its checkpoint once while it leads, not at every wake-up (a statement less per publish)', async () => {
+    const store = new EventStore();
+    const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}checkpoint` });
+    const publisher = new KafkaPublisher(client, prefix);
+    // Every statement of this process, prepared or not, as node-postgres is asked to run it.
+    const query = jest.spyOn(PgClient.prototype, 'query');
+    const checkpointReads = () =>
+      query.mock.calls.filter(([config]) =>
+        /^\s*SELECT\b[\s\S]*\bFROM es_checkpoints\b/.test(typeof config === 'string' ? config : (config as { text: string }).text),
+      ).length;
+    const relay = new OutboxRelay(db.dataSource, publisher, { route: () => topic, idlePollMs: 3_600_000, heldPollMs: 20 });
+    const transactions = new Transactions(db.dataSource);
+    try {
+      relay.start();
+      await eventually(() => expect(relay.isLeader()).toBe(true));
+      for (let i = 0; i < 5; i++) {
+        await transactions.run((sql) =>
+          store.append(sql, [
+            {
+              streamId: `call:contoso:k${i}`,
+              streamType: 'call',
+              tenantId: 'contoso',
+              expectedVersion: 'no_stream',
+              events: [{ type: 'CallEnded', data: { callId: `k${i}`, durationSeconds: 1 } }],
+            },
+          ]),
+        );
+        relay.nudge();
+        await eventually(async () => expect(await kafka.messageCount(topic)).toBe(i + 1));
+      }
+      expect(checkpointReads()).toBe(1);
+    } finally {
+      query.mockRestore();
+      await relay.stop();
       await publisher.disconnect();
     }
   });

@@ -205,10 +205,15 @@ export class OutboxRelay implements Supervised {
     this.logger.log({ msg: 'leading the outbox relay' });
     const session = sqlClientOf(this.lockRunner!);
     if (this.options.listen) await session.query(`LISTEN ${channelName(this.options.listen)}`);
+    // While it leads, only this loop moves the checkpoint: read once, then carried from one read
+    // to the next (a statement less per wake-up). A `drain()` run beside it (tests) may move it
+    // too; the leader then publishes those events once more, which the consumers' inboxes skip.
+    let after = await readCheckpoint(session, this.checkpointName);
     while (!this.stopping) {
       this.nudged = false;
       // Reads and the checkpoint go through the lock's own session: if it is gone, so is the lead.
-      const { more, last } = await this.relayOnce((work) => work(session));
+      const { more, last } = await this.relayOnce((work) => work(session), after);
+      after = last;
       if (more || this.nudged) continue;
       // Read up to the horizon: anything stored after it is held by an older transaction.
       const held = await hasEventsAfter(session, last);
@@ -217,8 +222,12 @@ export class OutboxRelay implements Supervised {
     }
   }
 
-  private async relayOnce(run: <T>(work: (sql: SqlClient) => Promise<T>) => Promise<T>): Promise<{ count: number; more: boolean; last: GlobalCheckpoint }> {
-    const after: GlobalCheckpoint = await run((sql) => readCheckpoint(sql, this.checkpointName));
+  /** One read and publish, after `from` (default: the stored checkpoint). */
+  private async relayOnce(
+    run: <T>(work: (sql: SqlClient) => Promise<T>) => Promise<T>,
+    from?: GlobalCheckpoint,
+  ): Promise<{ count: number; more: boolean; last: GlobalCheckpoint }> {
+    const after: GlobalCheckpoint = from ?? (await run((sql) => readCheckpoint(sql, this.checkpointName)));
     const { events, last } = await run((sql) => readAll(sql, after, this.batchSize));
     if (events.length === 0) return { count: 0, more: false, last };
     const messages: OutgoingMessage[] = [];
