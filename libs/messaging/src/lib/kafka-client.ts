@@ -27,6 +27,27 @@ const EXPECTED_WHILE_STARTING = [
   'This server does not host this topic-partition',
 ];
 
+/**
+ * The level a kafkajs log line is logged at by us, or null to drop it: what kafkajs reports of
+ * a response it handles itself is debug, everything else keeps its level.
+ */
+export function kafkaLogLevel(namespace: string, level: logLevel, message: string, error: string): 'error' | 'warn' | 'log' | 'debug' | null {
+  // Known and accepted: retries are bounded on purpose (a dead broker must surface), and
+  // consumers' inboxes dedupe by eventId whatever the producer does across sessions.
+  if (message.startsWith('Limiting retries for the idempotent producer')) return null;
+  if (namespace === 'Connection') {
+    // A new broker is still creating its internal topics: kafkajs retries these itself.
+    // Only a connection's report of a response: a request that kafkajs will retry. A
+    // consumer crash or a retry given up on still logs at its own level.
+    if (EXPECTED_WHILE_STARTING.some((text) => error.includes(text))) return 'debug';
+    // Services starting together create the same topics: the losers' CreateTopics answers
+    // TOPIC_ALREADY_EXISTS, which kafkajs' admin takes as success. Any other creation error
+    // makes ensureTopics throw, and the service fails to start saying so.
+    if (message.startsWith('Response CreateTopics') && error === 'Topic creation errors') return 'debug';
+  }
+  return levels[level] ?? 'log';
+}
+
 /** kafkajs behind our logger, with retries bounded so a dead broker is reported, not hidden. */
 export function createKafka(settings: KafkaSettings): Kafka {
   const logger = new Logger('kafkajs');
@@ -42,14 +63,8 @@ export function createKafka(settings: KafkaSettings): Kafka {
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, ...extra } = log;
-        // Known and accepted: retries are bounded on purpose (a dead broker must surface), and
-        // consumers' inboxes dedupe by eventId whatever the producer does across sessions.
-        if (String(message).startsWith('Limiting retries for the idempotent producer')) return;
-        // A new broker is still creating its internal topics: kafkajs retries these itself.
-        // Only a connection's report of a response: a request that kafkajs will retry. A
-        // consumer crash or a retry given up on still logs at its own level.
-        const expected = namespace === 'Connection' && EXPECTED_WHILE_STARTING.some((text) => String(extra['error'] ?? '').includes(text));
-        logger[expected ? 'debug' : (levels[level] ?? 'log')]({ msg: `${namespace}: ${message}`, ...extra });
+        const at = kafkaLogLevel(namespace, level, String(message), String(extra['error'] ?? ''));
+        if (at) logger[at]({ msg: `${namespace}: ${message}`, ...extra });
       },
   });
 }
