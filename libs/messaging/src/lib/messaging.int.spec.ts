@@ -410,6 +410,54 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     }
   });
 
+  it('a commit wakes the relay of its own process directly while it leads, and notifies the leader of another process otherwise', async () => {
+    const store = new EventStore();
+    const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}local` });
+    const publisher = new KafkaPublisher(client, prefix);
+    const query = jest.spyOn(PgClient.prototype, 'query');
+    const notifications = () =>
+      query.mock.calls.filter(([config]) => /pg_notify/.test(typeof config === 'string' ? config : (config as { text: string }).text)).length;
+    const channel = `relay_${randomUUID().replace(/-/g, '')}`;
+    // Idle polls an hour apart: only a wake-up can make these publish within the test.
+    const options = { route: () => topic, listen: channel, idlePollMs: 3_600_000, heldPollMs: 20, standbyPollMs: 50, restartBackoffMs: 50 };
+    const here = new OutboxRelay(db.dataSource, publisher, options);
+    const elsewhere = new OutboxRelay(db.dataSource, publisher, options);
+    const transactions = new CommitNudgingTransactions(db.dataSource, { publishes: () => true, notify: channel, local: here });
+    const append = (i: number) =>
+      transactions.run((sql) =>
+        store.append(sql, [
+          {
+            streamId: `call:contoso:w${i}`,
+            streamType: 'call',
+            tenantId: 'contoso',
+            expectedVersion: 'no_stream',
+            events: [{ type: 'CallEnded', data: { callId: `w${i}`, durationSeconds: 1 } }],
+          },
+        ]),
+      );
+    try {
+      here.start();
+      await eventually(() => expect(here.isLeader()).toBe(true));
+      elsewhere.start();
+      await eventually(() => expect(elsewhere.state()).toEqual({ up: true, detail: 'standby' }));
+
+      await append(0);
+      await eventually(async () => expect(await kafka.messageCount(topic)).toBe(1));
+      expect(notifications()).toBe(0);
+
+      // This process's relay stops leading; the other one takes over and only a notification can wake it.
+      await here.stop();
+      await eventually(() => expect(elsewhere.isLeader()).toBe(true));
+      await append(1);
+      await eventually(async () => expect(await kafka.messageCount(topic)).toBe(2));
+      expect(notifications()).toBe(1);
+    } finally {
+      query.mockRestore();
+      await Promise.all([here.stop(), elsewhere.stop()]);
+      await publisher.disconnect();
+    }
+  });
+
   it('reads its checkpoint once while it leads, not at every wake-up (a statement less per publish)', async () => {
     const store = new EventStore();
     const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}checkpoint` });

@@ -174,12 +174,13 @@ export class PlatformModule {
         { provide: KafkaPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka, config.KAFKA_TOPIC_PREFIX) },
         {
           // With OUTBOX_RELAY_WAKE_ON_COMMIT, a commit that stored an event to publish wakes the
-          // leading relay at once, in whichever instance it runs (pg_notify at commit, LISTEN).
+          // leading relay at once, in whichever instance it runs: directly when it runs here,
+          // else by pg_notify at commit (LISTEN).
           provide: Transactions,
-          inject: [DataSource],
-          useFactory: (ds: DataSource) =>
+          inject: [DataSource, OutboxRelay],
+          useFactory: (ds: DataSource, relay: OutboxRelay) =>
             config.OUTBOX_RELAY_WAKE_ON_COMMIT
-              ? new CommitNudgingTransactions(ds, { publishes: (event) => definition.route(event) !== null, notify: RELAY_CHANNEL })
+              ? new CommitNudgingTransactions(ds, { publishes: (event) => definition.route(event) !== null, notify: RELAY_CHANNEL, local: relay })
               : new Transactions(ds),
         },
         { provide: EventStore, useFactory: () => new EventStore(definition.projections) },
