@@ -33,21 +33,17 @@ export async function capacityMinutesOf(sql: SqlClient, tenantIds: string[]): Pr
   const tenants = [...new Set(tenantIds)];
   if (tenants.length === 0) return new Map();
   const states = new Map<string, CapacityState>(tenants.map((t) => [t, { seats: {}, selectDialOutUsers: [] }]));
-  const seats = await sql.query<{ tenant_id: string; sku: Sku; seats: number }>(
-    `SELECT tenant_id, sku, seats FROM rm_pool_seats WHERE tenant_id = ANY($1::text[])`,
+  // Seats and Select Dial Out users in one statement (it runs in every admission and settlement).
+  const { rows } = await sql.query<{ tenant_id: string; sku: Sku | null; seats: number | null; user_id: string | null }>(
+    `SELECT tenant_id, sku, seats, NULL AS user_id FROM rm_pool_seats WHERE tenant_id = ANY($1::text[])
+     UNION ALL
+     SELECT tenant_id, NULL, NULL, user_id FROM rm_pool_select_users WHERE tenant_id = ANY($1::text[])`,
     [tenants],
   );
-  for (const row of seats.rows) {
+  for (const row of rows) {
     const state = states.get(row.tenant_id)!;
-    states.set(row.tenant_id, { ...state, seats: { ...state.seats, [row.sku]: row.seats } });
-  }
-  const users = await sql.query<{ tenant_id: string; user_id: string }>(
-    `SELECT tenant_id, user_id FROM rm_pool_select_users WHERE tenant_id = ANY($1::text[])`,
-    [tenants],
-  );
-  for (const row of users.rows) {
-    const state = states.get(row.tenant_id)!;
-    states.set(row.tenant_id, { ...state, selectDialOutUsers: [...state.selectDialOutUsers, row.user_id] });
+    if (row.user_id !== null) states.set(row.tenant_id, { ...state, selectDialOutUsers: [...state.selectDialOutUsers, row.user_id] });
+    else states.set(row.tenant_id, { ...state, seats: { ...state.seats, [row.sku!]: row.seats! } });
   }
   return new Map([...states].map(([tenant, state]) => [tenant, capacityMinutes(state)]));
 }
