@@ -124,8 +124,9 @@ export class ServiceConfig {
 
   /**
    * Wake the outbox relay after each commit that stored an event it publishes (HTTP commands
-   * and consumer chunks), with a 250 ms fallback poll for events other instances or tools
-   * committed. Default true; false polls every 50 ms instead (docs/benchmarks.md, session 4).
+   * and consumer chunks, of this instance or another), with a 1 s fallback poll for events a
+   * tool committed without waking it. Default true; false polls every 50 ms instead
+   * (docs/benchmarks.md, sessions 4 and 6).
    */
   @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
   @IsBoolean({ message: 'OUTBOX_RELAY_WAKE_ON_COMMIT must be true or false' })

@@ -204,7 +204,7 @@ export class PlatformModule {
           useFactory: (ds: DataSource, publisher: KafkaPublisher, supervision: Supervision, metrics: ServiceMetrics) => {
             const relay = new OutboxRelay(ds, metrics.watchDecisions(publisher), {
               route: definition.route,
-              idlePollMs: config.OUTBOX_RELAY_WAKE_ON_COMMIT ? 250 : 50,
+              idlePollMs: config.OUTBOX_RELAY_WAKE_ON_COMMIT ? 1_000 : 50,
               listen: config.OUTBOX_RELAY_WAKE_ON_COMMIT ? RELAY_CHANNEL : undefined,
               onPublished: (count, age) => metrics.relayPublished(count, age),
               onHeld: () => metrics.relayHeld(),
