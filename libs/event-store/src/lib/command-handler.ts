@@ -2,6 +2,7 @@ import { Decider, DomainError, DomainEvent, Result, fold, ok } from '@comms-cred
 import { VersionConflictError } from './errors';
 import { EventMetadata, RecordedEvent } from './events';
 import { EventStore } from './event-store';
+import { ReadStreamResult } from './read-stream';
 import { SqlClient } from './sql';
 import { Transactions } from './transactions';
 
@@ -106,16 +107,21 @@ export interface BatchItem<Command> {
  * `decideAndAppend` for many commands in one transaction and a constant number of round trips:
  * read every stream at once, decide each command in order (several commands on one stream see
  * each other's events), then append all streams in one statement and project once. A version
- * conflict throws (the whole batch is retried by the consumer).
+ * conflict throws (the whole batch is retried by the consumer). `read`: the streams as the
+ * caller already read them in this transaction (and has not appended to since), to save the
+ * read; a stream missing from it is read.
  */
 export async function decideAndAppendBatch<Command, Event extends DomainEvent<string, unknown>, State>(
   sql: SqlClient,
   store: EventStore,
   decider: Decider<Command, Event, State>,
   items: BatchItem<Command>[],
+  read?: ReadonlyMap<string, ReadStreamResult>,
 ): Promise<Result<Event[], DomainError>[]> {
   const streamIds = [...new Set(items.map((i) => i.target.streamId))];
-  const loaded = await store.readStreams(sql, streamIds);
+  const unread = streamIds.filter((id) => !read?.has(id));
+  const loaded = new Map(read ?? []);
+  if (unread.length > 0) for (const [id, stream] of await store.readStreams(sql, unread)) loaded.set(id, stream);
   const states = new Map<string, State>();
   const pending = new Map<string, { target: StreamTarget; version: number; events: NewEventOf[] }>();
   const results: Result<Event[], DomainError>[] = [];

@@ -352,4 +352,43 @@ describe('event store on PostgreSQL', () => {
     const [row] = await ds.query(`SELECT total FROM test_totals WHERE stream_id = $1`, [`counter:${a}`]);
     expect(row.total).toBe('100');
   });
+
+  it('decides a batch on streams the caller already read without reading them again, and a stale read still conflicts', async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    await tx.run((sql) => decideAndAppendBatch(sql, store, counter, [{ target: target(a), command: { type: 'Increment', by: 10, max: 100 } }]));
+    const statements: { text: string; params?: unknown[] }[] = [];
+    const watched = (sql: SqlClient): SqlClient => ({
+      query: (text, params) => {
+        statements.push({ text, params });
+        return sql.query(text, params);
+      },
+    });
+    const results = await tx.run(async (sql) => {
+      const read = await readStreams(sql, [`counter:${a}`]);
+      return decideAndAppendBatch(
+        watched(sql),
+        store,
+        counter,
+        [
+          { target: target(a), command: { type: 'Increment', by: 85, max: 100 } }, // 10 + 85: the read's events count
+          { target: target(b), command: { type: 'Increment', by: 1, max: 100 } }, // not in the read: read here
+        ],
+        read,
+      );
+    });
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    // Only the stream it was not given is read.
+    const reads = statements.filter(({ text }) => /FROM es_events/.test(text) && /stream_id/.test(text));
+    expect(reads.map(({ params }) => params?.[0])).toEqual([[`counter:${b}`]]);
+    expect((await tx.run((sql) => readStream(sql, `counter:${a}`))).events.map((e) => e.data['by'])).toEqual([10, 85]);
+
+    // Read, then another transaction appends: deciding on the old read must not append.
+    const stale = await tx.run((sql) => readStreams(sql, [`counter:${a}`]));
+    await tx.run((sql) => decideAndAppendBatch(sql, store, counter, [{ target: target(a), command: { type: 'Increment', by: 1, max: 100 } }]));
+    await expect(
+      tx.run((sql) => decideAndAppendBatch(sql, store, counter, [{ target: target(a), command: { type: 'Increment', by: 1, max: 100 } }], stale)),
+    ).rejects.toBeInstanceOf(VersionConflictError);
+    expect((await tx.run((sql) => readStream(sql, `counter:${a}`))).currentVersion).toBe(3);
+  });
 });

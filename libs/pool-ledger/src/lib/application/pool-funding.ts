@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { callStream, callStreamId } from '@comms-credits/call-log';
 import { CallEntitledV1, monthOf } from '@comms-credits/contracts';
 import { DomainError, Result, fold } from '@comms-credits/domain-kit';
-import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
+import { EventStore, ReadStreamResult, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
 import { EntitledCall, PoolCallEvent, PoolCallState, PoolGrantPolicy, poolCallDecider, settlementOf, wantedMinutes } from '../domain/pool-call.decider';
 import { PoolMonthEvent } from '../domain/pool-month.decider';
 import { poolMonthStream } from './pool-ledger.streams';
@@ -34,7 +34,7 @@ export class PoolFunding {
 
   /** Reserves pool minutes for entitled calls and decides them; settles any whose end came first. */
   async admit(sql: SqlClient, entitled: CallEntitledV1[], now = new Date().toISOString()): Promise<void> {
-    const states = await this.callStates(sql, entitled);
+    const { streams, states } = await this.callStates(sql, entitled);
     const undecided = entitled.filter((e) => !states.get(callStreamId(e.tenantId, e.callId))!.decided);
     const reserved = await this.reserve(
       sql,
@@ -55,6 +55,7 @@ export class PoolFunding {
         },
         options: { metadata: { correlationId: e.callId, causationId: e.eventId } },
       })),
+      streams, // read above; reserving appended to month streams only
     );
     // A call whose end came before its admission is settled now. Only those: the others' ends
     // will settle them, and reading every call's stream again would cost a statement per chunk.
@@ -108,7 +109,7 @@ export class PoolFunding {
   async settle(sql: SqlClient, calls: CallKey[]): Promise<void> {
     if (calls.length === 0) return;
     const unique = uniqueBy(calls, (c) => callStreamId(c.tenantId, c.callId));
-    const states = await this.callStates(sql, unique);
+    const { streams, states } = await this.callStates(sql, unique);
     const due = unique.flatMap((c) => {
       const settlement = settlementOf(states.get(callStreamId(c.tenantId, c.callId))!);
       return settlement ? [{ ...c, ...settlement }] : [];
@@ -147,6 +148,7 @@ export class PoolFunding {
           },
         ];
       }),
+      streams, // read above; the debits appended to month streams only
     );
   }
 
@@ -173,10 +175,17 @@ export class PoolFunding {
     );
   }
 
-  private async callStates(sql: SqlClient, calls: { tenantId: string; callId: string }[]): Promise<Map<string, PoolCallState>> {
+  /** The calls' streams as read now, and each call's state folded from its stream. */
+  private async callStates(
+    sql: SqlClient,
+    calls: { tenantId: string; callId: string }[],
+  ): Promise<{ streams: Map<string, ReadStreamResult>; states: Map<string, PoolCallState> }> {
     const ids = [...new Set(calls.map((c) => callStreamId(c.tenantId, c.callId)))];
     const streams = await this.store.readStreams(sql, ids);
-    return new Map(ids.map((id) => [id, fold(poolCallDecider.evolve, poolCallDecider.initialState(), streams.get(id)!.events as unknown as PoolCallEvent[])]));
+    const states = new Map(
+      ids.map((id) => [id, fold(poolCallDecider.evolve, poolCallDecider.initialState(), streams.get(id)!.events as unknown as PoolCallEvent[])]),
+    );
+    return { streams, states };
   }
 }
 
