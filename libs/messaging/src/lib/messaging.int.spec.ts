@@ -458,6 +458,49 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     }
   });
 
+  it('stops at once when stopped in the middle of a publish, not after its next idle poll', async () => {
+    const store = new EventStore();
+    const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}stopping` });
+    const publisher = new KafkaPublisher(client, prefix);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let publishing = false;
+    const gated: MessagePublisher = {
+      async publish(messages: OutgoingMessage[]) {
+        publishing = true;
+        await gate;
+        await publisher.publish(messages);
+      },
+    };
+    // An hour-long idle poll: a stop that waited for it would never end within the test.
+    const relay = new OutboxRelay(db.dataSource, gated, { route: () => topic, idlePollMs: 3_600_000 });
+    try {
+      await new Transactions(db.dataSource).run((sql) =>
+        store.append(sql, [
+          {
+            streamId: 'call:contoso:s1',
+            streamType: 'call',
+            tenantId: 'contoso',
+            expectedVersion: 'no_stream',
+            events: [{ type: 'CallEnded', data: { callId: 's1', durationSeconds: 1 } }],
+          },
+        ]),
+      );
+      relay.start();
+      await eventually(() => expect(publishing).toBe(true));
+      let stopped = false;
+      const stopping = relay.stop().then(() => (stopped = true));
+      release();
+      await eventually(() => expect(stopped).toBe(true), { timeoutMs: 10_000 });
+      await stopping;
+      expect(await kafka.messageCount(topic)).toBe(1); // what it was publishing went out
+    } finally {
+      release();
+      await relay.stop();
+      await publisher.disconnect();
+    }
+  });
+
   it('reads its checkpoint once while it leads, not at every wake-up (a statement less per publish)', async () => {
     const store = new EventStore();
     const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}checkpoint` });

@@ -305,6 +305,9 @@ export class OutboxRelay implements Supervised {
   }
 
   private idle(ms: number, nudgeable = false): Promise<void> {
+    // stop() wakes a wait that has begun; one that begins after it (the loop was reading or
+    // publishing) must not begin at all, or stopping waits a whole poll.
+    if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
