@@ -144,7 +144,8 @@ export function poolCallChanges(events: RecordedEvent[]): {
   released: CallKey[];
 } {
   const rows = new Map<string, CallKey & { columns: PoolCallColumns }>();
-  const reservations = new Map<string, (CallKey & { month: string; minutes: number; dueBy: string }) | 'released'>();
+  // Per call, its reservation as the chunk leaves it: recorded (`reservation`) or released.
+  const reservations = new Map<string, CallKey & { reservation?: { month: string; minutes: number; dueBy: string } }>();
   for (const event of events) {
     const callId = dataOf<{ callId: string }>(event).callId;
     const key = `${event.tenantId}\u0000${callId}`;
@@ -154,14 +155,17 @@ export function poolCallChanges(events: RecordedEvent[]): {
     if (event.type === 'CallFundedFromPool') {
       const d = dataOf<DataOf<PoolCallEvent, 'CallFundedFromPool'>>(event);
       if (d.reservedMinutes !== undefined && d.dueBy !== undefined)
-        reservations.set(key, { tenantId: event.tenantId, callId, month: d.month, minutes: d.reservedMinutes, dueBy: d.dueBy });
+        reservations.set(key, { tenantId: event.tenantId, callId, reservation: { month: d.month, minutes: d.reservedMinutes, dueBy: d.dueBy } });
     } else if (event.type === 'PoolCallSettled' || event.type === 'PoolSettlementMissing') {
-      reservations.set(key, 'released');
+      reservations.set(key, { tenantId: event.tenantId, callId });
     }
   }
-  const reserved = [...reservations.values()].filter((r) => r !== 'released');
-  const released = [...reservations].filter(([, r]) => r === 'released').map(([key]) => rows.get(key)!);
-  return { rows: [...rows.values()], reserved, released: released.map(({ tenantId, callId }) => ({ tenantId, callId })) };
+  const calls = [...reservations.values()];
+  return {
+    rows: [...rows.values()],
+    reserved: calls.flatMap(({ tenantId, callId, reservation }) => (reservation ? [{ tenantId, callId, ...reservation }] : [])),
+    released: calls.flatMap(({ tenantId, callId, reservation }) => (reservation ? [] : [{ tenantId, callId }])),
+  };
 }
 
 function poolCallColumns(event: RecordedEvent): PoolCallColumns {
