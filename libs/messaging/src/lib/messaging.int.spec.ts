@@ -4,6 +4,7 @@ import {
   BEGINNING,
   EventStore,
   EventStore1764000000000,
+  SqlClient,
   Transactions,
   VersionConflictError,
   advanceCheckpoint,
@@ -414,27 +415,14 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     const store = new EventStore();
     const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}local` });
     const publisher = new KafkaPublisher(client, prefix);
-    const query = jest.spyOn(PgClient.prototype, 'query');
-    const notifications = () =>
-      query.mock.calls.filter(([config]) => /pg_notify/.test(typeof config === 'string' ? config : (config as { text: string }).text)).length;
+    const notifications = watchStatements(/pg_notify/);
     const channel = `relay_${randomUUID().replace(/-/g, '')}`;
     // Idle polls an hour apart: only a wake-up can make these publish within the test.
     const options = { route: () => topic, listen: channel, idlePollMs: 3_600_000, heldPollMs: 20, standbyPollMs: 50, restartBackoffMs: 50 };
     const here = new OutboxRelay(db.dataSource, publisher, options);
     const elsewhere = new OutboxRelay(db.dataSource, publisher, options);
     const transactions = new CommitNudgingTransactions(db.dataSource, { publishes: () => true, notify: channel, local: here });
-    const append = (i: number) =>
-      transactions.run((sql) =>
-        store.append(sql, [
-          {
-            streamId: `call:contoso:w${i}`,
-            streamType: 'call',
-            tenantId: 'contoso',
-            expectedVersion: 'no_stream',
-            events: [{ type: 'CallEnded', data: { callId: `w${i}`, durationSeconds: 1 } }],
-          },
-        ]),
-      );
+    const append = (i: number) => transactions.run((sql) => appendCallEnded(store, sql, `w${i}`));
     try {
       here.start();
       await eventually(() => expect(here.isLeader()).toBe(true));
@@ -443,16 +431,16 @@ describe('exactly-once effects over at-least-once Kafka', () => {
 
       await append(0);
       await eventually(async () => expect(await kafka.messageCount(topic)).toBe(1));
-      expect(notifications()).toBe(0);
+      expect(notifications.count()).toBe(0);
 
       // This process's relay stops leading; the other one takes over and only a notification can wake it.
       await here.stop();
       await eventually(() => expect(elsewhere.isLeader()).toBe(true));
       await append(1);
       await eventually(async () => expect(await kafka.messageCount(topic)).toBe(2));
-      expect(notifications()).toBe(1);
+      expect(notifications.count()).toBe(1);
     } finally {
-      query.mockRestore();
+      notifications.restore();
       await Promise.all([here.stop(), elsewhere.stop()]);
       await publisher.disconnect();
     }
@@ -475,17 +463,7 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     // An hour-long idle poll: a stop that waited for it would never end within the test.
     const relay = new OutboxRelay(db.dataSource, gated, { route: () => topic, idlePollMs: 3_600_000 });
     try {
-      await new Transactions(db.dataSource).run((sql) =>
-        store.append(sql, [
-          {
-            streamId: 'call:contoso:s1',
-            streamType: 'call',
-            tenantId: 'contoso',
-            expectedVersion: 'no_stream',
-            events: [{ type: 'CallEnded', data: { callId: 's1', durationSeconds: 1 } }],
-          },
-        ]),
-      );
+      await new Transactions(db.dataSource).run((sql) => appendCallEnded(store, sql, 's1'));
       relay.start();
       await eventually(() => expect(publishing).toBe(true));
       let stopped = false;
@@ -505,35 +483,20 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     const store = new EventStore();
     const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}checkpoint` });
     const publisher = new KafkaPublisher(client, prefix);
-    // Every statement of this process, prepared or not, as node-postgres is asked to run it.
-    const query = jest.spyOn(PgClient.prototype, 'query');
-    const checkpointReads = () =>
-      query.mock.calls.filter(([config]) =>
-        /^\s*SELECT\b[\s\S]*\bFROM es_checkpoints\b/.test(typeof config === 'string' ? config : (config as { text: string }).text),
-      ).length;
+    const checkpointReads = watchStatements(/^\s*SELECT\b[\s\S]*\bFROM es_checkpoints\b/);
     const relay = new OutboxRelay(db.dataSource, publisher, { route: () => topic, idlePollMs: 3_600_000, heldPollMs: 20 });
     const transactions = new Transactions(db.dataSource);
     try {
       relay.start();
       await eventually(() => expect(relay.isLeader()).toBe(true));
       for (let i = 0; i < 5; i++) {
-        await transactions.run((sql) =>
-          store.append(sql, [
-            {
-              streamId: `call:contoso:k${i}`,
-              streamType: 'call',
-              tenantId: 'contoso',
-              expectedVersion: 'no_stream',
-              events: [{ type: 'CallEnded', data: { callId: `k${i}`, durationSeconds: 1 } }],
-            },
-          ]),
-        );
+        await transactions.run((sql) => appendCallEnded(store, sql, `k${i}`));
         relay.nudge();
         await eventually(async () => expect(await kafka.messageCount(topic)).toBe(i + 1));
       }
-      expect(checkpointReads()).toBe(1);
+      expect(checkpointReads.count()).toBe(1);
     } finally {
-      query.mockRestore();
+      checkpointReads.restore();
       await relay.stop();
       await publisher.disconnect();
     }
@@ -907,3 +870,29 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     }
   });
 });
+
+/** Stores one CallEnded on a call stream of its own (what the relays of these tests publish). */
+function appendCallEnded(store: EventStore, sql: SqlClient, callId: string) {
+  return store.append(sql, [
+    {
+      streamId: `call:contoso:${callId}`,
+      streamType: 'call',
+      tenantId: 'contoso',
+      expectedVersion: 'no_stream',
+      events: [{ type: 'CallEnded', data: { callId, durationSeconds: 1 } }],
+    },
+  ]);
+}
+
+/**
+ * Counts the statements this process asks node-postgres to run (prepared ones included) whose
+ * text matches, from now until `restore()`.
+ */
+function watchStatements(pattern: RegExp): { count: () => number; restore: () => void } {
+  const query = jest.spyOn(PgClient.prototype, 'query');
+  const textOf = (config: unknown) => (typeof config === 'string' ? config : ((config as { text?: string } | undefined)?.text ?? ''));
+  return {
+    count: () => query.mock.calls.filter(([config]) => pattern.test(textOf(config))).length,
+    restore: () => query.mockRestore(),
+  };
+}
