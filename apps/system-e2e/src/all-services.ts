@@ -15,18 +15,19 @@ export const allServices = [...callLogServices, reportingService];
 export const serviceNames = allServices.map((s) => s.name);
 
 /**
- * The telephony topics each service reads only for its call log: its bookkeeping consumer group
- * (`<group>.bookkeeping`, KAFKA_BOOKKEEPING_GATHER_MS) reads them, not its main group.
+ * The topics each service reads in its bookkeeping consumer group (`<group>.bookkeeping`,
+ * KAFKA_BOOKKEEPING_GATHER_MS), not its main group: what no admission waits on (the call log,
+ * settlement, facts learned for later).
  */
-const LOGGED_ONLY: Record<string, readonly string[]> = {
+const BOOKKEEPING_TOPICS: Record<string, readonly string[]> = {
   licensing: [Topics.CallStarted, Topics.CallEnded],
-  'dialout-policy': [Topics.CallEnded],
-  'pool-ledger': [Topics.CallStarted],
-  'credit-wallet': [Topics.CallStarted],
-  'toll-free': [Topics.CallEnded],
+  'dialout-policy': [Topics.CallEnded, Topics.LicensingEvents],
+  'pool-ledger': [Topics.CallStarted, Topics.CallEnded],
+  'credit-wallet': [Topics.CallStarted, Topics.CallEnded],
+  'toll-free': [Topics.CallEnded, Topics.LicensingEvents, Topics.CreditWalletEvents],
 };
 
 /** The consumer group of a service (in a test system's namespace) that reads a topic. */
 export function readerOf(prefix: string, service: string, topic: string): string {
-  return LOGGED_ONLY[service]?.includes(topic) ? `${prefix}${service}.bookkeeping` : `${prefix}${service}`;
+  return BOOKKEEPING_TOPICS[service]?.includes(topic) ? `${prefix}${service}.bookkeeping` : `${prefix}${service}`;
 }

@@ -254,6 +254,17 @@ describe('credit-wallet service', () => {
       await eventually(async () => expect((await transactionsOf('late')).map((t) => t.type).sort()).toEqual(['CallCharged', 'HoldPlaced', 'HoldReleased']));
     });
 
+    it('settles in its bookkeeping group: its main group, which admits, never fetches call-ended', async () => {
+      await kafka.publish(Topics.PoolLedgerEvents, [callHandedToWallet(tenant, 'grouped')]);
+      await decisionOf(tenant, 'grouped');
+      await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'grouped', durationSeconds: 30 })]);
+      await walletEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'grouped' && m.json?.['type'] === 'CallCharged');
+      const group = `${system.prefix}credit-wallet`;
+      await kafka.waitUntilCaughtUp(`${group}.bookkeeping`, Topics.CallEnded);
+      expect([...(await kafka.committedOffsets(group, Topics.CallEnded)).values()].every((offset) => offset < 0n)).toBe(true);
+      expect([...(await kafka.committedOffsets(group, Topics.PoolLedgerEvents)).values()].some((offset) => offset > 0n)).toBe(true);
+    });
+
     it('charges a pool overflow at the destination rate without connection fee, and records one it cannot bill', async () => {
       const overflow = poolOverflow(tenant, 'overflow', 7);
       await kafka.publish(Topics.PoolLedgerEvents, [overflow, overflow, poolOverflow(tenant, 'unlicensed', 3, { creditsLicensed: false })]);

@@ -108,13 +108,13 @@ export class ServiceConfig {
   KAFKA_OFFSET_COMMIT_INTERVAL_MS = 200;
 
   /**
-   * How long a fetch of the bookkeeping consumer gathers (ms; or until 256 KiB): the topics a
-   * service reads only for its call log (licensing's telephony topics, pool-ledger's and
-   * credit-wallet's call-started, dialout-policy's and toll-free's call-ended) go to a consumer
-   * group of their own, `<KAFKA_GROUP_ID>.bookkeeping`, that receives them in chunks instead of
-   * a fetch per message (~3 ms of CPU each on the benchmark machine). The call log is that much
-   * later at most; nothing waits on it. 0: those topics stay in the main consumer.
-   * Default 1000 (docs/benchmarks.md, session 5).
+   * How long a fetch of the bookkeeping consumer gathers (ms; or until 256 KiB): the topics no
+   * admission waits on (a service's call log, pool-ledger's and credit-wallet's settlement of
+   * call-ended, the usage locations dialout-policy learns, the seats and balances toll-free
+   * learns) go to a consumer group of their own, `<KAFKA_GROUP_ID>.bookkeeping`, that receives
+   * them in chunks instead of a fetch per message (~3 ms of CPU each on the benchmark machine).
+   * They are applied that much later at most. 0: those topics stay in the main consumer.
+   * Default 1000 (docs/benchmarks.md, sessions 5 and 7).
    */
   @Type(() => Number)
   @IsInt()

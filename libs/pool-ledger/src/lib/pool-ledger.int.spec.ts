@@ -243,4 +243,20 @@ describe('pool-ledger service', () => {
     });
     expect(await pool(tenant)).toMatchObject({ usedMinutes: 0, availableMinutes: 60 });
   });
+
+  it('settles in its bookkeeping group: call-ended never queues ahead of an admission, and an end read first settles the call once admitted', async () => {
+    const tenant = uniqueTenant('settle');
+    await kafka.publish(Topics.LicensingEvents, [seats(tenant, 'OFFICE_365_E5', 1)]);
+    await poolReaches(tenant, { capacityMinutes: 60 });
+    // The end first: the groups read their topics independently, so this order is an ordinary one.
+    await kafka.publish(Topics.CallEnded, [callEnded({ tenantId: tenant, callId: 'early-end', durationSeconds: 125 })]);
+    const group = `${system.prefix}pool-ledger`;
+    await kafka.waitUntilCaughtUp(`${group}.bookkeeping`, Topics.CallEnded);
+    await kafka.publish(Topics.LicensingEvents, [entitled(tenant, 'early-end')]);
+    expect(await decisionOf(tenant, 'early-end')).toMatchObject({ funding: 'pool', maxDurationSeconds: 3600 });
+    await poolReaches(tenant, { usedMinutes: 3, reservedMinutes: 0, availableMinutes: 57 });
+
+    expect([...(await kafka.committedOffsets(group, Topics.CallEnded)).values()].every((offset) => offset < 0n)).toBe(true);
+    expect([...(await kafka.committedOffsets(group, Topics.LicensingEvents)).values()].some((offset) => offset > 0n)).toBe(true);
+  });
 });

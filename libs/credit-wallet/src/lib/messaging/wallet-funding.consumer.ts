@@ -2,7 +2,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CallEndedV1, CallHandedToWalletV1, Envelope, PoolOverflowHandedToWalletV1, Topics, TollFreeCallRoutedV1 } from '@comms-credits/contracts';
 import { SqlClient } from '@comms-credits/event-store';
-import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
+import { BATCH, BOOKKEEPING, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { WalletCommandItem, WalletLedger } from '../application/wallet.ledger';
 import { WalletCommand } from '../domain/wallet.decider';
 
@@ -41,7 +41,8 @@ export class WalletFundingConsumer {
     );
   }
 
-  @EventPattern(Topics.CallEnded, BATCH)
+  /** Settlement, in the gathering group (BOOKKEEPING): a chunk of ends never holds up a hand-over above. */
+  @EventPattern(Topics.CallEnded, BOOKKEEPING)
   async onCallEnded(@Payload() events: CallEndedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
     await this.execute(
       ctx.sql,

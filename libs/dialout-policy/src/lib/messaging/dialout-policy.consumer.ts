@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CallStartedV1, Envelope, Topics, UserUpsertedV1 } from '@comms-credits/contracts';
-import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
+import { BATCH, BOOKKEEPING, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { CallScreening } from '../application/call-screening.service';
 import { UsageLocations } from '../application/usage-locations.service';
 
@@ -21,8 +21,12 @@ export class DialoutPolicyConsumer {
     await this.screening.screen(ctx.sql, events);
   }
 
-  /** Only users matter here; licences, seats and stage 2's CallEntitled are not this service's concern. */
-  @EventPattern(Topics.LicensingEvents, BATCH)
+  /**
+   * Only users matter here; licences, seats and stage 2's CallEntitled are not this service's
+   * concern. In the gathering group (BOOKKEEPING): a call never waits behind them, and one whose
+   * verdict needs a usage location not learned yet waits for it anyway (up to its deadline).
+   */
+  @EventPattern(Topics.LicensingEvents, BOOKKEEPING)
   async onLicensingEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
     await this.usageLocations.learn(
       ctx.sql,

@@ -4,6 +4,7 @@ import { SqlClient, Transactions } from '@comms-credits/event-store';
 import { Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { BatchConsumerOptions, ConsumedMessage, ConsumerObserver, KafkaBatchConsumer } from '../batch-consumer';
+import { carryOverOffsets } from '../group-offsets';
 import { inboxApplier } from '../inbox-applier';
 import { MessageLimits } from '../message-guard';
 import { MessagePublisher } from '../publisher';
@@ -33,9 +34,10 @@ export class KafkaBatchOfContext extends BaseRpcContext<[SqlClient, ConsumedMess
 export const BATCH = { batch: true } as const;
 
 /**
- * A batch handler that only keeps books nobody waits on (the call log). A topic whose handlers
- * in a service are all bookkeeping goes to the service's bookkeeping consumer, when it has one
- * (`KafkaBatchTransportOptions.bookkeeping`).
+ * A batch handler that keeps books nobody waits on to admit a call: the call log, the settlement
+ * of ended calls, facts learned for later. A topic whose handlers in a service are all
+ * bookkeeping goes to the service's bookkeeping consumer, when it has one
+ * (`KafkaBatchTransportOptions.bookkeeping`), so it never queues ahead of a call being admitted.
  */
 export const BOOKKEEPING = { batch: true, bookkeeping: true } as const;
 
@@ -110,7 +112,10 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       const bookkeeping = books ? topics.filter((topic) => this.chains.get(topic)!.every((handler) => handler.extras?.['bookkeeping'] === true)) : [];
       const main = topics.filter((topic) => !bookkeeping.includes(topic));
       if (main.length > 0) this.consumers.push(this.consumerOf(this.options.groupId, main));
-      if (books && bookkeeping.length > 0) this.consumers.push(this.consumerOf(books.groupId, bookkeeping, books.consumer));
+      if (books && bookkeeping.length > 0) {
+        await this.carryOver(books.groupId, bookkeeping);
+        this.consumers.push(this.consumerOf(books.groupId, bookkeeping, books.consumer));
+      }
       for (const consumer of this.consumers) this.options.supervision?.register(consumer);
       const joined = Promise.all(this.consumers.map((consumer) => consumer.onceJoined()));
       for (const consumer of this.consumers) await consumer.start();
@@ -135,6 +140,31 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       ...settings,
       apply: inboxApplier(this.options.transactions, groupId, (sql, fresh) => this.dispatch(sql, fresh)),
     });
+  }
+
+  /**
+   * A topic the main group read in an earlier version goes on in the bookkeeping group from the
+   * main group's position (see carryOverOffsets). Instances starting at once take turns under an
+   * advisory lock of the service's database, so only the first sets the positions, before any
+   * of them has joined.
+   */
+  private async carryOver(groupId: string, topics: string[]): Promise<void> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const carried = await this.options.transactions.run(async (sql) => {
+        await sql.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`consumer-group-offsets:${groupId}`]);
+        return carryOverOffsets(
+          admin,
+          this.options.groupId,
+          groupId,
+          topics.map((topic) => (this.options.topicPrefix ?? '') + topic),
+        );
+      });
+      if (carried.length > 0) this.logger.log({ msg: 'consumer group took over the main group position', groupId, topics: carried });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CallEndedV1, CallEntitledV1, Envelope, LicenseAssignedV1, LicenseUnassignedV1, SubscriptionSeatsChangedV1, Topics } from '@comms-credits/contracts';
 import { CallLog } from '@comms-credits/call-log';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
-import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
+import { BATCH, BOOKKEEPING, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { PoolFunding } from '../application/pool-funding';
 import { poolCapacityStream } from '../application/pool-ledger.streams';
 import { ASSIGNED_POOL_SKU, CapacityCommand, capacityDecider } from '../domain/capacity.decider';
@@ -31,7 +31,12 @@ export class PoolConsumer {
     }
   }
 
-  @EventPattern(Topics.CallEnded, BATCH)
+  /**
+   * Settlement: nobody waits on it to admit a call, so its group gathers (BOOKKEEPING) and a
+   * chunk of ends never holds up the admissions above. An end read before its call's admission
+   * is recorded, and settles the call when it is admitted.
+   */
+  @EventPattern(Topics.CallEnded, BOOKKEEPING)
   async onCallEnded(@Payload() events: CallEndedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
     // Settlement reads the end from the call's stream, so the end is recorded here first, in
     // whatever order the handlers run (KafkaBatchTransport's `chains`); recording it twice is a no-op.

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CallChargedV1, Envelope, SubscriptionSeatsChangedV1, Topics, WalletBalanceChangedV1 } from '@comms-credits/contracts';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
-import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
+import { BOOKKEEPING, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { lockAccounts, tollFreeAccountStream, tollFreeChargeStream, tollFreeChargeStreamId } from '../application/toll-free.streams';
 import { countsTowardsQuota } from '../domain/quota';
 import { TollFreeAccountCommand, tollFreeAccountDecider } from '../domain/toll-free-account.decider';
@@ -11,13 +11,14 @@ import { TollFreeAccountCommand, tollFreeAccountDecider } from '../domain/toll-f
  * What the toll-free rules need to know of other services, recorded on the tenants' accounts in
  * the chunk's transaction: the seats that set the quota (`licensing.events`) and whether the
  * wallet can pay (`credit-wallet.events`, which also suspends and resumes the numbers), and the
- * charges of the calls it routed (a number's minutes).
+ * charges of the calls it routed (a number's minutes). Nothing is admitted on these as they
+ * come: they are read by the gathering group (BOOKKEEPING), up to KAFKA_BOOKKEEPING_GATHER_MS late.
  */
 @Controller()
 export class AccountFactsConsumer {
   constructor(private readonly store: EventStore) {}
 
-  @EventPattern(Topics.LicensingEvents, BATCH)
+  @EventPattern(Topics.LicensingEvents, BOOKKEEPING)
   async onLicensingEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
     const seats = events.filter(
       (e): e is SubscriptionSeatsChangedV1 => e.type === 'SubscriptionSeatsChanged' && countsTowardsQuota((e as SubscriptionSeatsChangedV1).sku),
@@ -25,7 +26,7 @@ export class AccountFactsConsumer {
     await this.observe(ctx.sql, seats, (e) => ({ type: 'ObserveSeats', sku: e.sku, seats: e.seats }));
   }
 
-  @EventPattern(Topics.CreditWalletEvents, BATCH)
+  @EventPattern(Topics.CreditWalletEvents, BOOKKEEPING)
   async onWalletEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
     const balances = events.filter((e): e is WalletBalanceChangedV1 => e.type === 'WalletBalanceChanged');
     await this.observe(ctx.sql, balances, (e) => ({
