@@ -143,7 +143,7 @@ describe('safe logs: no planted secret in a full system run', () => {
       await kafka.waitUntilCaughtUp(readerOf(prefix, name, Topics.CallStarted), Topics.CallStarted);
       await kafka.waitUntilCaughtUp(readerOf(prefix, name, Topics.CallEnded), Topics.CallEnded);
     }
-    await kafka.waitUntilCaughtUp(`${prefix}toll-free`, Topics.CreditWalletEvents);
+    await kafka.waitUntilCaughtUp(readerOf(prefix, 'toll-free', Topics.CreditWalletEvents), Topics.CreditWalletEvents);
     expect(await kafka.messageCount(`${Topics.CallStarted}.dlt`)).toBeGreaterThanOrEqual(1);
 
     // The capture works: request lines, refusals and the dead letter are in it (waited for: pino

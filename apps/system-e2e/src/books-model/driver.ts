@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CallEnded, CallStarted, Topics } from '@comms-credits/contracts';
 import { http } from '@comms-credits/service-testing';
 import { eventually } from '@comms-credits/testing';
+import { readerOf } from '../all-services';
 import { Tenant, World } from '../scenario-kit';
 import { PROFILES, NUMBERS, Scenario, Step, describeScenario, describeStep, seatsOf } from './generators';
 import { Coverage } from './coverage';
@@ -191,14 +192,17 @@ class ScenarioRun {
 
   // ── waiting for the system, and comparing ──────────────────────────────────────────────────
 
-  private groupOf(service: string): string {
-    return `${this.world.system.prefix}${service}`;
+  /** The consumer group of `service` that reads `topic`: its main group or its bookkeeping group. */
+  private groupOf(service: string, topic: string): string {
+    return readerOf(this.world.system.prefix, service, topic);
   }
 
   /** The two services that keep money have consumed every CallEnded published so far. */
   private async endsConsumed(): Promise<void> {
     await Promise.all(
-      ['pool-ledger', 'credit-wallet'].map((s) => this.world.kafka.waitUntilCaughtUp(this.groupOf(s), Topics.CallEnded, this.options.settleTimeoutMs)),
+      ['pool-ledger', 'credit-wallet'].map((s) =>
+        this.world.kafka.waitUntilCaughtUp(this.groupOf(s, Topics.CallEnded), Topics.CallEnded, this.options.settleTimeoutMs),
+      ),
     );
   }
 
@@ -212,7 +216,7 @@ class ScenarioRun {
       ['credit-wallet', Topics.PoolLedgerEvents],
       ['credit-wallet', Topics.CallEnded],
     ];
-    for (const [service, topic] of consumed) await this.world.kafka.waitUntilCaughtUp(this.groupOf(service), topic, this.options.settleTimeoutMs);
+    for (const [service, topic] of consumed) await this.world.kafka.waitUntilCaughtUp(this.groupOf(service, topic), topic, this.options.settleTimeoutMs);
   }
 
   private async decisionAgrees(callId: string): Promise<void> {

@@ -17,9 +17,9 @@ import { Admin } from 'kafkajs';
 export async function carryOverOffsets(admin: Admin, from: string, to: string, topics: readonly string[]): Promise<string[]> {
   const carried: string[] = [];
   for (const topic of topics) {
-    const [own] = await admin.fetchOffsets({ groupId: to, topics: [topic] });
+    const [own] = await retried(() => admin.fetchOffsets({ groupId: to, topics: [topic] }));
     if (own?.partitions.some((p) => BigInt(p.offset) >= 0n)) continue;
-    const [old] = await admin.fetchOffsets({ groupId: from, topics: [topic] });
+    const [old] = await retried(() => admin.fetchOffsets({ groupId: from, topics: [topic] }));
     const partitions = (old?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map(({ partition, offset }) => ({ partition, offset }));
     if (partitions.length === 0) continue;
     try {
@@ -31,4 +31,19 @@ export async function carryOverOffsets(admin: Admin, from: string, to: string, t
     }
   }
   return carried;
+}
+
+/**
+ * A group nobody has used yet has no coordinator at first: the broker answers "not the correct
+ * coordinator" (or "loading") until it has one. Those are retriable; others are not.
+ */
+async function retried<T>(request: () => Promise<T>, attempts = 20, backoffMs = 250): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (attempt >= attempts || (error as { retriable?: boolean })?.retriable !== true) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs));
+    }
+  }
 }
