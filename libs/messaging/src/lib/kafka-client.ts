@@ -21,6 +21,9 @@ const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
 const EXPECTED_WHILE_STARTING = [
   'The group coordinator is not available',
   'The coordinator is loading and hence',
+  // A group nobody has used yet (a new bookkeeping group's offsets asked for at start-up) has
+  // no coordinator at first; the request is retried (carryOverOffsets, kafkajs' consumer).
+  'This is not the correct coordinator for this group',
   'There is no leader for this topic-partition as we are in the middle of a leadership election',
   // New topics: metadata reaches the broker's request handlers a moment after creation.
   'This server is not the leader for that topic-partition',

@@ -10,6 +10,9 @@ describe('kafkajs log lines', () => {
     expect(kafkaLogLevel('Connection', logLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', 'The group coordinator is not available')).toBe(
       'debug',
     );
+    expect(kafkaLogLevel('Connection', logLevel.ERROR, 'Response OffsetFetch(key: 9, version: 4)', 'This is not the correct coordinator for this group')).toBe(
+      'debug',
+    );
   });
 
   it('keeps the level of anything else, from the connection or elsewhere', () => {
