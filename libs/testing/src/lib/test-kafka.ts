@@ -113,6 +113,11 @@ export class TestKafka {
     }
   }
 
+  /** Whether a consumer group has ever committed a position on a topic, on any partition. */
+  async hasCommitted(groupId: string, topic: string): Promise<boolean> {
+    return [...(await this.committedOffsets(groupId, topic)).values()].some((offset) => offset >= 0n);
+  }
+
   /** The member ids of a consumer group that is Stable (empty while it rebalances). */
   async groupMembers(groupId: string): Promise<string[]> {
     const admin = this.kafka.admin();
