@@ -28,6 +28,9 @@ import { CallRecord, Telephony } from './e2e/telephony';
 
 const HELP = `npm run bench:e2e -- [options]
 
+  --warmup 20             seconds of an unmeasured warm-up phase first (0: none), so that the
+                          measured phases find the broker's and the services' code compiled (JIT)
+  --warmup-rate 50        offered load of the warm-up, in calls/s
   --rates 20,50,100,200   offered loads in calls/s, one phase each (0 or empty: none)
   --seconds 30            length of each fixed-rate phase
   --burst 5000            calls published at once after the fixed-rate phases (0: no burst)
@@ -83,6 +86,8 @@ interface Stats {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      warmup: { type: 'string', default: '20' },
+      'warmup-rate': { type: 'string', default: '50' },
       rates: { type: 'string', default: '20,50,100,200' },
       seconds: { type: 'string', default: '30' },
       burst: { type: 'string', default: '5000' },
@@ -160,22 +165,29 @@ async function main(): Promise<void> {
     const context = { api, card, tenants, fundedCents, telephony, probe, settleTimeoutMs, instances: Number(values.instances), log };
     await waitUntilQuiet(probe, settleTimeoutMs, log);
 
+    const offerAt = (rate: number, seconds: number) => async (phase: string) => {
+      const started = Date.now();
+      let sent = 0;
+      const total = Math.round(rate * seconds);
+      while (sent < total) {
+        const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate)) - sent;
+        if (due > 0) {
+          telephony!.publish(Array.from({ length: due }, () => telephony!.plan(phase)));
+          sent += due;
+        }
+        await sleep(5);
+      }
+    };
+    const warmup = { seconds: Number(values.warmup), rate: Number(values['warmup-rate']) };
+    if (warmup.seconds > 0 && warmup.rate > 0) {
+      // Not a measurement: the first calls after a start pay for compiling the hot paths (the
+      // broker's C2 compiler alone took ~5 CPU-s of a first 20 s phase, docs/benchmarks.md).
+      const name = `warm-up ${warmup.rate}/s × ${warmup.seconds} s`;
+      results.push(await runPhase(context, name, `warm-up ${warmup.rate}/s`, offerAt(warmup.rate, warmup.seconds)));
+      printPhase(results.at(-1)!);
+    }
     for (const rate of rates) {
-      results.push(
-        await runPhase(context, `${rate}/s × ${seconds} s`, `${rate} calls/s`, async (phase) => {
-          const started = Date.now();
-          let sent = 0;
-          const total = Math.round(rate * seconds);
-          while (sent < total) {
-            const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate)) - sent;
-            if (due > 0) {
-              telephony!.publish(Array.from({ length: due }, () => telephony!.plan(phase)));
-              sent += due;
-            }
-            await sleep(5);
-          }
-        }),
-      );
+      results.push(await runPhase(context, `${rate}/s × ${seconds} s`, `${rate} calls/s`, offerAt(rate, seconds)));
       printPhase(results.at(-1)!);
     }
     if (burst > 0) {
