@@ -10,18 +10,37 @@ export interface GlobalCheckpoint {
 
 export const BEGINNING: GlobalCheckpoint = { transactionId: '0', globalPosition: '0' };
 
-/** The global order after a checkpoint, below the horizon (see readAll). */
-const READ_ALL_SQL = prepared(
-  `WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
-     horizon AS (
+/**
+ * The global order after a checkpoint, below the horizon (see readAll), and whether stored
+ * events wait beyond the horizon (`held`), in one statement. `checkpoint` puts a data-modifying
+ * CTE in front: the relay stores where its previous publish ended with its next read.
+ */
+function readAllSql(checkpoint: boolean): string {
+  return prepared(
+    `WITH ${
+      checkpoint
+        ? `stored AS (
+       INSERT INTO es_checkpoints (processor, transaction_id, global_position)
+       VALUES ($4, $5::xid8, $6::bigint)
+       ON CONFLICT (processor) DO UPDATE
+         SET transaction_id = excluded.transaction_id, global_position = excluded.global_position, updated_at = now()
+         WHERE (es_checkpoints.transaction_id, es_checkpoints.global_position) < (excluded.transaction_id, excluded.global_position)
+     ),
+     `
+        : ''
+    }snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+     -- The newest event after the checkpoint, by a backward index scan (an EXISTS here was
+     -- planned as a sequential scan of the whole table, 10-15 ms a read).
+     newest AS MATERIALIZED (
+       SELECT w.transaction_id FROM es_events w
+        WHERE (w.transaction_id, w.global_position) > ($1::xid8, $2::bigint)
+        ORDER BY w.transaction_id DESC, w.global_position DESC
+        LIMIT 1
+     ),
+     horizon AS MATERIALIZED (
        SELECT CASE
                 -- Nothing to read at or above the server-wide xmin: it is the horizon (no catalog read).
-                -- (The newest event after the checkpoint, by a backward index scan: an EXISTS here
-                -- was planned as a sequential scan of the whole table, 10-15 ms a read.)
-                WHEN COALESCE((SELECT w.transaction_id FROM es_events w
-                                WHERE (w.transaction_id, w.global_position) > ($1::xid8, $2::bigint)
-                                ORDER BY w.transaction_id DESC, w.global_position DESC
-                                LIMIT 1) < pg_snapshot_xmin(snap.s), true)
+                WHEN COALESCE((SELECT transaction_id FROM newest) < pg_snapshot_xmin(snap.s), true)
                 THEN pg_snapshot_xmin(snap.s)
                 ELSE COALESCE(
                        (SELECT min(x)
@@ -34,13 +53,33 @@ const READ_ALL_SQL = prepared(
               END AS xid
          FROM snap
      )
-     SELECT ${EVENT_COLUMNS}
-       FROM es_events e
-      WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-        AND e.transaction_id < (SELECT xid FROM horizon)
-      ORDER BY e.transaction_id, e.global_position
-      LIMIT $3`,
-);
+     SELECT COALESCE((SELECT transaction_id FROM newest) >= (SELECT xid FROM horizon), false) AS held, e.*
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (
+         SELECT ${EVENT_COLUMNS}
+           FROM es_events e
+          WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+            AND e.transaction_id < (SELECT xid FROM horizon)
+          ORDER BY e.transaction_id, e.global_position
+          LIMIT $3
+       ) e ON true
+      ORDER BY e.transaction_id::xid8, e.global_position::bigint`,
+  );
+}
+const READ_ALL_SQL = readAllSql(false);
+const READ_ALL_STORING_CHECKPOINT_SQL = readAllSql(true);
+
+/** What a read of the global order found (see readAll). */
+export interface GlobalRead {
+  events: RecordedEvent[];
+  /** Where the read ended: the last event read, else where it began. */
+  last: GlobalCheckpoint;
+  /**
+   * Stored events wait beyond the horizon: an older transaction of this database still in
+   * flight holds them back (read again soon; nobody may wake the reader when it ends).
+   */
+  held: boolean;
+}
 
 /**
  * Reads the global order after `after`, never past a transaction that is still in flight.
@@ -65,13 +104,25 @@ const READ_ALL_SQL = prepared(
  *   server-wide xmin (below it, both horizons read the same rows): reading the activity of
  *   every backend is most of this statement's cost when it happens.
  */
-export async function readAll(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<{ events: RecordedEvent[]; last: GlobalCheckpoint }> {
-  const { rows } = await sql.query<EventRow>(READ_ALL_SQL, [after.transactionId, after.globalPosition, limit]);
-  const events = rows.map(toRecordedEvent);
+export async function readAll(
+  sql: SqlClient,
+  after: GlobalCheckpoint,
+  limit: number,
+  store?: { processor: string; checkpoint: GlobalCheckpoint },
+): Promise<GlobalRead> {
+  const { rows } = await sql.query<EventRow & { held: boolean; event_id: string | null }>(
+    store ? READ_ALL_STORING_CHECKPOINT_SQL : READ_ALL_SQL,
+    store
+      ? [after.transactionId, after.globalPosition, limit, store.processor, store.checkpoint.transactionId, store.checkpoint.globalPosition]
+      : [after.transactionId, after.globalPosition, limit],
+  );
+  // One row even when nothing is readable (the LEFT JOIN): it carries `held`.
+  const events = rows.filter((row) => row.event_id !== null).map(toRecordedEvent);
   const tail = events[events.length - 1];
   return {
     events,
     last: tail ? { transactionId: tail.transactionId, globalPosition: tail.globalPosition } : after,
+    held: rows[0]?.held === true,
   };
 }
 
@@ -85,20 +136,4 @@ export async function readAllCommitted(sql: SqlClient, afterGlobalPosition: stri
     [afterGlobalPosition, limit],
   );
   return rows.map(toRecordedEvent);
-}
-
-/**
- * Whether anything is stored after a checkpoint, committed or not yet visible: after a read
- * up to the horizon, true means events are held back by an older transaction still in flight.
- * (The newest event by a backward index scan; an EXISTS is planned as a sequential scan.)
- */
-export async function hasEventsAfter(sql: SqlClient, after: GlobalCheckpoint): Promise<boolean> {
-  const { rows } = await sql.query(
-    prepared(`SELECT 1 FROM es_events e
-      WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-      ORDER BY e.transaction_id DESC, e.global_position DESC
-      LIMIT 1`),
-    [after.transactionId, after.globalPosition],
-  );
-  return rows.length > 0;
 }

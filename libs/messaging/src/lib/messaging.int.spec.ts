@@ -303,8 +303,12 @@ describe('exactly-once effects over at-least-once Kafka', () => {
       expect(killed).toBe(1);
       await eventually(() => expect(standby.isLeader()).toBe(true));
       await eventually(async () => expect(await kafka.messageCount(topic)).toBe(20));
-      const afterTakeover = await transactions.run((sql) => readCheckpoint(sql, 'outbox'));
-      expect(BigInt(afterTakeover.globalPosition)).toBeGreaterThan(BigInt(before.globalPosition));
+      // Stored by the new leader's next read (its idle poll), one wake-up after its publish.
+      const afterTakeover = await eventually(async () => {
+        const checkpoint = await transactions.run((sql) => readCheckpoint(sql, 'outbox'));
+        expect(BigInt(checkpoint.globalPosition)).toBeGreaterThan(BigInt(before.globalPosition));
+        return checkpoint;
+      });
 
       release(); // the deposed leader's publish goes out (a harmless repeat)…
       await eventually(() => expect(leader.state().up).toBe(false));
@@ -314,8 +318,10 @@ describe('exactly-once effects over at-least-once Kafka', () => {
       expect(leaderPublishes).toBe(2); // …and it publishes nothing more
       // …nor takes the checkpoint back: nobody can.
       expect(await transactions.run((sql) => advanceCheckpoint(sql, 'outbox', BEGINNING))).toBe(false);
-      const final = await transactions.run((sql) => readCheckpoint(sql, 'outbox'));
-      expect(BigInt(final.globalPosition)).toBeGreaterThan(BigInt(afterTakeover.globalPosition));
+      await eventually(async () => {
+        const final = await transactions.run((sql) => readCheckpoint(sql, 'outbox'));
+        expect(BigInt(final.globalPosition)).toBeGreaterThan(BigInt(afterTakeover.globalPosition));
+      });
     } finally {
       release();
       await Promise.all([leader.stop(), standby.stop()]);
@@ -479,13 +485,20 @@ describe('exactly-once effects over at-least-once Kafka', () => {
     }
   });
 
-  it('reads its checkpoint once while it leads, not at every wake-up (a statement less per publish)', async () => {
+  it('spends one statement per wake-up while it leads: the read stores where the previous publish ended and says what is held', async () => {
     const store = new EventStore();
     const client = createKafka({ brokers: brokers().split(','), clientId: `${prefix}checkpoint` });
     const publisher = new KafkaPublisher(client, prefix);
+    // Every statement the relay may send: its reads, checkpoint reads and writes, held probes.
+    const relayStatements = watchStatements(/pg_current_snapshot|es_checkpoints|SELECT 1 FROM es_events/);
     const checkpointReads = watchStatements(/^\s*SELECT\b[\s\S]*\bFROM es_checkpoints\b/);
     const relay = new OutboxRelay(db.dataSource, publisher, { route: () => topic, idlePollMs: 3_600_000, heldPollMs: 20 });
     const transactions = new Transactions(db.dataSource);
+    let ownReads = 0; // this test's own checkpoint reads, not the relay's
+    const stored = () => (ownReads++, transactions.run((sql) => readCheckpoint(sql, 'outbox')));
+    const positionOf = async (callId: string) =>
+      ((await db.dataSource.query(`SELECT global_position::text AS p FROM es_events WHERE stream_id = $1`, [`call:contoso:${callId}`])) as { p: string }[])[0]!
+        .p;
     try {
       relay.start();
       await eventually(() => expect(relay.isLeader()).toBe(true));
@@ -493,9 +506,18 @@ describe('exactly-once effects over at-least-once Kafka', () => {
         await transactions.run((sql) => appendCallEnded(store, sql, `k${i}`));
         relay.nudge();
         await eventually(async () => expect(await kafka.messageCount(topic)).toBe(i + 1));
+        // Stored by the read that published this one (before it went out): one wake-up behind.
+        expect((await stored()).globalPosition).toBe(i === 0 ? '0' : await positionOf(`k${i - 1}`));
       }
-      expect(checkpointReads.count()).toBe(1);
+      // The checkpoint read once at the lead, then one read per wake-up (the first one at the
+      // lead, then one per nudge): neither a store nor a held probe of their own.
+      expect(checkpointReads.count() - ownReads).toBe(1);
+      expect(relayStatements.count() - ownReads).toBe(1 + 1 + 5);
+      await relay.stop();
+      // Stopping stores where it stands: the next leader starts after what went out.
+      expect((await stored()).globalPosition).toBe(await positionOf('k4'));
     } finally {
+      relayStatements.restore();
       checkpointReads.restore();
       await relay.stop();
       await publisher.disconnect();

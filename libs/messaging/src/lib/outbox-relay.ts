@@ -7,7 +7,6 @@ import {
   StoredEventKind,
   Transactions,
   advanceCheckpoint,
-  hasEventsAfter,
   readAll,
   readCheckpoint,
   sqlClientOf,
@@ -209,27 +208,44 @@ export class OutboxRelay implements Supervised {
     // to the next (a statement less per wake-up). A `drain()` run beside it (tests) may move it
     // too; the leader then publishes those events once more, which the consumers' inboxes skip.
     let after = await readCheckpoint(session, this.checkpointName);
+    // Published but not stored yet: the next read stores it in the same statement (a statement
+    // less per publish), so the stored checkpoint trails what went out by at most one wake-up
+    // (the next commit, or the idle poll). A leader that dies in between costs a republish of
+    // that tail, which the consumers' inboxes skip, as after a crash between publish and store.
+    let unstored: GlobalCheckpoint | undefined;
     while (!this.stopping) {
       this.nudged = false;
       // Reads and the checkpoint go through the lock's own session: if it is gone, so is the lead.
-      const { more, last } = await this.relayOnce((work) => work(session), after);
-      after = last;
-      if (more || this.nudged) continue;
+      const read = await readAll(session, after, this.batchSize, unstored && { processor: this.checkpointName, checkpoint: unstored });
+      unstored = undefined;
+      if (read.events.length > 0) {
+        await this.publish(read.events);
+        unstored = read.last;
+      }
+      after = read.last;
+      if (read.events.length === this.batchSize || this.nudged) continue;
       // Read up to the horizon: anything stored after it is held by an older transaction.
-      const held = await hasEventsAfter(session, last);
-      if (held) this.options.onHeld?.();
-      if (!this.nudged) await this.idle(held ? this.heldPollMs : this.idlePollMs, true);
+      if (read.held) this.options.onHeld?.();
+      if (!this.nudged) await this.idle(read.held ? this.heldPollMs : this.idlePollMs, true);
+    }
+    if (unstored) {
+      this.assertLeading();
+      await advanceCheckpoint(session, this.checkpointName, unstored);
     }
   }
 
-  /** One read and publish, after `from` (default: the stored checkpoint). */
-  private async relayOnce(
-    run: <T>(work: (sql: SqlClient) => Promise<T>) => Promise<T>,
-    from?: GlobalCheckpoint,
-  ): Promise<{ count: number; more: boolean; last: GlobalCheckpoint }> {
-    const after: GlobalCheckpoint = from ?? (await run((sql) => readCheckpoint(sql, this.checkpointName)));
+  /** One read and publish after the stored checkpoint, then the checkpoint stored (drain). */
+  private async relayOnce(run: <T>(work: (sql: SqlClient) => Promise<T>) => Promise<T>): Promise<{ count: number; more: boolean }> {
+    const after = await run((sql) => readCheckpoint(sql, this.checkpointName));
     const { events, last } = await run((sql) => readAll(sql, after, this.batchSize));
-    if (events.length === 0) return { count: 0, more: false, last };
+    if (events.length === 0) return { count: 0, more: false };
+    const count = await this.publish(events);
+    await run((sql) => advanceCheckpoint(sql, this.checkpointName, last));
+    return { count, more: events.length === this.batchSize };
+  }
+
+  /** Publishes what `route` names a topic for, while this relay still leads; returns how many. */
+  private async publish(events: RecordedEvent[]): Promise<number> {
     const messages: OutgoingMessage[] = [];
     for (const event of events) {
       const topic = this.options.route(event);
@@ -238,12 +254,11 @@ export class OutboxRelay implements Supervised {
     this.assertLeading();
     await this.publisher.publish(messages);
     this.assertLeading();
-    await run((sql) => advanceCheckpoint(sql, this.checkpointName, last));
     if (messages.length > 0) {
       const oldest = Math.min(...events.map((e) => e.occurredAt.getTime()));
       this.options.onPublished?.(messages.length, Math.max(0, (Date.now() - oldest) / 1_000));
     }
-    return { count: messages.length, more: events.length === this.batchSize, last };
+    return messages.length;
   }
 
   private assertLeading(): void {
