@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsString } from 'class-validator';
+import { IsString, getMetadataStorage, validateSync } from 'class-validator';
 import { CallStartedV1, EventEnvelope, SchemaRegistry, telephonySchemas } from '../index';
 
 const registry = telephonySchemas();
@@ -140,5 +140,33 @@ describe('a tolerant reader of a service topic', () => {
     expect(startsOnly.validate(callStarted())).toMatchObject({ ok: true, event: expect.any(CallStartedV1) });
     expect(startsOnly.validate(callStarted({ callId: 'has space' }))).toMatchObject({ ok: false, code: 'SCHEMA_VIOLATION' });
     expect(() => both.only('CallExploded')).toThrow(/no schema for event type CallExploded/);
+  });
+});
+
+describe("class-validator's rule lookup (patches/class-validator+0.14.4.patch)", () => {
+  const storage = getMetadataStorage() as ReturnType<typeof getMetadataStorage> & {
+    getTargetValidationMetadatas(target: object, schema: string, always: boolean, strictGroups: boolean, groups?: string[]): unknown[];
+  };
+
+  it('finds the rules of a schema once, not by scanning every registered class at each validation', () => {
+    const first = storage.getTargetValidationMetadatas(CallStartedV1, '', false, false);
+    expect(storage.getTargetValidationMetadatas(CallStartedV1, '', false, false)).toBe(first);
+    // Other options are their own lookup.
+    expect(storage.getTargetValidationMetadatas(CallStartedV1, '', false, false, ['admin'])).not.toBe(first);
+  });
+
+  it('still sees rules declared after a lookup: a subclass, and its base class unchanged', () => {
+    class Named {
+      @IsString() name!: string;
+    }
+    const valid = (value: object) => validateSync(value, { forbidUnknownValues: true }).length === 0;
+    expect(valid(Object.assign(new Named(), { name: 'Ada' }))).toBe(true);
+    class Tagged extends Named {
+      @IsString() tag!: string;
+    }
+    expect(valid(Object.assign(new Tagged(), { name: 'Ada' }))).toBe(false); // the new rule applies…
+    expect(valid(Object.assign(new Tagged(), { name: 7, tag: 'x' }))).toBe(false); // …with the inherited one
+    expect(valid(Object.assign(new Tagged(), { name: 'Ada', tag: 'x' }))).toBe(true);
+    expect(valid(Object.assign(new Named(), { name: 'Ada' }))).toBe(true);
   });
 });
