@@ -204,6 +204,11 @@ export class OutboxRelay implements Supervised {
     this.logger.log({ msg: 'leading the outbox relay' });
     const session = sqlClientOf(this.lockRunner!);
     if (this.options.listen) await session.query(`LISTEN ${channelName(this.options.listen)}`);
+    // The checkpoint is a hint of where to resume, not an effect: a store lost with the last
+    // moments before a database crash only republishes a tail the inboxes skip. So its commit
+    // does not wait for the WAL to reach the disk, which would delay the publish it precedes.
+    // (This session is closed, never pooled again, when the lead ends: releaseLeadership.)
+    await session.query(`SET synchronous_commit = off`);
     // While it leads, only this loop moves the checkpoint: read once, then carried from one read
     // to the next (a statement less per wake-up). A `drain()` run beside it (tests) may move it
     // too; the leader then publishes those events once more, which the consumers' inboxes skip.
@@ -315,6 +320,7 @@ export class OutboxRelay implements Supervised {
     } else {
       await runner.query(`SELECT pg_advisory_unlock_all()`).catch(() => undefined);
       await runner.query(`UNLISTEN *`).catch(() => undefined);
+      await runner.query(`RESET synchronous_commit`).catch(() => undefined);
       await runner.release().catch(() => undefined);
     }
   }
