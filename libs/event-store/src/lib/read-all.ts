@@ -12,23 +12,11 @@ export const BEGINNING: GlobalCheckpoint = { transactionId: '0', globalPosition:
 
 /**
  * The global order after a checkpoint, below the horizon (see readAll), and whether stored
- * events wait beyond the horizon (`held`), in one statement. `checkpoint` puts a data-modifying
- * CTE in front: the relay stores where its previous publish ended with its next read.
+ * events wait beyond the horizon (`held`), in one statement. Read-only: it takes no transaction
+ * id, so it never shows up in flight in another relay's snapshot (see readAll).
  */
-function readAllSql(checkpoint: boolean): string {
-  return prepared(
-    `WITH ${
-      checkpoint
-        ? `stored AS (
-       INSERT INTO es_checkpoints (processor, transaction_id, global_position)
-       VALUES ($4, $5::xid8, $6::bigint)
-       ON CONFLICT (processor) DO UPDATE
-         SET transaction_id = excluded.transaction_id, global_position = excluded.global_position, updated_at = now()
-         WHERE (es_checkpoints.transaction_id, es_checkpoints.global_position) < (excluded.transaction_id, excluded.global_position)
-     ),
-     `
-        : ''
-    }snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+const READ_ALL_SQL = prepared(
+  `WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
      -- The newest event after the checkpoint, by a backward index scan (an EXISTS here was
      -- planned as a sequential scan of the whole table, 10-15 ms a read).
      newest AS MATERIALIZED (
@@ -64,10 +52,7 @@ function readAllSql(checkpoint: boolean): string {
           LIMIT $3
        ) e ON true
       ORDER BY e.transaction_id::xid8, e.global_position::bigint`,
-  );
-}
-const READ_ALL_SQL = readAllSql(false);
-const READ_ALL_STORING_CHECKPOINT_SQL = readAllSql(true);
+);
 
 /** What a read of the global order found (see readAll). */
 export interface GlobalRead {
@@ -104,18 +89,8 @@ export interface GlobalRead {
  *   server-wide xmin (below it, both horizons read the same rows): reading the activity of
  *   every backend is most of this statement's cost when it happens.
  */
-export async function readAll(
-  sql: SqlClient,
-  after: GlobalCheckpoint,
-  limit: number,
-  store?: { processor: string; checkpoint: GlobalCheckpoint },
-): Promise<GlobalRead> {
-  const { rows } = await sql.query<EventRow & { held: boolean; event_id: string | null }>(
-    store ? READ_ALL_STORING_CHECKPOINT_SQL : READ_ALL_SQL,
-    store
-      ? [after.transactionId, after.globalPosition, limit, store.processor, store.checkpoint.transactionId, store.checkpoint.globalPosition]
-      : [after.transactionId, after.globalPosition, limit],
-  );
+export async function readAll(sql: SqlClient, after: GlobalCheckpoint, limit: number): Promise<GlobalRead> {
+  const { rows } = await sql.query<EventRow & { held: boolean; event_id: string | null }>(READ_ALL_SQL, [after.transactionId, after.globalPosition, limit]);
   // One row even when nothing is readable (the LEFT JOIN): it carries `held`.
   const events = rows.filter((row) => row.event_id !== null).map(toRecordedEvent);
   const tail = events[events.length - 1];

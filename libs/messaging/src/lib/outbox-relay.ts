@@ -61,6 +61,12 @@ export interface OutboxRelayOptions {
    * whichever instance committed.
    */
   listen?: string;
+  /**
+   * How often the leader stores its checkpoint while events keep coming (default 1 s); it is
+   * stored too by the first read that finds nothing more, and at stop. Each store is a write
+   * transaction, in flight for a moment in every other relay's snapshot (see readAll).
+   */
+  checkpointIntervalMs?: number;
   /** How often a standby tries to take the lead (default 1 s). */
   standbyPollMs?: number;
   /** Back-off after a failed relay loop, doubled up to 30 s (default 1 s). */
@@ -98,6 +104,7 @@ export class OutboxRelay implements Supervised {
   private readonly batchSize: number;
   private readonly idlePollMs: number;
   private readonly heldPollMs: number;
+  private readonly checkpointIntervalMs: number;
   private stopping = false;
   private loop?: Promise<void>;
   /** Ends whatever wait the loop is in (stop). */
@@ -122,6 +129,7 @@ export class OutboxRelay implements Supervised {
     this.batchSize = options.batchSize ?? 1_000;
     this.idlePollMs = options.idlePollMs ?? 50;
     this.heldPollMs = options.heldPollMs ?? 25;
+    this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1_000;
     this.logger = new Logger(this.name);
   }
 
@@ -206,28 +214,34 @@ export class OutboxRelay implements Supervised {
     if (this.options.listen) await session.query(`LISTEN ${channelName(this.options.listen)}`);
     // The checkpoint is a hint of where to resume, not an effect: a store lost with the last
     // moments before a database crash only republishes a tail the inboxes skip. So its commit
-    // does not wait for the WAL to reach the disk, which would delay the publish it precedes.
+    // does not wait for the WAL to reach the disk, which would delay the next read and publish.
     // (This session is closed, never pooled again, when the lead ends: releaseLeadership.)
     await session.query(`SET synchronous_commit = off`);
     // While it leads, only this loop moves the checkpoint: read once, then carried from one read
     // to the next (a statement less per wake-up). A `drain()` run beside it (tests) may move it
     // too; the leader then publishes those events once more, which the consumers' inboxes skip.
     let after = await readCheckpoint(session, this.checkpointName);
-    // Published but not stored yet: the next read stores it in the same statement (a statement
-    // less per publish), so the stored checkpoint trails what went out by at most one wake-up
-    // (the next commit, or the idle poll). A leader that dies in between costs a republish of
-    // that tail, which the consumers' inboxes skip, as after a crash between publish and store.
+    // Published but not stored yet. Stored at most every `checkpointIntervalMs` while events
+    // keep coming, at the first read that finds nothing more, and at stop: a statement per second
+    // instead of one per publish. A leader that dies in between costs a republish of that tail,
+    // which the consumers' inboxes skip, as after a crash between publish and store.
     let unstored: GlobalCheckpoint | undefined;
+    let storedAt = Date.now();
     while (!this.stopping) {
       this.nudged = false;
       // Reads and the checkpoint go through the lock's own session: if it is gone, so is the lead.
-      const read = await readAll(session, after, this.batchSize, unstored && { processor: this.checkpointName, checkpoint: unstored });
-      unstored = undefined;
+      const read = await readAll(session, after, this.batchSize);
       if (read.events.length > 0) {
         await this.publish(read.events);
         unstored = read.last;
       }
       after = read.last;
+      if (unstored && (read.events.length === 0 || Date.now() - storedAt >= this.checkpointIntervalMs)) {
+        this.assertLeading();
+        await advanceCheckpoint(session, this.checkpointName, unstored);
+        unstored = undefined;
+        storedAt = Date.now();
+      }
       if (read.events.length === this.batchSize || this.nudged) continue;
       // Read up to the horizon: anything stored after it is held by an older transaction.
       if (read.held) this.options.onHeld?.();
