@@ -118,6 +118,8 @@ export class OutboxRelay implements Supervised {
   private fenced = false;
   private unfence?: () => void;
   private role: 'starting' | 'standby' | 'leader' | 'failing' | 'stopped' = 'stopped';
+  /** What the leader has published up to (see position()). */
+  private published?: GlobalCheckpoint;
   private lastError?: string;
 
   constructor(
@@ -174,6 +176,14 @@ export class OutboxRelay implements Supervised {
     return this.role === 'leader' && !this.fenced;
   }
 
+  /**
+   * Where this relay has published up to, while it leads (else undefined): ahead of the stored
+   * checkpoint by up to `checkpointIntervalMs`, so the outbox backlog is counted from here.
+   */
+  position(): GlobalCheckpoint | undefined {
+    return this.isLeader() ? this.published : undefined;
+  }
+
   /** Publishes everything committed so far; for tests and shutdown. Returns how many were published. */
   async drain(): Promise<number> {
     const transactions = new Transactions(this.dataSource);
@@ -221,6 +231,7 @@ export class OutboxRelay implements Supervised {
     // to the next (a statement less per wake-up). A `drain()` run beside it (tests) may move it
     // too; the leader then publishes those events once more, which the consumers' inboxes skip.
     let after = await readCheckpoint(session, this.checkpointName);
+    this.published = after;
     // Published but not stored yet. Stored at most every `checkpointIntervalMs` while events
     // keep coming, at the first read that finds nothing more, and at stop: a statement per second
     // instead of one per publish. A leader that dies in between costs a republish of that tail,
@@ -236,6 +247,7 @@ export class OutboxRelay implements Supervised {
         unstored = read.last;
       }
       after = read.last;
+      this.published = after;
       if (unstored && (read.events.length === 0 || Date.now() - storedAt >= this.checkpointIntervalMs)) {
         this.assertLeading();
         await advanceCheckpoint(session, this.checkpointName, unstored);

@@ -20,6 +20,12 @@ export interface ServiceMetricsOptions {
   relayCheckpoint?: string;
 }
 
+/** A place in the event store's global order (the relay's, see `countBacklogFrom`). */
+export interface RelayPosition {
+  transactionId: string;
+  globalPosition: string;
+}
+
 /** CallStarted arrivals kept for the decision latency; older or more are forgotten. */
 const MAX_PENDING_CALLS = 100_000;
 const PENDING_CALL_TTL_MS = 3_600_000;
@@ -38,6 +44,8 @@ export class ServiceMetrics implements ConsumerObserver {
   private readonly offsetCommits: Counter;
   private readonly relayLatency: Histogram;
   private readonly relayHeldReads: Counter;
+  /** This instance's relay's position while it leads (see countBacklogFrom). */
+  private relayPosition?: () => RelayPosition | undefined;
   private readonly admissionLatency: Histogram<'decision'>;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route'>;
@@ -255,18 +263,34 @@ export class ServiceMetrics implements ConsumerObserver {
     }
   }
 
+  /**
+   * Where this instance's relay has published up to while it leads: the backlog is counted from
+   * there, not from the stored checkpoint, which trails it by up to a second (OutboxRelay).
+   * When another instance leads, the stored checkpoint is all there is to go by.
+   */
+  countBacklogFrom(position: () => RelayPosition | undefined): void {
+    this.relayPosition = position;
+  }
+
   private async measureBacklog(): Promise<number | undefined> {
+    const position = this.relayPosition?.();
     try {
       const [row] = (await withTimeout(
-        this.options.dataSource.query(
-          `SELECT count(*)::int AS backlog FROM (
-             SELECT 1 FROM es_events e
-              WHERE (e.transaction_id, e.global_position) > (
-                COALESCE((SELECT transaction_id FROM es_checkpoints WHERE processor = $1), '0'::xid8),
-                COALESCE((SELECT global_position FROM es_checkpoints WHERE processor = $1), 0))
-              LIMIT 1000000) pending`,
-          [this.options.relayCheckpoint ?? 'outbox'],
-        ),
+        position
+          ? this.options.dataSource.query(
+              `SELECT count(*)::int AS backlog FROM (
+                 SELECT 1 FROM es_events e WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint) LIMIT 1000000) pending`,
+              [position.transactionId, position.globalPosition],
+            )
+          : this.options.dataSource.query(
+              `SELECT count(*)::int AS backlog FROM (
+                 SELECT 1 FROM es_events e
+                  WHERE (e.transaction_id, e.global_position) > (
+                    COALESCE((SELECT transaction_id FROM es_checkpoints WHERE processor = $1), '0'::xid8),
+                    COALESCE((SELECT global_position FROM es_checkpoints WHERE processor = $1), 0))
+                  LIMIT 1000000) pending`,
+              [this.options.relayCheckpoint ?? 'outbox'],
+            ),
         2_000,
       )) as { backlog: number }[];
       return row?.backlog;

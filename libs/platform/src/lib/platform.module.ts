@@ -209,6 +209,7 @@ export class PlatformModule {
               onPublished: (count, age) => metrics.relayPublished(count, age),
               onHeld: () => metrics.relayHeld(),
             });
+            metrics.countBacklogFrom(() => relay.position());
             supervision.register(relay);
             return relay;
           },
