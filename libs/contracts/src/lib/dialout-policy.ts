@@ -1,6 +1,7 @@
 import { Equals, IsBoolean, IsIn, Matches, ValidateIf } from 'class-validator';
+import { EventEnvelope } from './envelope';
 import { OutboundCallFacts, OutboundCallRoute } from './outbound-call';
-import { ISO_COUNTRY } from './patterns';
+import { ISO_COUNTRY, OPAQUE_ID } from './patterns';
 import { SchemaRegistry } from './schema-registry';
 
 /** What the dial-out policy service publishes (`dialout-policy.events`): stage 1 of the admission chain. */
@@ -36,13 +37,39 @@ export class CallClearedV2 extends OutboundCallRoute {
   @IsIn(['user', 'global']) policySource!: 'user' | 'global';
 }
 
+/**
+ * A tenant's Global dial-out policy changed (`PUT /tenants/{t}/dialout-policy`), on
+ * `dialout-policy.events` since session 8: the first step of admission in one hop, whose
+ * replica of the policies learns them from here (docs/architecture.md). An extension of the
+ * contract: readers of the topic skip types they do not read.
+ */
+export class GlobalPolicyGrantedV1 extends EventEnvelope {
+  @Equals('GlobalPolicyGranted') override type!: 'GlobalPolicyGranted';
+  @Equals(1) override version!: 1;
+  @Matches(/^Dialout[A-Za-z]+$/) policyName!: string;
+}
+
+/** A user's own dial-out policy changed; null: removed, the Global policy applies to them again. */
+export class UserPolicyGrantedV1 extends EventEnvelope {
+  @Equals('UserPolicyGranted') override type!: 'UserPolicyGranted';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) userId!: string;
+  /** null: the user's own policy is removed. */
+  @ValidateIf((e: UserPolicyGrantedV1) => e.policyName !== null)
+  @Matches(/^Dialout[A-Za-z]+$/)
+  policyName!: string | null;
+}
+
 /** Schemas of `dialout-policy.events`. A v1 `CallCleared` is a v2 whose facts are all known. */
 export function dialoutPolicySchemas(): SchemaRegistry {
-  return new SchemaRegistry({ ignoreUnknownTypes: true }).register({
-    type: 'CallCleared',
-    schema: CallClearedV2,
-    latestVersion: 2,
-    // Version 1 always carries both facts: a null there stays a schema violation after upcasting.
-    upcasters: { 1: (v1) => ({ ...v1, usageLocation: v1['usageLocation'] ?? undefined, domestic: v1['domestic'] ?? undefined }) },
-  });
+  return new SchemaRegistry({ ignoreUnknownTypes: true })
+    .register({
+      type: 'CallCleared',
+      schema: CallClearedV2,
+      latestVersion: 2,
+      // Version 1 always carries both facts: a null there stays a schema violation after upcasting.
+      upcasters: { 1: (v1) => ({ ...v1, usageLocation: v1['usageLocation'] ?? undefined, domestic: v1['domestic'] ?? undefined }) },
+    })
+    .register({ type: 'GlobalPolicyGranted', schema: GlobalPolicyGrantedV1, latestVersion: 1 })
+    .register({ type: 'UserPolicyGranted', schema: UserPolicyGrantedV1, latestVersion: 1 });
 }

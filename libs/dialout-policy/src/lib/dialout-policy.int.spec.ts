@@ -240,6 +240,24 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
     });
   });
 
+  it('publishes every policy grant on dialout-policy.events as its contract describes it, and nothing for a grant that changes nothing', async () => {
+    const tenant = uniqueTenant('dialout');
+    await grant(`/tenants/${tenant}/dialout-policy`, 'DialoutCPCZoneAPSTNDomestic');
+    await grant(`/tenants/${tenant}/dialout-policy`, 'DialoutCPCZoneAPSTNDomestic'); // a retried PUT: no event
+    await grant(`/tenants/${tenant}/users/carol/dialout-policy`, 'DialoutCPCandPSTNInternational');
+    await grant(`/tenants/${tenant}/users/carol/dialout-policy`, null);
+
+    const grants = await cleared.waitFor((m) => m.json?.['tenantId'] === tenant, 3);
+    expect(grants.map((m) => m.json)).toEqual([
+      expect.objectContaining({ type: 'GlobalPolicyGranted', version: 1, tenantId: tenant, policyName: 'DialoutCPCZoneAPSTNDomestic' }),
+      expect.objectContaining({ type: 'UserPolicyGranted', version: 1, tenantId: tenant, userId: 'carol', policyName: 'DialoutCPCandPSTNInternational' }),
+      expect.objectContaining({ type: 'UserPolicyGranted', version: 1, tenantId: tenant, userId: 'carol', policyName: null }),
+    ]);
+    for (const { json } of grants) expect(dialoutPolicySchemas().validate(json)).toMatchObject({ ok: true });
+    // Keyed by tenant, like every event of the topic: one partition, in the order granted.
+    expect(grants.map((m) => m.key)).toEqual([tenant, tenant, tenant]);
+  });
+
   it('gives a user it has never seen the Global policy', async () => {
     expect(await userPolicy(uniqueTenant('dialout'), 'nobody')).toEqual({
       policyName: 'DialoutCPCandPSTNInternational',

@@ -6,6 +6,8 @@ import { ServiceDefinition } from '@comms-credits/platform';
 import { DialoutPolicyConfig } from './dialout-policy.config';
 import { DialoutPolicyModule } from './dialout-policy.module';
 import { CallScreeningEvent } from './domain/call-screening.decider';
+import { DialoutTenantEvent } from './domain/dialout-tenant.decider';
+import { DialoutUserEvent } from './domain/dialout-user.decider';
 import { DialoutPolicy1764000000200 } from './migrations/1764000000200-dialout-policy';
 import { DialoutAwaitingCalls1764000000201 } from './migrations/1764000000201-dialout-awaiting-calls';
 import { awaitingCallsProjection } from './projections/awaiting-calls.projection';
@@ -17,11 +19,14 @@ const telephony = telephonySchemas();
 
 /**
  * Stage 1's decisions are stored under the contract's type names and published as they are:
- * a cleared call goes on to licensing, a rejection is the call's one decision. Policy grants,
- * learned usage locations and the call log stay inside the service.
+ * a cleared call goes on to licensing, a rejection is the call's one decision. The policy
+ * grants are published too (for the one-hop admission's replica, docs/architecture.md);
+ * learned usage locations, waiting calls and the call log stay inside the service.
  */
 export const routeDialoutPolicyEvent = routeByType({
-  [Topics.DialoutPolicyEvents]: ['CallCleared'] satisfies CallScreeningEvent['type'][],
+  [Topics.DialoutPolicyEvents]: ['CallCleared', 'GlobalPolicyGranted', 'UserPolicyGranted'] satisfies (
+    CallScreeningEvent['type'] | DialoutTenantEvent['type'] | DialoutUserEvent['type']
+  )[],
   [Topics.CallDecisions]: ['CallRejected'] satisfies CallScreeningEvent['type'][],
 });
 

@@ -148,6 +148,19 @@ describe('licensing service', () => {
       expect(await decisionOf('abroad')).toMatchObject({ type: 'CallRejected', reason: 'NO_COMMUNICATIONS_CREDITS_LICENSE' });
     });
 
+    it("skips dial-out policy grants on the stage's topic: not validated, not dead-lettered, no effect", async () => {
+      const dlt = await kafka.collect(`${Topics.DialoutPolicyEvents}.dlt`);
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        serviceEvent('GlobalPolicyGranted', tenant, { policyName: 'DialoutCPCDisabledPSTNDisabled' }),
+        // Not even its schema is looked at: a grant is not this stage's business.
+        serviceEvent('UserPolicyGranted', tenant, { userId: 'organizer', policyName: 'not a policy' }),
+        cleared('after-grants', { userId: 'bare' }),
+      ]);
+      // The call after them is decided, by its licences as before, and nothing was dead-lettered.
+      expect(await decisionOf('after-grants')).toMatchObject({ reason: 'NO_AUDIO_CONFERENCING_LICENSE' });
+      expect(dlt.messages.filter((m) => m.json?.['tenantId'] === tenant)).toHaveLength(0);
+    });
+
     it('hands a Zone A dial-out of an E5 organizer to the pool with its entitlements, once however often it is cleared', async () => {
       const event = cleared('pooled', {});
       await kafka.publish(Topics.DialoutPolicyEvents, [event, event, { ...event, eventId: randomUUID() }]);

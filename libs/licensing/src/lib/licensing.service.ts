@@ -35,7 +35,8 @@ export const licensingService: ServiceDefinition = {
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
-    [Topics.DialoutPolicyEvents]: dialoutPolicySchemas(),
+    // Cleared calls only; the policy grants on the topic are skipped unvalidated.
+    [Topics.DialoutPolicyEvents]: dialoutPolicySchemas().only('CallCleared'),
   },
   route: routeLicensingEvent,
 };

@@ -38,7 +38,8 @@ export const reportingService: ServiceDefinition<ReportingConfig> = {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
     [Topics.CallDecisions]: decisionSchemas(),
-    [Topics.DialoutPolicyEvents]: dialoutPolicySchemas(),
+    // Cleared calls only; the policy grants on the topic are skipped unvalidated.
+    [Topics.DialoutPolicyEvents]: dialoutPolicySchemas().only('CallCleared'),
     [Topics.LicensingEvents]: licensingReportSchemas(),
     [Topics.PoolLedgerEvents]: poolLedgerReportSchemas(),
     [Topics.CreditWalletEvents]: creditWalletReportSchemas(),
