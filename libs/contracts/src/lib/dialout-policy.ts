@@ -1,4 +1,5 @@
-import { Equals, IsBoolean, IsIn, Matches, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, Equals, IsArray, IsBoolean, IsIn, IsInt, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { EventEnvelope } from './envelope';
 import { OutboundCallFacts, OutboundCallRoute } from './outbound-call';
 import { ISO_COUNTRY, OPAQUE_ID } from './patterns';
@@ -60,6 +61,30 @@ export class UserPolicyGrantedV1 extends EventEnvelope {
   policyName!: string | null;
 }
 
+/** A user's own policy, in a `DialoutPoliciesRestated`. */
+export class UserPolicyV1 {
+  @Matches(OPAQUE_ID) userId!: string;
+  @Matches(/^Dialout[A-Za-z]+$/) policyName!: string;
+}
+
+/**
+ * The policies in force for a tenant, stated once because they were granted before the grants
+ * were published: the Global policy (null: never granted, the default applies) and every
+ * user's own, in pages (`page` of `pages`, at most 200 users each, appended and so published
+ * together). A reader knows a tenant's policies once it has every page, and keeps them by the
+ * grants published after.
+ */
+export class DialoutPoliciesRestatedV1 extends EventEnvelope {
+  @Equals('DialoutPoliciesRestated') override type!: 'DialoutPoliciesRestated';
+  @Equals(1) override version!: 1;
+  @ValidateIf((e: DialoutPoliciesRestatedV1) => e.globalPolicy !== null)
+  @Matches(/^Dialout[A-Za-z]+$/)
+  globalPolicy!: string | null;
+  @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => UserPolicyV1) userPolicies!: UserPolicyV1[];
+  @IsInt() @Min(1) page!: number;
+  @IsInt() @Min(1) pages!: number;
+}
+
 /** Schemas of `dialout-policy.events`. A v1 `CallCleared` is a v2 whose facts are all known. */
 export function dialoutPolicySchemas(): SchemaRegistry {
   return new SchemaRegistry({ ignoreUnknownTypes: true })
@@ -71,5 +96,6 @@ export function dialoutPolicySchemas(): SchemaRegistry {
       upcasters: { 1: (v1) => ({ ...v1, usageLocation: v1['usageLocation'] ?? undefined, domestic: v1['domestic'] ?? undefined }) },
     })
     .register({ type: 'GlobalPolicyGranted', schema: GlobalPolicyGrantedV1, latestVersion: 1 })
-    .register({ type: 'UserPolicyGranted', schema: UserPolicyGrantedV1, latestVersion: 1 });
+    .register({ type: 'UserPolicyGranted', schema: UserPolicyGrantedV1, latestVersion: 1 })
+    .register({ type: 'DialoutPoliciesRestated', schema: DialoutPoliciesRestatedV1, latestVersion: 1 });
 }

@@ -258,6 +258,34 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
     expect(grants.map((m) => m.key)).toEqual([tenant, tenant, tenant]);
   });
 
+  it("restates a tenant's policies in force with its first call, once, for the one-hop admission's replica", async () => {
+    const tenant = await tenantWith({ dave: 'US' });
+    await grant(`/tenants/${tenant}/users/dave/dialout-policy`, 'DialoutCPCZoneAPSTNDomestic');
+    await start(tenant, [{ callId: 'c-first', userId: 'dave', to: '+14255550123' }]);
+    await start(tenant, [{ callId: 'c-second', userId: 'dave', to: '+14255550123' }]);
+    await settle(tenant);
+
+    const restated = cleared.messages.filter((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'DialoutPoliciesRestated');
+    expect(restated.map((m) => m.json)).toEqual([
+      expect.objectContaining({
+        version: 1,
+        globalPolicy: null,
+        userPolicies: [
+          { userId: 'dave', policyName: 'DialoutCPCZoneAPSTNDomestic' },
+          { userId: MARKER_USER, policyName: 'DialoutCPCandPSTNInternational' },
+        ],
+        page: 1,
+        pages: 1,
+      }),
+    ]);
+    expect(dialoutPolicySchemas().validate(restated[0]!.json)).toMatchObject({ ok: true });
+    // Published before the first call's clearance: a reader knows the policies by then.
+    const order = cleared.messages
+      .filter((m) => m.json?.['tenantId'] === tenant)
+      .map((m) => (m.json?.['type'] === 'DialoutPoliciesRestated' ? 'restated' : m.json?.['callId']));
+    expect(order.indexOf('restated')).toBeLessThan(order.indexOf('c-first'));
+  });
+
   it('gives a user it has never seen the Global policy', async () => {
     expect(await userPolicy(uniqueTenant('dialout'), 'nobody')).toEqual({
       policyName: 'DialoutCPCandPSTNInternational',

@@ -24,7 +24,7 @@ const telephony = telephonySchemas();
  * learned usage locations, waiting calls and the call log stay inside the service.
  */
 export const routeDialoutPolicyEvent = routeByType({
-  [Topics.DialoutPolicyEvents]: ['CallCleared', 'GlobalPolicyGranted', 'UserPolicyGranted'] satisfies (
+  [Topics.DialoutPolicyEvents]: ['CallCleared', 'GlobalPolicyGranted', 'UserPolicyGranted', 'DialoutPoliciesRestated'] satisfies (
     CallScreeningEvent['type'] | DialoutTenantEvent['type'] | DialoutUserEvent['type']
   )[],
   [Topics.CallDecisions]: ['CallRejected'] satisfies CallScreeningEvent['type'][],

@@ -1,4 +1,4 @@
-import { GlobalPolicyGrantedV1, UserPolicyGrantedV1 } from '@comms-credits/contracts';
+import { DialoutPoliciesRestatedV1, GlobalPolicyGrantedV1, UserPolicyGrantedV1 } from '@comms-credits/contracts';
 import { publishedContractMismatch } from '@comms-credits/service-testing';
 import { routeDialoutPolicyEvent } from './dialout-policy.service';
 import { dialoutTenantDecider } from './domain/dialout-tenant.decider';
@@ -13,6 +13,7 @@ describe('routeDialoutPolicyEvent', () => {
   it('publishes the policy grants on dialout-policy.events, for the one-hop admission to replicate', () => {
     expect(routeDialoutPolicyEvent({ type: 'GlobalPolicyGranted' })).toBe('dialout-policy.events');
     expect(routeDialoutPolicyEvent({ type: 'UserPolicyGranted' })).toBe('dialout-policy.events');
+    expect(routeDialoutPolicyEvent({ type: 'DialoutPoliciesRestated' })).toBe('dialout-policy.events');
   });
 
   it.each(['UsageLocationLearned', 'UsageLocationAwaited', 'CallAwaitingUsageLocation', 'CallStartObserved', 'CallEndObserved', 'toString'])(
@@ -40,10 +41,17 @@ describe('the grants it publishes on dialout-policy.events', () => {
         { ...dialoutUserDecider.initialState(), policyName: 'DialoutCPCZoneAPSTNDomestic' },
       ),
     );
+    const restated = decided(
+      dialoutTenantDecider.decide(
+        { type: 'RestatePolicies', userPolicies: [{ userId: 'alice', policyName: 'DialoutCPCZoneAPSTNDomestic' }] },
+        dialoutTenantDecider.initialState(),
+      ),
+    );
     expect([
       publishedContractMismatch(GlobalPolicyGrantedV1, global),
       publishedContractMismatch(UserPolicyGrantedV1, user),
       publishedContractMismatch(UserPolicyGrantedV1, removed),
-    ]).toEqual(['', '', '']);
+      publishedContractMismatch(DialoutPoliciesRestatedV1, restated),
+    ]).toEqual(['', '', '', '']);
   });
 });

@@ -4,10 +4,10 @@ import { EventStore, SqlClient } from '@comms-credits/event-store';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { callStream } from '@comms-credits/call-log';
 import { JudgedCall, callScreeningDecider, contractVersionOf, isJudgedCall } from '../domain/call-screening.decider';
-import { dialoutTenantDecider } from '../domain/dialout-tenant.decider';
+import { UserPolicy, dialoutTenantDecider } from '../domain/dialout-tenant.decider';
 import { DialoutUserState, dialoutUserDecider } from '../domain/dialout-user.decider';
 import { DialoutPolicyConfig } from '../dialout-policy.config';
-import { dialoutTenantStream, dialoutUserStream } from './dialout-policy.streams';
+import { dialoutTenantStream, dialoutUserStream, lockTenantPolicies } from './dialout-policy.streams';
 import { StreamBatch } from './stream-batch';
 
 /**
@@ -40,6 +40,11 @@ export class CallScreening {
       sql,
       calls.filter((call) => needsTenantCountries(call, userOf(call))),
     );
+    await this.restateUnstated(
+      sql,
+      batch,
+      calls.map((call) => call.tenantId),
+    );
     const now = new Date().toISOString();
 
     for (const call of calls) {
@@ -64,6 +69,27 @@ export class CallScreening {
       }
     }
     await batch.append(sql);
+  }
+
+  /**
+   * The first call of a tenant whose policies were never restated states them
+   * (`DialoutPoliciesRestated`, published): grants made before grants were published reach the
+   * one-hop admission's replica this way. Under the tenants' policy locks, so a user grant
+   * committing meanwhile is either read here or published after (lockTenantPolicies); a Global
+   * grant meanwhile moves the tenant stream, and this chunk is decided again.
+   */
+  private async restateUnstated(sql: SqlClient, batch: StreamBatch, tenantIds: string[]): Promise<void> {
+    const unstated = [...new Set(tenantIds)].filter((tenantId) => !batch.state(dialoutTenantStream(tenantId).streamId, dialoutTenantDecider).restated);
+    if (unstated.length === 0) return;
+    await lockTenantPolicies(sql, unstated);
+    const { rows } = await sql.query<{ tenant_id: string; user_id: string; policy_name: UserPolicy['policyName'] }>(
+      `SELECT tenant_id, user_id, policy_name FROM rm_dialout_user WHERE tenant_id = ANY($1::text[]) AND policy_name IS NOT NULL`,
+      [unstated],
+    );
+    for (const tenantId of unstated) {
+      const userPolicies = rows.filter((row) => row.tenant_id === tenantId).map((row) => ({ userId: row.user_id, policyName: row.policy_name }));
+      batch.decide(dialoutTenantStream(tenantId), dialoutTenantDecider, { type: 'RestatePolicies', userPolicies });
+    }
   }
 
   /**

@@ -1,9 +1,12 @@
 import { fold } from '@comms-credits/domain-kit';
-import { DialoutTenantEvent, dialoutTenantDecider } from './dialout-tenant.decider';
+import { DialoutTenantEvent, RESTATED_USERS_PER_EVENT, dialoutTenantDecider } from './dialout-tenant.decider';
 
 const given = (events: DialoutTenantEvent[]) => fold(dialoutTenantDecider.evolve, dialoutTenantDecider.initialState(), events);
 const grant = (policyName: string) => dialoutTenantDecider.decide({ type: 'GrantGlobalPolicy', policyName }, given([]));
-const granted = (policyName: DialoutTenantEvent['data']['policyName']): DialoutTenantEvent => ({ type: 'GlobalPolicyGranted', data: { policyName } });
+const granted = (policyName: Extract<DialoutTenantEvent, { type: 'GlobalPolicyGranted' }>['data']['policyName']): DialoutTenantEvent => ({
+  type: 'GlobalPolicyGranted',
+  data: { policyName },
+});
 
 describe('dial-out tenant decider (the Global policy)', () => {
   it('grants a Global policy', () => {
@@ -30,5 +33,59 @@ describe('dial-out tenant decider (the Global policy)', () => {
       expect(result).toMatchObject({ ok: false, error: { code: 'DIALOUT_POLICY.UNKNOWN_POLICY', kind: 'invalid' } });
       if (!result.ok) expect(result.error.message).toContain('DialoutCPCZoneAPSTNDisabled');
     }
+  });
+
+  describe('the restatement of the policies in force (one-hop admission, step 1)', () => {
+    const restate = (state: ReturnType<typeof given>, userPolicies: { userId: string; policyName: 'DialoutCPCZoneAPSTNDomestic' }[]) =>
+      dialoutTenantDecider.decide({ type: 'RestatePolicies', userPolicies }, state);
+
+    it('states the Global policy (null: never granted) and every user policy, once', () => {
+      const state = given([granted('DialoutCPCZoneAPSTNDomestic')]);
+      const restated = restate(state, [
+        { userId: 'bob', policyName: 'DialoutCPCZoneAPSTNDomestic' },
+        { userId: 'alice', policyName: 'DialoutCPCZoneAPSTNDomestic' },
+      ]);
+      expect(restated).toEqual({
+        ok: true,
+        value: [
+          {
+            type: 'DialoutPoliciesRestated',
+            data: {
+              globalPolicy: 'DialoutCPCZoneAPSTNDomestic',
+              userPolicies: [
+                { userId: 'alice', policyName: 'DialoutCPCZoneAPSTNDomestic' },
+                { userId: 'bob', policyName: 'DialoutCPCZoneAPSTNDomestic' },
+              ],
+              page: 1,
+              pages: 1,
+            },
+          },
+        ],
+      });
+      expect(restate(given([]), [])).toMatchObject({ ok: true, value: [{ data: { globalPolicy: null, userPolicies: [], page: 1, pages: 1 } }] });
+      const after = given([granted('DialoutCPCZoneAPSTNDomestic'), ...(restated.ok ? restated.value : [])]);
+      expect(after).toEqual({ globalPolicy: 'DialoutCPCZoneAPSTNDomestic', restated: true });
+      expect(restate(after, [{ userId: 'carol', policyName: 'DialoutCPCZoneAPSTNDomestic' }])).toEqual({ ok: true, value: [] });
+    });
+
+    it('pages many users so that no event outgrows what a consumer accepts', () => {
+      const users = Array.from({ length: RESTATED_USERS_PER_EVENT * 2 + 1 }, (_, i) => ({
+        userId: `u${String(i).padStart(4, '0')}`,
+        policyName: 'DialoutCPCZoneAPSTNDomestic' as const,
+      }));
+      const restated = restate(given([]), users);
+      if (!restated.ok) throw new Error('refused');
+      expect(restated.value.map((e) => e.data)).toEqual([
+        expect.objectContaining({ page: 1, pages: 3, userPolicies: users.slice(0, RESTATED_USERS_PER_EVENT) }),
+        expect.objectContaining({ page: 2, pages: 3, userPolicies: users.slice(RESTATED_USERS_PER_EVENT, RESTATED_USERS_PER_EVENT * 2) }),
+        expect.objectContaining({ page: 3, pages: 3, userPolicies: users.slice(RESTATED_USERS_PER_EVENT * 2) }),
+      ]);
+      // The longest user ids (128 characters) still fit a consumer's 64 KiB limit.
+      const widest = restate(
+        given([]),
+        users.slice(0, RESTATED_USERS_PER_EVENT).map((u) => ({ ...u, userId: u.userId.padEnd(128, 'x') })),
+      );
+      expect(Buffer.byteLength(JSON.stringify(widest.ok && widest.value[0]!.data))).toBeLessThan(60 * 1024);
+    });
   });
 });

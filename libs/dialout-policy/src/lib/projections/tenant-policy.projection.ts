@@ -14,7 +14,11 @@ export const tenantPolicyProjection: Projection = {
       `INSERT INTO rm_dialout_tenant_policy AS t (tenant_id, policy_name, last_position)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
        ON CONFLICT (tenant_id) DO UPDATE SET policy_name = excluded.policy_name, last_position = excluded.last_position`,
-      [grants.map((e) => e.tenantId), grants.map((e) => dataOf<DialoutTenantEvent['data']>(e).policyName), grants.map((e) => e.globalPosition)],
+      [
+        grants.map((e) => e.tenantId),
+        grants.map((e) => dataOf<Extract<DialoutTenantEvent, { type: 'GlobalPolicyGranted' }>['data']>(e).policyName),
+        grants.map((e) => e.globalPosition),
+      ],
     );
   },
 };
