@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Topics } from '@comms-credits/contracts';
+import type { GlobalCheckpoint } from '@comms-credits/event-store';
 import { ConsumedMessage, ConsumerObserver, DeadLetterReason, MessagePublisher, OutgoingMessage } from '@comms-credits/messaging';
 import type { NextFunction, Request, Response } from 'express';
 import { Admin, Kafka } from 'kafkajs';
@@ -18,12 +19,6 @@ export interface ServiceMetricsOptions {
   topicPrefix: string;
   /** The relay's checkpoint, to count the outbox backlog. */
   relayCheckpoint?: string;
-}
-
-/** A place in the event store's global order (the relay's, see `countBacklogFrom`). */
-export interface RelayPosition {
-  transactionId: string;
-  globalPosition: string;
 }
 
 /** CallStarted arrivals kept for the decision latency; older or more are forgotten. */
@@ -45,7 +40,7 @@ export class ServiceMetrics implements ConsumerObserver {
   private readonly relayLatency: Histogram;
   private readonly relayHeldReads: Counter;
   /** This instance's relay's position while it leads (see countBacklogFrom). */
-  private relayPosition?: () => RelayPosition | undefined;
+  private relayPosition?: () => GlobalCheckpoint | undefined;
   private readonly admissionLatency: Histogram<'decision'>;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route'>;
@@ -268,7 +263,7 @@ export class ServiceMetrics implements ConsumerObserver {
    * there, not from the stored checkpoint, which trails it by up to a second (OutboxRelay).
    * When another instance leads, the stored checkpoint is all there is to go by.
    */
-  countBacklogFrom(position: () => RelayPosition | undefined): void {
+  countBacklogFrom(position: () => GlobalCheckpoint | undefined): void {
     this.relayPosition = position;
   }
 

@@ -13,11 +13,14 @@ export function dialoutUserStream(tenantId: string, userId: string): StreamTarge
 }
 
 /**
- * Serializes, per tenant, what a restatement of its policies must see whole: a user's grant
- * and the restatement both take the tenant's transaction lock before their first write, so the
- * one that writes second also gets the later transaction id and the relay publishes it after
- * the other (docs/architecture.md, "Admission in one hop"). Tenants in order: no deadlock.
+ * Serializes, per tenant, a user's grant and the restatement of the tenant's policies: the grant
+ * takes the lock before its first write, the restatement before it reads the users' policies.
+ * So a grant either committed first and is in the restatement, or waited for the restatement to
+ * commit and took its transaction id after it, and the relay publishes it after
+ * (docs/architecture.md, "Admission in one hop"). Tenants locked in sorted order: no deadlock.
  */
 export async function lockTenantPolicies(sql: SqlClient, tenantIds: string[]): Promise<void> {
-  await sql.query(`SELECT pg_advisory_xact_lock(hashtext('dialout-tenant:' || t)) FROM unnest($1::text[]) AS t ORDER BY t`, [[...new Set(tenantIds)].sort()]);
+  // unnest yields the array in its order, and each row's lock is taken as the row is produced.
+  const sorted = [...new Set(tenantIds)].sort();
+  await sql.query(`SELECT pg_advisory_xact_lock(hashtext('dialout-tenant:' || t)) FROM unnest($1::text[]) AS t`, [sorted]);
 }
