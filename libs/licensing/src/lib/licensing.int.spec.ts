@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@comms-credits/contracts';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
-import { Collector, TestKafka, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
+import { Collector, TestKafka, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
 import { licensingService } from './licensing.service';
 
 describe('licensing service', () => {
@@ -148,17 +148,17 @@ describe('licensing service', () => {
       expect(await decisionOf('abroad')).toMatchObject({ type: 'CallRejected', reason: 'NO_COMMUNICATIONS_CREDITS_LICENSE' });
     });
 
-    it("skips dial-out policy grants on the stage's topic: not validated, not dead-lettered, no effect", async () => {
+    it('dead-letters a malformed policy grant with its reason, and goes on with the calls after it', async () => {
       const dlt = await kafka.collect(`${Topics.DialoutPolicyEvents}.dlt`);
       await kafka.publish(Topics.DialoutPolicyEvents, [
-        serviceEvent('GlobalPolicyGranted', tenant, { policyName: 'DialoutCPCDisabledPSTNDisabled' }),
-        // Not even its schema is looked at: a grant is not this stage's business.
         serviceEvent('UserPolicyGranted', tenant, { userId: 'organizer', policyName: 'not a policy' }),
         cleared('after-grants', { userId: 'bare' }),
       ]);
-      // The call after them is decided, by its licences as before, and nothing was dead-lettered.
+      // The call after it is decided, by its licences as before; the grant is the only dead letter.
       expect(await decisionOf('after-grants')).toMatchObject({ reason: 'NO_AUDIO_CONFERENCING_LICENSE' });
-      expect(dlt.messages.filter((m) => m.json?.['tenantId'] === tenant)).toHaveLength(0);
+      const [dead] = await dlt.waitFor((m) => m.headers['dlt-reason'] === 'SCHEMA_INVALID' && m.json?.['tenantId'] === tenant);
+      expect(dead!.json).toMatchObject({ type: 'UserPolicyGranted', policyName: 'not a policy' });
+      expect((await system.get<{ userPolicies: unknown[] }>('licensing', `/tenants/${tenant}/learned-dialout-policies`)).userPolicies).toEqual([]);
     });
 
     it('hands a Zone A dial-out of an E5 organizer to the pool with its entitlements, once however often it is cleared', async () => {
@@ -178,6 +178,58 @@ describe('licensing service', () => {
       await decisionOf('marker');
       expect(licensingEvents.messages.filter((m) => m.json?.['callId'] === 'pooled')).toHaveLength(1);
       expect(decisions.messages.filter((m) => m.json?.['callId'] === 'pooled')).toHaveLength(0);
+    });
+  });
+
+  describe('the dial-out policies it learns', () => {
+    const learned = (tenant: string) => system.get<Record<string, unknown>>('licensing', `/tenants/${tenant}/learned-dialout-policies`);
+    const restated = (tenant: string, page: number, pages: number, userPolicies: { userId: string; policyName: string }[]) =>
+      serviceEvent('DialoutPoliciesRestated', tenant, { globalPolicy: 'DialoutCPCZoneAPSTNDomestic', userPolicies, page, pages });
+
+    it('knows a tenant once every page of its restatement is in, and keeps it by the grants published before and after', async () => {
+      const tenant = uniqueTenant('adatum');
+      expect(await learned(tenant)).toEqual({ known: false, globalPolicy: null, userPolicies: [], learnedAt: null });
+
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        // A grant published before the restatement is in it too: the restatement wins either way.
+        serviceEvent('UserPolicyGranted', tenant, { userId: 'ann', policyName: 'DialoutCPCDisabledPSTNDomestic' }),
+        restated(tenant, 2, 2, [{ userId: 'ann', policyName: 'DialoutCPCDisabledPSTNDomestic' }]),
+      ]);
+      // One page of two: its policies are learned, the tenant is not known yet.
+      await eventually(async () =>
+        expect(await learned(tenant)).toMatchObject({ known: false, userPolicies: [{ userId: 'ann', policyName: 'DialoutCPCDisabledPSTNDomestic' }] }),
+      );
+
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        restated(tenant, 1, 2, [{ userId: 'abe', policyName: 'DialoutCPCInternationalPSTNDomestic' }]),
+        serviceEvent('UserPolicyGranted', tenant, { userId: 'ann', policyName: null }),
+        serviceEvent('UserPolicyGranted', tenant, { userId: 'bo', policyName: 'DialoutCPCandPSTNDisabled' }),
+        serviceEvent('GlobalPolicyGranted', tenant, { policyName: 'DialoutCPCDomesticPSTNInternational' }),
+      ]);
+      const known = await eventually(async () => {
+        const policies = await learned(tenant);
+        expect(policies).toMatchObject({ known: true, globalPolicy: 'DialoutCPCDomesticPSTNInternational' });
+        return policies;
+      });
+      expect(known['userPolicies']).toEqual([
+        { userId: 'abe', policyName: 'DialoutCPCInternationalPSTNDomestic' },
+        { userId: 'bo', policyName: 'DialoutCPCandPSTNDisabled' },
+      ]);
+      expect(Date.parse(known['learnedAt'] as string)).not.toBeNaN();
+    });
+
+    it('learns each page once: a page republished under a new event id changes nothing', async () => {
+      const tenant = uniqueTenant('northwind');
+      const page = restated(tenant, 1, 1, [{ userId: 'cy', policyName: 'DialoutCPCDisabledPSTNDomestic' }]);
+      await kafka.publish(Topics.DialoutPolicyEvents, [page, serviceEvent('UserPolicyGranted', tenant, { userId: 'cy', policyName: null })]);
+      await eventually(async () => expect(await learned(tenant)).toMatchObject({ known: true, userPolicies: [] }));
+      // The same page again, as a relay taking over might republish it: cy's removal stands.
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        { ...page, eventId: randomUUID() },
+        serviceEvent('GlobalPolicyGranted', tenant, { policyName: 'DialoutCPCandPSTNDisabled' }),
+      ]);
+      await eventually(async () => expect(await learned(tenant)).toMatchObject({ globalPolicy: 'DialoutCPCandPSTNDisabled' }));
+      expect(await learned(tenant)).toMatchObject({ known: true, userPolicies: [] });
     });
   });
 });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CallLogModule } from '@comms-credits/call-log';
+import { DialoutPolicyReplica } from './application/dialout-policy-replica';
 import { LicensingCommands } from './application/licensing.commands';
 import { LicensingQueries } from './application/licensing.queries';
 import { LicensingController } from './http/licensing.controller';
@@ -9,6 +10,6 @@ import { EntitlementConsumer } from './messaging/entitlement.consumer';
 @Module({
   imports: [CallLogModule],
   controllers: [LicensingController, TenantsController, EntitlementConsumer],
-  providers: [LicensingCommands, LicensingQueries],
+  providers: [LicensingCommands, LicensingQueries, DialoutPolicyReplica],
 })
 export class LicensingModule {}

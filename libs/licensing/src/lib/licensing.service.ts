@@ -7,7 +7,8 @@ import { LicensingModule } from './licensing.module';
 import { LicensingReadModels1764000000300 } from './migrations/1764000000300-licensing-read-models';
 import { LicensingUserVersion1764000000301 } from './migrations/1764000000301-licensing-user-version';
 import { DropLicensingCalls1764000000302 } from './migrations/1764000000302-drop-licensing-calls';
-import { subscriptionsProjection, usersProjection } from './projections/licensing.projections';
+import { LicensingDialoutPolicies1764000000303 } from './migrations/1764000000303-licensing-dialout-policies';
+import { dialoutPoliciesProjection, subscriptionsProjection, usersProjection } from './projections/licensing.projections';
 
 const telephony = telephonySchemas();
 
@@ -30,13 +31,14 @@ export const licensingService: ServiceDefinition = {
     LicensingReadModels1764000000300,
     LicensingUserVersion1764000000301,
     DropLicensingCalls1764000000302,
+    LicensingDialoutPolicies1764000000303,
   ],
-  projections: [callLogProjection, usersProjection, subscriptionsProjection],
+  projections: [callLogProjection, usersProjection, subscriptionsProjection, dialoutPoliciesProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
-    // Cleared calls only; the policy grants on the topic are skipped unvalidated.
-    [Topics.DialoutPolicyEvents]: dialoutPolicySchemas().only('CallCleared'),
+    // Cleared calls (stage 2) and the policy grants and restatements (the replica).
+    [Topics.DialoutPolicyEvents]: dialoutPolicySchemas(),
   },
   route: routeLicensingEvent,
 };

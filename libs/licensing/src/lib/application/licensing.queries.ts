@@ -26,6 +26,17 @@ export interface TenantView {
   seats: number;
 }
 
+/** A tenant's dial-out policies as licensing has learned them. */
+export interface LearnedDialoutPolicies {
+  /** Every grant is known: the tenant's restatement has been learned, every page of it. */
+  known: boolean;
+  /** null: none granted, the default Global policy applies. */
+  globalPolicy: string | null;
+  userPolicies: { userId: string; policyName: string }[];
+  /** When licensing last learned a change (null: never). */
+  learnedAt: string | null;
+}
+
 /** Reads of the licensing read models (outside any command). */
 @Injectable()
 export class LicensingQueries {
@@ -48,6 +59,28 @@ export class LicensingQueries {
         licenses: sortSkus(row.licenses),
       }
     );
+  }
+
+  /** What licensing has learned of the tenant's dial-out policies (the one-hop admission's replica). */
+  learnedDialoutPolicies(tenantId: string): Promise<LearnedDialoutPolicies> {
+    return this.transactions.run(async (sql) => {
+      const [tenant] = (
+        await sql.query<{ global_policy: string | null; known: boolean; learned_at: Date }>(
+          `SELECT global_policy, known, learned_at FROM rm_licensing_dialout_tenants WHERE tenant_id = $1`,
+          [tenantId],
+        )
+      ).rows;
+      const { rows: users } = await sql.query<{ user_id: string; policy_name: string }>(
+        `SELECT user_id, policy_name FROM rm_licensing_dialout_users WHERE tenant_id = $1 ORDER BY user_id`,
+        [tenantId],
+      );
+      return {
+        known: tenant?.known ?? false,
+        globalPolicy: tenant?.global_policy ?? null,
+        userPolicies: users.map((u) => ({ userId: u.user_id, policyName: u.policy_name })),
+        learnedAt: tenant?.learned_at.toISOString() ?? null,
+      };
+    });
   }
 
   /** The tenant's users, by user id (the ops console's licences page). */

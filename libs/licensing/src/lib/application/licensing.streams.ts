@@ -9,3 +9,8 @@ export function userStream(tenantId: string, userId: string): StreamTarget {
 export function subscriptionsStream(tenantId: string): StreamTarget {
   return { streamId: `subscriptions:${tenantId}`, streamType: 'subscriptions', tenantId };
 }
+
+/** What licensing has learned of a tenant's dial-out policies, `dialout-policies:<tenant>`. */
+export function dialoutPoliciesStream(tenantId: string): StreamTarget {
+  return { streamId: `dialout-policies:${tenantId}`, streamType: 'dialout-policies', tenantId };
+}

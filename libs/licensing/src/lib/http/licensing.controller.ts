@@ -5,8 +5,8 @@ import { DomainError, Result } from '@comms-credits/domain-kit';
 import { ProblemException, etagOf, ifMatched, orProblem, parseIfMatch } from '@comms-credits/platform';
 import type { Response } from 'express';
 import { LicensingCommands } from '../application/licensing.commands';
-import { LicensingQueries, UserView } from '../application/licensing.queries';
-import { SetSeatsRequest, SubscriptionResponse, UpsertUserRequest, UserResponse } from './licensing.dto';
+import { LearnedDialoutPolicies, LicensingQueries, UserView } from '../application/licensing.queries';
+import { LearnedDialoutPoliciesResponse, SetSeatsRequest, SubscriptionResponse, UpsertUserRequest, UserResponse } from './licensing.dto';
 import { ParseSkuPipe } from './sku.pipe';
 
 @ApiTags('licensing')
@@ -38,6 +38,15 @@ export class LicensingController {
   @ApiOkResponse({ type: [UserResponse] })
   users(@Param('tenantId') tenantId: string): Promise<UserView[]> {
     return this.queries.users(tenantId);
+  }
+
+  @Get('learned-dialout-policies')
+  @ApiOperation({
+    summary: "The tenant's dial-out policies as licensing has learned them from dialout-policy.events (the replica admission screens by in one hop)",
+  })
+  @ApiOkResponse({ type: LearnedDialoutPoliciesResponse })
+  learnedDialoutPolicies(@Param('tenantId') tenantId: string): Promise<LearnedDialoutPolicies> {
+    return this.queries.learnedDialoutPolicies(tenantId);
   }
 
   @Get('users/:userId')

@@ -4,13 +4,15 @@ import { CallClearedV2, Envelope, Topics } from '@comms-credits/contracts';
 import { callStream } from '@comms-credits/call-log';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
+import { DialoutPolicyReplica, isDialoutPolicyFact } from '../application/dialout-policy-replica';
 import { callersOf } from '../application/licensing.queries';
 import { ClearedCall, callEntitlementDecider } from '../domain/call-entitlement.decider';
 
 /**
  * Admission stage 2: calls the dial-out policy cleared are checked against the licences of
- * the organizer or caller, in the chunk's transaction. Other events of `dialout-policy.events`
- * are not this stage's business. A call cleared before stage 1 knew the user's usage location
+ * the organizer or caller, in the chunk's transaction. The policy grants and restatements on
+ * `dialout-policy.events` are learned in the same transaction, in the order published: the
+ * replica admission in one hop will screen by (DialoutPolicyReplica). A call cleared before stage 1 knew the user's usage location
  * (CallCleared v2) gets it here, from the user licensing owns.
  *
  * Ordering: a licence assignment commits in this service before its HTTP answer, and stage 1
@@ -20,10 +22,14 @@ import { ClearedCall, callEntitlementDecider } from '../domain/call-entitlement.
  */
 @Controller()
 export class EntitlementConsumer {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly replica: DialoutPolicyReplica,
+  ) {}
 
   @EventPattern(Topics.DialoutPolicyEvents, BATCH)
   async onDialoutPolicyEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    await this.replica.learn(ctx.sql, events.filter(isDialoutPolicyFact));
     const cleared = events.filter((e): e is CallClearedV2 => e.type === 'CallCleared');
     if (cleared.length === 0) return;
     const callers = await callersOf(

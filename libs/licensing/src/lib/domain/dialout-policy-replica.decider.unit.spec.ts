@@ -1,0 +1,41 @@
+import { deciderSpec } from '@comms-credits/domain-kit';
+import { DialoutPolicyReplicaCommand, DialoutPolicyReplicaEvent, dialoutPolicyReplicaDecider } from './dialout-policy-replica.decider';
+
+const replica = deciderSpec(dialoutPolicyReplicaDecider);
+const restatement = (page: number, pages: number): Extract<DialoutPolicyReplicaCommand, { type: 'LearnRestatement' }> => ({
+  type: 'LearnRestatement',
+  globalPolicy: 'DialoutCPCZoneAPSTNDomestic',
+  userPolicies: [{ userId: `u${page}`, policyName: 'DialoutCPCDisabledPSTNDomestic' }],
+  page,
+  pages,
+});
+const learned = (page: number, pages: number, complete: boolean): DialoutPolicyReplicaEvent => {
+  const { type: _type, ...data } = restatement(page, pages);
+  return { type: 'DialoutPoliciesRestatementLearned', data: { ...data, complete } };
+};
+
+describe('dial-out policy replica decider', () => {
+  it('knows a tenant once every page of its restatement is learned, in whatever order', () => {
+    expect(replica.given().when(restatement(1, 1)).events).toEqual([learned(1, 1, true)]);
+    expect(replica.given().when(restatement(2, 3)).events).toEqual([learned(2, 3, false)]);
+    expect(replica.given([learned(2, 3, false)]).when(restatement(1, 3)).events).toEqual([learned(1, 3, false)]);
+    expect(replica.given([learned(2, 3, false), learned(1, 3, false)]).when(restatement(3, 3)).events).toEqual([learned(3, 3, true)]);
+  });
+
+  it('learns a page once: a republished page adds nothing and unlearns nothing', () => {
+    expect(replica.given([learned(1, 2, false)]).when(restatement(1, 2)).events).toEqual([]);
+    expect(replica.given([learned(1, 1, true)]).when(restatement(1, 1)).events).toEqual([]);
+  });
+
+  it('records every grant, before and after the restatement, in the order published', () => {
+    const global = { type: 'LearnGlobalPolicy', policyName: 'DialoutCPCandPSTNDisabled' } as const;
+    const user = { type: 'LearnUserPolicy', userId: 'u1', policyName: null } as const;
+    expect(replica.given().when(global).events).toEqual([{ type: 'DialoutGlobalPolicyLearned', data: { policyName: 'DialoutCPCandPSTNDisabled' } }]);
+    expect(replica.given([learned(1, 1, true)]).when(user).events).toEqual([{ type: 'DialoutUserPolicyLearned', data: { userId: 'u1', policyName: null } }]);
+  });
+
+  it('states whether the tenant is known', () => {
+    expect(replica.given([learned(1, 2, false)]).state.known).toBe(false);
+    expect(replica.given([learned(1, 2, false), learned(2, 2, true)]).state.known).toBe(true);
+  });
+});
