@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '@comms-credits/event-store';
-import { CpcControl, DialoutPolicyName, PstnControl, policyNamed } from '../domain/dialout-policy.catalogue';
-import { DialoutControl } from '../domain/call-screening.decider';
-import { PolicySource, effectivePolicy } from '../domain/effective-policy';
+import { CpcControl, DialoutPolicyName, PstnControl, policyNamed } from '@comms-credits/dialout-rules';
+import { DialoutControl } from '@comms-credits/dialout-rules';
+import { PolicySource, effectivePolicy } from '@comms-credits/dialout-rules';
 
 export interface GlobalPolicy {
   policyName: DialoutPolicyName;

@@ -1,41 +1,16 @@
-import { CallClearedV2, CallRejectedV1, CallStarted, Envelope, RejectionReasons } from '@comms-credits/contracts';
+import { CallStarted, RejectionReasons } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
-import { countryOfNumber } from '@comms-credits/telephony';
-import { DialoutPolicyName } from './dialout-policy.catalogue';
+import {
+  CallClearedData,
+  CallRejectedData,
+  DialoutCallType,
+  DialoutControl,
+  DialoutPolicyName,
+  ScreenedCall,
+  rejectedBy,
+  screenCall,
+} from '@comms-credits/dialout-rules';
 import { DialoutUserState } from './dialout-user.decider';
-import { DialoutCallType, evaluateDialout } from './dialout.evaluation';
-import { effectivePolicy } from './effective-policy';
-
-export type DialoutControl = 'CPC' | 'PSTN';
-
-/**
- * The contract's `CallCleared` without its envelope: every fact the next stages need.
- * `usageLocation` and `domestic` are null when the call was cleared before licensing named the
- * user's usage location (published as version 2; licensing fills them in).
- */
-export type CallClearedData = Omit<CallClearedV2, keyof Envelope> & { policyName: DialoutPolicyName };
-
-/** The contract's `CallRejectedV1` without its envelope, as stage 1 fills it. */
-export type CallRejectedData = Omit<CallRejectedV1, keyof Envelope> & {
-  reason: typeof RejectionReasons.DialoutPolicyBlocked | typeof RejectionReasons.InvalidNumber | typeof RejectionReasons.UnknownUser;
-  decidedBy: 'dialout-policy';
-  details: {
-    /** The control the call was judged under: CPC for meeting dial-out, PSTN for the user's own call. */
-    control: DialoutControl;
-    policyName: DialoutPolicyName;
-    detail: string;
-  };
-};
-
-/** What stage 1 needs of a CallStarted to judge it, now or later. */
-export interface ScreenedCall {
-  callId: string;
-  callType: DialoutCallType;
-  userId: string;
-  from: string;
-  to: string;
-  startedAt: string;
-}
 
 /**
  * The call's verdict hangs on the user's usage location, which licensing has not named to this
@@ -99,13 +74,6 @@ export function isJudgedCall(call: CallStarted): call is JudgedCall {
   return (call.callType === 'conf_out' || call.callType === 'user_out') && call.userId !== undefined;
 }
 
-const CONTROL_OF: Record<DialoutCallType, DialoutControl> = { conf_out: 'CPC', user_out: 'PSTN' };
-
-/** CPC judges meeting dial-out, PSTN the user's own calls (domain.md). */
-export function controlOf(callType: DialoutCallType): DialoutControl {
-  return CONTROL_OF[callType];
-}
-
 export const callScreeningDecider: Decider<CallScreeningCommand, CallScreeningEvent, CallScreeningState> = {
   initialState: () => ({ decided: false, awaiting: null }),
 
@@ -136,7 +104,7 @@ export const callScreeningDecider: Decider<CallScreeningCommand, CallScreeningEv
           to: call.to,
           startedAt: call.occurredAt,
         };
-        const verdict = screen(screened, command.user, command.globalPolicy, command.tenantCountries ?? []);
+        const verdict = screenCall(screened, command.user, command.globalPolicy, command.tenantCountries ?? []);
         if (verdict.type !== 'Undecided') return ok([verdict]);
         const deadline = new Date(Date.parse(command.now) + command.waitMs).toISOString();
         return ok([
@@ -148,7 +116,7 @@ export const callScreeningDecider: Decider<CallScreeningCommand, CallScreeningEv
       }
       case 'JudgeAwaitingCall': {
         if (state.awaiting === null) return ok([]);
-        const verdict = screen(state.awaiting, command.user, command.globalPolicy, []);
+        const verdict = screenCall(state.awaiting, command.user, command.globalPolicy);
         return ok(verdict.type === 'Undecided' ? [] : [verdict]);
       }
       case 'ExpireAwaitingCall': {
@@ -156,7 +124,7 @@ export const callScreeningDecider: Decider<CallScreeningCommand, CallScreeningEv
         if (awaiting === null || Date.parse(command.now) < Date.parse(awaiting.deadline)) return ok([]);
         const waited = Math.round((Date.parse(awaiting.deadline) - Date.parse(awaiting.since)) / 1000);
         return ok([
-          rejected(awaiting.callId, {
+          rejectedBy(awaiting.callId, {
             reason: RejectionReasons.UnknownUser,
             control: awaiting.control,
             policyName: awaiting.policyName,
@@ -169,71 +137,6 @@ export const callScreeningDecider: Decider<CallScreeningCommand, CallScreeningEv
     }
   },
 };
-
-type Verdict =
-  | Extract<CallScreeningEvent, { type: 'CallCleared' | 'CallRejected' }>
-  | { type: 'Undecided'; data: Pick<CallAwaitingUsageLocationData, 'control' | 'policyName' | 'detail'> };
-
-/**
- * The verdict of the user's effective policy. Without a usage location the call is judged on
- * what does not depend on it: cleared (its facts left to licensing) or refused at once when the
- * answer is the same wherever the user is, undecided only when a Domestic control needs it.
- */
-function screen(call: ScreenedCall, user: DialoutUserState, globalPolicy: DialoutPolicyName | null, tenantCountries: readonly string[]): Verdict {
-  const { policy, source } = effectivePolicy(user.policyName, globalPolicy);
-  const control = controlOf(call.callType);
-  const evaluation = evaluateDialout({
-    callType: call.callType,
-    to: call.to,
-    usageLocation: user.usageLocation,
-    policy,
-    likelyCountries: user.usageLocation === null ? likelyCountries(call, tenantCountries) : [],
-  });
-  if (evaluation.allowed === null) return { type: 'Undecided', data: { control, policyName: policy.name, detail: evaluation.detail } };
-  // The control that refused it, as the evaluation says; an invalid number names the call's own.
-  if (!evaluation.allowed)
-    return rejected(call.callId, { reason: evaluation.reason, control: evaluation.control ?? control, policyName: policy.name, detail: evaluation.detail });
-
-  return {
-    type: 'CallCleared',
-    data: {
-      callId: call.callId,
-      callType: call.callType,
-      userId: call.userId,
-      from: call.from,
-      to: call.to,
-      destinationCountry: evaluation.destinationCountry,
-      usageLocation: user.usageLocation,
-      domestic: evaluation.domestic,
-      zoneA: evaluation.zoneA,
-      emergency: evaluation.emergency,
-      startedAt: call.startedAt,
-      policyName: policy.name,
-      policySource: source,
-    },
-  };
-}
-
-/** Where a caller of unknown usage location most likely is: the tenant's countries, then the calling number's. */
-function likelyCountries(call: ScreenedCall, tenantCountries: readonly string[]): string[] {
-  const from = countryOfNumber(call.from);
-  return from.ok ? [...tenantCountries, from.value] : [...tenantCountries];
-}
-
-function rejected(
-  callId: string,
-  refusal: { reason: CallRejectedData['reason']; control: DialoutControl; policyName: DialoutPolicyName; detail: string },
-): Extract<CallScreeningEvent, { type: 'CallRejected' }> {
-  return {
-    type: 'CallRejected',
-    data: {
-      callId,
-      reason: refusal.reason,
-      decidedBy: 'dialout-policy',
-      details: { control: refusal.control, policyName: refusal.policyName, detail: refusal.detail },
-    },
-  };
-}
 
 /**
  * The schema version a stage-1 event is stored and published under: a `CallCleared` without

@@ -2,7 +2,7 @@ import { CallStarted, CallType } from '@comms-credits/contracts';
 import { fold } from '@comms-credits/domain-kit';
 import { callStarted } from '@comms-credits/testing';
 import { CallScreeningCommand, CallScreeningEvent, callScreeningDecider } from './call-screening.decider';
-import { DialoutPolicyName } from './dialout-policy.catalogue';
+import { DialoutPolicyName } from '@comms-credits/dialout-rules';
 import { DialoutUserState } from './dialout-user.decider';
 
 /** alice (organizer) dials +33142685300 from +14255550100 unless told otherwise. */

@@ -1,5 +1,5 @@
 import { DomainError, Result, fail, ok } from '@comms-credits/domain-kit';
-import { DIALOUT_POLICY_NAMES, DialoutPolicyName, isDialoutPolicyName } from './dialout-policy.catalogue';
+import { DIALOUT_POLICY_NAMES, DialoutPolicyName, isDialoutPolicyName } from '@comms-credits/dialout-rules';
 
 /** Refusals of the dial-out policy service, with stable codes (mapped to HTTP at the edge). */
 export const DialoutPolicyErrors = {

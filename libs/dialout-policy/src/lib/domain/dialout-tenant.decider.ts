@@ -1,5 +1,5 @@
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
-import { DEFAULT_GLOBAL_POLICY, DialoutPolicyName } from './dialout-policy.catalogue';
+import { DEFAULT_GLOBAL_POLICY, DialoutPolicyName } from '@comms-credits/dialout-rules';
 import { knownPolicyName } from './dialout-policy.errors';
 
 /** A user's own policy, as a restatement lists it. */

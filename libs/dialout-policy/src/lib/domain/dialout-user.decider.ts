@@ -1,5 +1,5 @@
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
-import { DialoutPolicyName } from './dialout-policy.catalogue';
+import { DialoutPolicyName } from '@comms-credits/dialout-rules';
 import { knownPolicyName } from './dialout-policy.errors';
 
 /**

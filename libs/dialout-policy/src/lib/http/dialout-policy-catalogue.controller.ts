@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DIALOUT_POLICIES } from '../domain/dialout-policy.catalogue';
+import { DIALOUT_POLICIES } from '@comms-credits/dialout-rules';
 import { DialoutPolicyEntry } from './dialout-policy.dto';
 
 @ApiTags('dialout-policy')

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OPAQUE_ID, TENANT_ID } from '@comms-credits/contracts';
 import { IsString, Matches, ValidateIf } from 'class-validator';
-import { DIALOUT_POLICY_NAMES } from '../domain/dialout-policy.catalogue';
+import { DIALOUT_POLICY_NAMES } from '@comms-credits/dialout-rules';
 
 const CPC = ['Any', 'Domestic', 'ZoneA', 'Disabled'];
 const PSTN = ['International', 'Domestic', 'Disabled'];

@@ -1,5 +1,5 @@
 import { dataOf, Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
-import { CallClearedData, CallRejectedData, DialoutControl, controlOf } from '../domain/call-screening.decider';
+import { CallClearedData, CallRejectedData, DialoutControl, controlOf } from '@comms-credits/dialout-rules';
 
 type Outcome = 'cleared' | 'blocked' | 'invalid_number' | 'unknown_user';
 
