@@ -1,7 +1,7 @@
 import { Topics } from '@comms-credits/contracts';
 import { dialoutPolicyService } from '@comms-credits/dialout-policy';
 import { licensingService } from '@comms-credits/licensing';
-import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
+import { TestSystem, grantLearnedByLicensing, http, startTestSystem } from '@comms-credits/service-testing';
 import { Collector, TestKafka, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
 
 /** Stages 1 and 2 of the admission chain together: dial-out policy, then licensing, over Kafka. */
@@ -46,8 +46,12 @@ describe('admission: dial-out policy → licensing', () => {
 
   const decisionsOf = (callId: string) => decisions.messages.filter((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId);
   const decisionOf = async (callId: string) => (await decisions.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId))[0]!.json!;
-  const setPolicy = (user: string, policyName: string | null) =>
-    http('PUT', `${system.url('dialout-policy')}/tenants/${tenant}/users/${user}/dialout-policy`, { policyName });
+  /** Grants, and waits until licensing, which screens the tenant's calls once it knows its policies, has learned the grant. */
+  const setPolicy = async (user: string, policyName: string | null) => {
+    const answer = await http('PUT', `${system.url('dialout-policy')}/tenants/${tenant}/users/${user}/dialout-policy`, { policyName });
+    if (answer.status === 200) await grantLearnedByLicensing(system.url('licensing'), tenant, { userId: user, policyName });
+    return answer;
+  };
 
   it('a call blocked by policy gets one rejection and never reaches licensing', async () => {
     expect((await setPolicy('alice', 'DialoutCPCDomesticPSTNDisabled')).status).toBe(200);
@@ -62,8 +66,8 @@ describe('admission: dial-out policy → licensing', () => {
     await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'after-blocked', userId: 'carol', to: '+14255550123' })]);
     await decisionOf('after-blocked');
     expect(decisionsOf('blocked')).toHaveLength(1);
-    // Licensing never decided on it: no hand-over, no decision of its own.
-    expect(entitled.messages.filter((m) => m.json?.['callId'] === 'blocked')).toHaveLength(0);
+    // Licensing never entitled it: no hand-over, no decision of its own.
+    expect(entitled.messages.filter((m) => m.json?.['callId'] === 'blocked' && m.json?.['type'] === 'CallEntitled')).toHaveLength(0);
     expect(decisionsOf('blocked').filter((m) => m.json?.['decidedBy'] === 'licensing')).toHaveLength(0);
   });
 

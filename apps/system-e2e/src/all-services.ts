@@ -20,8 +20,9 @@ export const serviceNames = allServices.map((s) => s.name);
  * settlement, facts learned for later).
  */
 const BOOKKEEPING_TOPICS: Record<string, readonly string[]> = {
-  licensing: [Topics.CallStarted, Topics.CallEnded],
-  'dialout-policy': [Topics.CallEnded, Topics.LicensingEvents],
+  licensing: [Topics.CallEnded],
+  // Since session 9 licensing screens most calls, and dialout-policy only those referred to it.
+  'dialout-policy': [Topics.CallStarted, Topics.CallEnded, Topics.LicensingEvents],
   'pool-ledger': [Topics.CallStarted, Topics.CallEnded],
   'credit-wallet': [Topics.CallStarted, Topics.CallEnded],
   'toll-free': [Topics.CallEnded, Topics.LicensingEvents, Topics.CreditWalletEvents],

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CallEnded, CallStarted, Topics } from '@comms-credits/contracts';
-import { TestSystem, http } from '@comms-credits/service-testing';
+import { TestSystem, grantLearnedByLicensing, http } from '@comms-credits/service-testing';
 import { Collector, ReceivedMessage, TestKafka, callEnded, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
 import { Decimal } from 'decimal.js';
 
@@ -91,8 +91,10 @@ export class Tenant {
     await this.ok('PUT', 'licensing', `/users/${userId}/licenses/${sku}`);
   }
 
+  /** Grants a user's dial-out policy, and waits until licensing, which screens most calls, has learned it. */
   async policy(userId: string, policyName: string | null) {
     await this.ok('PUT', 'dialout-policy', `/users/${userId}/dialout-policy`, { policyName });
+    await grantLearnedByLicensing(this.world.system.url('licensing'), this.id, { userId, policyName });
   }
 
   async fund(amount: string, key = randomUUID()) {

@@ -209,7 +209,8 @@ class ScenarioRun {
   /** Every consumer of the chain has caught up with what reached its topics. */
   private async quiesce(): Promise<void> {
     const consumed: [string, string][] = [
-      ['dialout-policy', Topics.CallStarted],
+      ['licensing', Topics.CallStarted],
+      ['dialout-policy', Topics.LicensingEvents],
       ['licensing', Topics.DialoutPolicyEvents],
       ['pool-ledger', Topics.LicensingEvents],
       ['pool-ledger', Topics.CallEnded],

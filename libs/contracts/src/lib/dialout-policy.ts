@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, Equals, IsArray, IsBoolean, IsIn, IsInt, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, Equals, IsArray, IsBoolean, IsIn, IsInt, IsOptional, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { EventEnvelope } from './envelope';
 import { OutboundCallFacts, OutboundCallRoute } from './outbound-call';
 import { ISO_COUNTRY, OPAQUE_ID } from './patterns';
@@ -83,6 +83,11 @@ export class DialoutPoliciesRestatedV1 extends EventEnvelope {
   @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => UserPolicyV1) userPolicies!: UserPolicyV1[];
   @IsInt() @Min(1) page!: number;
   @IsInt() @Min(1) pages!: number;
+  /**
+   * Since session 9: the restatement's edition (absent: 1). A tenant is restated again by a newer
+   * edition; a reader takes each restatement as the policies in force when it was made.
+   */
+  @IsOptional() @IsInt() @Min(1) edition?: number;
 }
 
 /** Schemas of `dialout-policy.events`. A v1 `CallCleared` is a v2 whose facts are all known. */

@@ -1,7 +1,7 @@
-import { Equals, IsBoolean, IsIn, IsInt, IsOptional, Matches, Min, ValidateIf } from 'class-validator';
+import { Equals, IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Min, ValidateIf } from 'class-validator';
 import { EventEnvelope } from './envelope';
 import { OutboundCallFacts } from './outbound-call';
-import { ISO_COUNTRY, OPAQUE_ID } from './patterns';
+import { E164, ISO_COUNTRY, OPAQUE_ID, SHORT_CODE, UTC_INSTANT } from './patterns';
 import { SchemaRegistry } from './schema-registry';
 
 /** What licensing publishes (`licensing.events`): users, seats, licences, and stage 2 of the admission chain. */
@@ -80,6 +80,58 @@ export class CallEntitledV1 extends OutboundCallFacts {
   @IsIn(Object.values(CAPABILITIES)) capability!: Capability;
 }
 
+/**
+ * An outbound call licensing did not screen in its own hop, referred to the dial-out policy
+ * service, which screens it as the first stage of the chain (docs/architecture.md, "Admission in
+ * fewer hops"): its policies were not known to licensing yet, or the user, or their usage
+ * location. The CallStarted's facts, as the screening needs them. An extension of the contract
+ * (since session 9): readers of the topic skip types they do not read.
+ */
+export class CallReferredV1 extends EventEnvelope {
+  @Equals('CallReferred') override type!: 'CallReferred';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) callId!: string;
+  @IsIn(['conf_out', 'user_out']) callType!: 'conf_out' | 'user_out';
+  @Matches(OPAQUE_ID) userId!: string;
+  @Matches(E164) from!: string;
+  /** E.164, or an emergency short code on user_out. */
+  @ValidateIf((e: CallReferredV1) => !SHORT_CODE.test(String(e.to)))
+  @Matches(E164)
+  to!: string;
+  @Matches(UTC_INSTANT) startedAt!: string;
+  /** The CallStarted's event id: the decision names it as its cause. */
+  @IsUUID() startedEventId!: string;
+  @IsIn(['POLICIES_NOT_KNOWN', 'USER_NOT_KNOWN', 'USAGE_LOCATION_NOT_KNOWN']) reason!: 'POLICIES_NOT_KNOWN' | 'USER_NOT_KNOWN' | 'USAGE_LOCATION_NOT_KNOWN';
+}
+
+/**
+ * Licensing screened an outbound call by the dial-out policy rules, from the policies it has
+ * learned (stage 1 in licensing's hop): the verdict, for the dial-out policy service's count of
+ * calls per policy and the usage report. The decision itself is on `calls.decisions` (a refusal
+ * still says `decidedBy: "dialout-policy"`: its rule refused) or, cleared and funded, the call's
+ * `CallEntitled`. An extension of the contract (since session 9).
+ */
+export class CallScreenedV1 extends EventEnvelope {
+  @Equals('CallScreened') override type!: 'CallScreened';
+  @Equals(1) override version!: 1;
+  @Matches(OPAQUE_ID) callId!: string;
+  @IsIn(['conf_out', 'user_out']) callType!: 'conf_out' | 'user_out';
+  @Matches(OPAQUE_ID) userId!: string;
+  @Matches(/^Dialout[A-Za-z]+$/) policyName!: string;
+  @IsIn(['user', 'global']) policySource!: 'user' | 'global';
+  /** The control the call was judged under (the one that refused it, for a refusal). */
+  @IsIn(['CPC', 'PSTN']) control!: 'CPC' | 'PSTN';
+  @IsIn(['cleared', 'blocked', 'invalid_number']) outcome!: 'cleared' | 'blocked' | 'invalid_number';
+  /** Country of the dialled number; null unless cleared. */
+  @ValidateIf((e: CallScreenedV1) => e.destinationCountry !== null)
+  @Matches(ISO_COUNTRY)
+  destinationCountry!: string | null;
+  /** Whether the destination is in the user's usage location; null unless cleared. */
+  @ValidateIf((e: CallScreenedV1) => e.domestic !== null)
+  @IsBoolean()
+  domestic!: boolean | null;
+}
+
 /** Schemas of `licensing.events`. */
 export function licensingSchemas(): SchemaRegistry {
   return new SchemaRegistry({ ignoreUnknownTypes: true })
@@ -87,5 +139,7 @@ export function licensingSchemas(): SchemaRegistry {
     .register({ type: 'SubscriptionSeatsChanged', schema: SubscriptionSeatsChangedV1, latestVersion: 1 })
     .register({ type: 'LicenseAssigned', schema: LicenseAssignedV1, latestVersion: 1 })
     .register({ type: 'LicenseUnassigned', schema: LicenseUnassignedV1, latestVersion: 1 })
-    .register({ type: 'CallEntitled', schema: CallEntitledV1, latestVersion: 1 });
+    .register({ type: 'CallEntitled', schema: CallEntitledV1, latestVersion: 1 })
+    .register({ type: 'CallReferred', schema: CallReferredV1, latestVersion: 1 })
+    .register({ type: 'CallScreened', schema: CallScreenedV1, latestVersion: 1 });
 }

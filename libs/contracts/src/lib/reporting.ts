@@ -9,7 +9,7 @@ import {
   WalletBalanceChangedV1,
 } from './credit-wallet';
 import { EventEnvelope } from './envelope';
-import { CallEntitledV1 } from './licensing';
+import { CallEntitledV1, CallScreenedV1 } from './licensing';
 import { PoolCallSettledV1, PoolMonthChangedV1, PoolSettlementMissingV1, PoolUsageThresholdReachedV1 } from './pool-ledger';
 import { SchemaRegistry } from './schema-registry';
 import { TollFreeNumbersResumedV1, TollFreeNumbersSuspendedV1 } from './toll-free';
@@ -63,11 +63,12 @@ export function tollFreeReportSchemas(): SchemaRegistry {
     .register({ type: 'TollFreeNumbersResumed', schema: TollFreeNumbersResumedV1, latestVersion: 1 });
 }
 
-/** What the reporting service reads of `licensing.events`: the capability of calls that need funding; the rest for the tenant directory. */
+/**
+ * What the reporting service reads of `licensing.events`: the capability of calls that need
+ * funding, the destination of the calls licensing screened itself; the rest for the tenant directory.
+ */
 export function licensingReportSchemas(): SchemaRegistry {
-  return activity(new SchemaRegistry({ ignoreUnknownTypes: true }), ACTIVITY.licensing).register({
-    type: 'CallEntitled',
-    schema: CallEntitledV1,
-    latestVersion: 1,
-  });
+  return activity(new SchemaRegistry({ ignoreUnknownTypes: true }), ACTIVITY.licensing)
+    .register({ type: 'CallEntitled', schema: CallEntitledV1, latestVersion: 1 })
+    .register({ type: 'CallScreened', schema: CallScreenedV1, latestVersion: 1 });
 }

@@ -40,7 +40,8 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
 
   beforeAll(async () => {
     // A short wait for usage locations, so the deadline is seen within a test.
-    system = await startTestSystem([dialoutPolicyService], { DIALOUT_USER_WAIT_MS: WAIT_MS, DIALOUT_SWEEP_POLL_MS: 100 });
+    // Referred calls come through the gathering group: a short gather keeps the tests quick.
+    system = await startTestSystem([dialoutPolicyService], { DIALOUT_USER_WAIT_MS: WAIT_MS, DIALOUT_SWEEP_POLL_MS: 100, KAFKA_BOOKKEEPING_GATHER_MS: 100 });
     kafka = new TestKafka(undefined, system.prefix);
     decisions = await kafka.collect(Topics.CallDecisions);
     cleared = await kafka.collect(Topics.DialoutPolicyEvents);
@@ -90,9 +91,28 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
 
   const ofCall = (tenant: string, callId: string) => (m: ReceivedMessage) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId;
 
+  /** Licensing's `CallReferred`: a call it did not screen itself, as it refers it here. */
+  const referralOf = (call: CallStarted) =>
+    serviceEvent('CallReferred', call.tenantId, {
+      callId: call.callId,
+      callType: call.callType,
+      userId: call.userId,
+      from: call.from,
+      to: call.to,
+      startedAt: call.occurredAt,
+      startedEventId: call.eventId,
+      reason: 'POLICIES_NOT_KNOWN',
+    });
+
+  /**
+   * The calls start, and licensing refers the outbound ones here, as it does while it has not
+   * learned the tenant's policies: this service screens only referred calls.
+   */
   async function start(tenant: string, calls: Array<Partial<CallStarted> & { callId: string }>): Promise<CallStarted[]> {
     const events = calls.map((call) => callStarted({ tenantId: tenant, ...call }));
     await kafka.publish(Topics.CallStarted, events);
+    const outbound = events.filter((e) => (e.callType === 'conf_out' || e.callType === 'user_out') && e.userId !== undefined);
+    if (outbound.length > 0) await kafka.publish(Topics.LicensingEvents, outbound.map(referralOf));
     return events;
   }
 
@@ -296,11 +316,12 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
     });
   });
 
-  it('decides a call once, whether its CallStarted is delivered twice or repeated with a new event id', async () => {
+  it('decides a call once, whether its referral is delivered twice or repeated with a new event id', async () => {
     const tenant = await tenantWith({ alice: 'US' });
     const started = callStarted({ tenantId: tenant, callId: 'c-repeated', userId: 'alice', to: '+33142685300' });
-    await kafka.publish(Topics.CallStarted, [started, started]);
-    await kafka.publish(Topics.CallStarted, [{ ...started, eventId: randomUUID() }]);
+    const referral = referralOf(started);
+    await kafka.publish(Topics.LicensingEvents, [referral, referral]);
+    await kafka.publish(Topics.LicensingEvents, [{ ...referral, eventId: randomUUID() }]);
 
     await settle(tenant);
     const clearances = onCleared(tenant, 'c-repeated');
@@ -321,7 +342,7 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
     expect(entry).toMatchObject({ callId: 'c-logged', callType: 'user_in', to: '+14255550100' });
   });
 
-  it('reads call-ended, which it only logs, in its bookkeeping consumer group; its main group never fetches it', async () => {
+  it('reads the telephony topics, which it only logs, in its bookkeeping consumer group; its main group never fetches them', async () => {
     const tenant = uniqueTenant('dialout');
     const ended = Array.from({ length: 5 }, (_, i) => callEnded({ tenantId: tenant, callId: `c-gathered-${i}`, durationSeconds: 60 + i }));
     for (const event of ended) await kafka.publish(Topics.CallEnded, [event]);
@@ -332,7 +353,7 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
     const main = `${system.prefix}dialout-policy`;
     await kafka.waitUntilCaughtUp(`${main}.bookkeeping`, Topics.CallEnded);
     expect(await kafka.hasCommitted(main, Topics.CallEnded)).toBe(false);
-    expect([...(await kafka.committedOffsets(main, Topics.CallStarted)).values()].some((offset) => offset > 0n)).toBe(true);
+    expect(await kafka.hasCommitted(main, Topics.CallStarted)).toBe(false);
   });
 
   it("pays nothing for licensing's other events: a CallEntitled is skipped unvalidated, with no transaction or inbox row", async () => {
@@ -427,6 +448,41 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
     expect(await system.get('dialout-policy', path)).toEqual(live);
     expect(await userPolicy(tenant, 'dave')).toMatchObject({ policyName: 'DialoutCPCandPSTNDomestic', source: 'user', usageLocation: 'US' });
     expect(await awaitingCalls(tenant)).toEqual([]);
+  });
+
+  it('counts the calls licensing screened in its own hop with its own, once per call', async () => {
+    const tenant = await tenantWith({ gus: 'US' });
+    const screened = (callId: string, fields: Record<string, unknown>) =>
+      serviceEvent('CallScreened', tenant, {
+        callId,
+        callType: 'conf_out',
+        userId: 'gus',
+        policyName: 'DialoutCPCZoneAPSTNDomestic',
+        policySource: 'user',
+        control: 'CPC',
+        outcome: 'cleared',
+        destinationCountry: 'FR',
+        domestic: false,
+        ...fields,
+      });
+    const first = screened('s-1', {});
+    await kafka.publish(Topics.LicensingEvents, [
+      first,
+      { ...first, eventId: randomUUID() }, // the same verdict again, under a new event id: counted once
+      screened('s-2', { outcome: 'blocked', destinationCountry: null, domestic: null }),
+      screened('s-3', { callType: 'user_out', control: 'PSTN', outcome: 'invalid_number', destinationCountry: null, domestic: null }),
+    ]);
+    await start(tenant, [{ callId: 's-4', callType: 'conf_out', userId: 'gus', to: '+33142685300' }]); // referred, screened here
+    await eventually(async () =>
+      expect(await system.get('dialout-policy', `/tenants/${tenant}/dialout-policy/calls`)).toEqual([
+        { policyName: 'DialoutCPCZoneAPSTNDomestic', control: 'CPC', cleared: 1, blocked: 1, invalidNumber: 0, unknownUser: 0 },
+        { policyName: 'DialoutCPCZoneAPSTNDomestic', control: 'PSTN', cleared: 0, blocked: 0, invalidNumber: 1, unknownUser: 0 },
+        { policyName: 'DialoutCPCandPSTNInternational', control: 'CPC', cleared: 1, blocked: 0, invalidNumber: 0, unknownUser: 0 },
+      ]),
+    );
+    // Nothing is published for them: their decisions were licensing's to publish.
+    await settle(tenant);
+    expect([...onDecisions(tenant, 's-2'), ...onCleared(tenant, 's-1')]).toEqual([]);
   });
 
   const awaitingCalls = (tenant: string) => system.get<Array<Record<string, unknown>>>('dialout-policy', `/tenants/${tenant}/dialout-policy/awaiting-calls`);

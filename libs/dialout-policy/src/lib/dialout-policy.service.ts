@@ -20,8 +20,9 @@ const telephony = telephonySchemas();
 /**
  * Stage 1's decisions are stored under the contract's type names and published as they are:
  * a cleared call goes on to licensing, a rejection is the call's one decision. The policy
- * grants are published too (for the one-hop admission's replica, docs/architecture.md);
- * learned usage locations, waiting calls and the call log stay inside the service.
+ * grants and restatements are published too (licensing screens by them in its own hop,
+ * docs/architecture.md); learned usage locations, waiting calls, the verdicts licensing
+ * reached and the call log stay inside the service.
  */
 export const routeDialoutPolicyEvent = routeByType({
   [Topics.DialoutPolicyEvents]: ['CallCleared', 'GlobalPolicyGranted', 'UserPolicyGranted', 'DialoutPoliciesRestated'] satisfies (
@@ -34,7 +35,7 @@ export const routeDialoutPolicyEvent = routeByType({
 export const dialoutPolicyService: ServiceDefinition = {
   name: 'dialout-policy',
   title: 'comms-credits: Dial-out policy',
-  description: 'Global and per-user dial-out policies; admission stage 1 (who may call where).',
+  description: 'Global and per-user dial-out policies; admission stage 1 (who may call where) for the calls licensing refers to it.',
   defaultPort: 3002,
   configSchema: DialoutPolicyConfig,
   module: DialoutPolicyModule,
@@ -43,8 +44,9 @@ export const dialoutPolicyService: ServiceDefinition = {
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
-    // Users' usage locations; the topic's other types (a CallEntitled per call) are skipped.
-    [Topics.LicensingEvents]: licensingSchemas().only('UserUpserted'),
+    // Users' usage locations, the calls referred here and those licensing screened; the topic's
+    // other types (a CallEntitled per call) are skipped.
+    [Topics.LicensingEvents]: licensingSchemas().only('UserUpserted', 'CallReferred', 'CallScreened'),
   },
   route: routeDialoutPolicyEvent,
 };

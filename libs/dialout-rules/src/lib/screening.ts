@@ -1,4 +1,4 @@
-import { CallClearedV2, CallRejectedV1, Envelope, RejectionReasons } from '@comms-credits/contracts';
+import { CallClearedV2, CallRejectedV1, CallStarted, Envelope, RejectionReasons } from '@comms-credits/contracts';
 import { countryOfNumber } from '@comms-credits/telephony';
 import { DialoutPolicyName } from './dialout-policy.catalogue';
 import { DialoutCallType, evaluateDialout } from './dialout.evaluation';
@@ -40,6 +40,18 @@ export interface ScreenedCall {
   from: string;
   to: string;
   startedAt: string;
+}
+
+/** A call a dial-out policy judges, as it started: meeting dial-out or a user's own call, naming the user. */
+export type OutboundCallStarted = CallStarted & { callType: DialoutCallType; userId: string };
+
+export function isOutboundCallStarted(call: CallStarted): call is OutboundCallStarted {
+  return (call.callType === 'conf_out' || call.callType === 'user_out') && call.userId !== undefined;
+}
+
+/** What screening reads of a started call. */
+export function screenedCallOf(call: OutboundCallStarted): ScreenedCall {
+  return { callId: call.callId, callType: call.callType, userId: call.userId, from: call.from, to: call.to, startedAt: call.occurredAt };
 }
 
 /** What screening needs of the user the policy belongs to (the organizer or the caller). */

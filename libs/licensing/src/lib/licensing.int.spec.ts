@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Topics } from '@comms-credits/contracts';
+import { Topics, licensingSchemas } from '@comms-credits/contracts';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
-import { Collector, TestKafka, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
+import { Collector, TestKafka, callStarted, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
 import { licensingService } from './licensing.service';
 
 describe('licensing service', () => {
@@ -193,7 +193,7 @@ describe('licensing service', () => {
       await kafka.publish(Topics.DialoutPolicyEvents, [
         // A grant published before the restatement is in it too: the restatement wins either way.
         serviceEvent('UserPolicyGranted', tenant, { userId: 'ann', policyName: 'DialoutCPCDisabledPSTNDomestic' }),
-        restated(tenant, 2, 2, [{ userId: 'ann', policyName: 'DialoutCPCDisabledPSTNDomestic' }]),
+        restated(tenant, 1, 2, [{ userId: 'ann', policyName: 'DialoutCPCDisabledPSTNDomestic' }]),
       ]);
       // One page of two: its policies are learned, the tenant is not known yet.
       await eventually(async () =>
@@ -201,7 +201,7 @@ describe('licensing service', () => {
       );
 
       await kafka.publish(Topics.DialoutPolicyEvents, [
-        restated(tenant, 1, 2, [{ userId: 'abe', policyName: 'DialoutCPCInternationalPSTNDomestic' }]),
+        restated(tenant, 2, 2, [{ userId: 'abe', policyName: 'DialoutCPCInternationalPSTNDomestic' }]),
         serviceEvent('UserPolicyGranted', tenant, { userId: 'ann', policyName: null }),
         serviceEvent('UserPolicyGranted', tenant, { userId: 'bo', policyName: 'DialoutCPCandPSTNDisabled' }),
         serviceEvent('GlobalPolicyGranted', tenant, { policyName: 'DialoutCPCDomesticPSTNInternational' }),
@@ -218,18 +218,183 @@ describe('licensing service', () => {
       expect(Date.parse(known['learnedAt'] as string)).not.toBeNaN();
     });
 
-    it('learns each page once: a page republished under a new event id changes nothing', async () => {
+    it('takes a newer restatement as the policies in force when it was made', async () => {
       const tenant = uniqueTenant('northwind');
-      const page = restated(tenant, 1, 1, [{ userId: 'cy', policyName: 'DialoutCPCDisabledPSTNDomestic' }]);
-      await kafka.publish(Topics.DialoutPolicyEvents, [page, serviceEvent('UserPolicyGranted', tenant, { userId: 'cy', policyName: null })]);
-      await eventually(async () => expect(await learned(tenant)).toMatchObject({ known: true, userPolicies: [] }));
-      // The same page again, as a relay taking over might republish it: cy's removal stands.
       await kafka.publish(Topics.DialoutPolicyEvents, [
-        { ...page, eventId: randomUUID() },
-        serviceEvent('GlobalPolicyGranted', tenant, { policyName: 'DialoutCPCandPSTNDisabled' }),
+        restated(tenant, 1, 1, [{ userId: 'cy', policyName: 'DialoutCPCDisabledPSTNDomestic' }]),
+        serviceEvent('UserPolicyGranted', tenant, { userId: 'cy', policyName: null }),
       ]);
-      await eventually(async () => expect(await learned(tenant)).toMatchObject({ globalPolicy: 'DialoutCPCandPSTNDisabled' }));
-      expect(await learned(tenant)).toMatchObject({ known: true, userPolicies: [] });
+      await eventually(async () => expect(await learned(tenant)).toMatchObject({ known: true, userPolicies: [] }));
+      // Restated again (a newer edition): dee's policy, granted before grants were published, comes with it.
+      await kafka.publish(Topics.DialoutPolicyEvents, [restated(tenant, 1, 1, [{ userId: 'dee', policyName: 'DialoutCPCandPSTNDisabled' }])]);
+      await eventually(async () =>
+        expect(await learned(tenant)).toMatchObject({ known: true, userPolicies: [{ userId: 'dee', policyName: 'DialoutCPCandPSTNDisabled' }] }),
+      );
+    });
+  });
+
+  describe('admission stages 1 and 2 in one hop', () => {
+    const tenant = uniqueTenant('litware');
+    const byCall = (callId: string) => (m: { json?: Record<string, unknown> }) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId;
+    const onTopic = (collector: Collector, callId: string, type?: string) =>
+      collector.messages.filter((m) => byCall(callId)(m) && (type === undefined || m.json?.['type'] === type));
+    const started = (callId: string, overrides: Record<string, unknown> = {}) =>
+      callStarted({ tenantId: tenant, callId, userId: 'organizer', to: '+33142685300', ...overrides });
+
+    beforeAll(async () => {
+      await put(`/tenants/${tenant}/subscriptions/OFFICE_365_E5`, { seats: 10 });
+      await put(`/tenants/${tenant}/subscriptions/PHONE_SYSTEM`, { seats: 10 });
+      await put(`/tenants/${tenant}/subscriptions/DOMESTIC_CALLING_PLAN`, { seats: 10 });
+      for (const user of ['organizer', 'caller', 'walled']) await put(`/tenants/${tenant}/users/${user}`, { usageLocation: 'US' });
+      await put(`/tenants/${tenant}/users/nowhere`, { usageLocation: null });
+      for (const user of ['organizer', 'walled']) await put(`/tenants/${tenant}/users/${user}/licenses/OFFICE_365_E5`);
+      await put(`/tenants/${tenant}/users/caller/licenses/PHONE_SYSTEM`);
+      await put(`/tenants/${tenant}/users/caller/licenses/DOMESTIC_CALLING_PLAN`);
+    });
+
+    /** The dial-out policy service restates the tenant's policies (once): from then on they are known here. */
+    async function restated(): Promise<void> {
+      const learned = () => system.get<{ known: boolean }>('licensing', `/tenants/${tenant}/learned-dialout-policies`);
+      if ((await learned()).known) return;
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        serviceEvent('DialoutPoliciesRestated', tenant, {
+          globalPolicy: null,
+          userPolicies: [{ userId: 'walled', policyName: 'DialoutCPCZoneAPSTNDomestic' }],
+          page: 1,
+          pages: 1,
+          edition: 2,
+        }),
+      ]);
+      await eventually(async () => expect(await learned()).toMatchObject({ known: true }));
+    }
+
+    it("refers a call to the dial-out policy service until the tenant's policies are known here, then screens and entitles in one decision", async () => {
+      const early = started('before-restatement');
+      await kafka.publish(Topics.CallStarted, [early]);
+      const [referral] = await licensingEvents.waitFor((m) => byCall('before-restatement')(m) && m.json?.['type'] === 'CallReferred');
+      expect(referral!.json).toMatchObject({
+        version: 1,
+        callType: 'conf_out',
+        userId: 'organizer',
+        from: early.from,
+        to: early.to,
+        startedAt: early.occurredAt,
+        startedEventId: early.eventId,
+        reason: 'POLICIES_NOT_KNOWN',
+        causationId: early.eventId,
+      });
+      expect(licensingSchemas().validate(referral!.json)).toMatchObject({ ok: true });
+
+      await restated();
+
+      const pooled = started('one-hop');
+      await kafka.publish(Topics.CallStarted, [pooled]);
+      const [entitled] = await licensingEvents.waitFor((m) => byCall('one-hop')(m) && m.json?.['type'] === 'CallEntitled');
+      expect(entitled!.json).toMatchObject({
+        callType: 'conf_out',
+        destinationCountry: 'FR',
+        usageLocation: 'US',
+        domestic: false,
+        zoneA: true,
+        emergency: false,
+        startedAt: pooled.occurredAt,
+        poolEligible: true,
+        capability: 'MCOMEETADD',
+        causationId: pooled.eventId,
+      });
+      expect(entitled!.json).not.toHaveProperty('policyName');
+      const [screened] = onTopic(licensingEvents, 'one-hop', 'CallScreened');
+      expect(screened!.json).toMatchObject({
+        policyName: 'DialoutCPCandPSTNInternational',
+        policySource: 'global',
+        control: 'CPC',
+        outcome: 'cleared',
+        destinationCountry: 'FR',
+        domestic: false,
+      });
+      expect(licensingSchemas().validate(screened!.json)).toMatchObject({ ok: true });
+      expect(onTopic(licensingEvents, 'one-hop', 'CallReferred')).toEqual([]);
+    });
+
+    it('refuses by the dial-out policy what its rule refuses, saying so, and admits a calling-plan call at once', async () => {
+      await restated();
+      await kafka.publish(Topics.CallStarted, [
+        started('walled-abroad', { userId: 'walled', to: '+97142345678' }), // Dubai: not Zone A
+        started('plan-call', { callType: 'user_out', userId: 'caller', to: '+14255550123' }),
+        started('bad-number', { to: '+80012345678' }),
+      ]);
+      const decisionOf = async (callId: string) => (await decisions.waitFor(byCall(callId)))[0]!.json;
+      expect(await decisionOf('walled-abroad')).toMatchObject({
+        type: 'CallRejected',
+        reason: 'DIALOUT_POLICY_BLOCKED',
+        decidedBy: 'dialout-policy',
+        details: { control: 'CPC', policyName: 'DialoutCPCZoneAPSTNDomestic' },
+      });
+      expect(await decisionOf('plan-call')).toMatchObject({ type: 'CallAdmitted', funding: 'calling-plan', decidedBy: 'licensing', capability: 'MCOPSTN1' });
+      expect(await decisionOf('bad-number')).toMatchObject({ type: 'CallRejected', reason: 'INVALID_NUMBER', decidedBy: 'dialout-policy' });
+      await licensingEvents.waitFor((m) => byCall('bad-number')(m) && m.json?.['type'] === 'CallScreened');
+      expect(onTopic(licensingEvents, 'walled-abroad', 'CallScreened')[0]!.json).toMatchObject({
+        outcome: 'blocked',
+        policySource: 'user',
+        destinationCountry: null,
+        domestic: null,
+      });
+      expect(onTopic(licensingEvents, 'bad-number', 'CallScreened')[0]!.json).toMatchObject({ outcome: 'invalid_number' });
+    });
+
+    it('follows a grant learned after the restatement', async () => {
+      await restated();
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        serviceEvent('UserPolicyGranted', tenant, { userId: 'organizer', policyName: 'DialoutCPCandPSTNDisabled' }),
+      ]);
+      await eventually(async () =>
+        expect((await system.get<{ userPolicies: unknown[] }>('licensing', `/tenants/${tenant}/learned-dialout-policies`)).userPolicies).toContainEqual({
+          userId: 'organizer',
+          policyName: 'DialoutCPCandPSTNDisabled',
+        }),
+      );
+      await kafka.publish(Topics.CallStarted, [started('after-grant')]);
+      expect((await decisions.waitFor(byCall('after-grant')))[0]!.json).toMatchObject({ reason: 'DIALOUT_POLICY_BLOCKED', decidedBy: 'dialout-policy' });
+      await kafka.publish(Topics.DialoutPolicyEvents, [serviceEvent('UserPolicyGranted', tenant, { userId: 'organizer', policyName: null })]);
+    });
+
+    it('refers the calls of a user it does not know, or knows without a usage location, and entitles them once cleared', async () => {
+      await kafka.publish(Topics.CallStarted, [started('stranger', { userId: 'stranger' }), started('placeless', { userId: 'nowhere' })]);
+      const referralOf = async (callId: string) => (await licensingEvents.waitFor((m) => byCall(callId)(m) && m.json?.['type'] === 'CallReferred'))[0]!.json;
+      expect(await referralOf('stranger')).toMatchObject({ reason: 'USER_NOT_KNOWN' });
+      expect(await referralOf('placeless')).toMatchObject({ reason: 'USAGE_LOCATION_NOT_KNOWN' });
+      // The dial-out policy service clears one back: stage 2 decides it as before.
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        serviceEvent('CallCleared', tenant, {
+          ...outboundCallFacts('placeless', { userId: 'nowhere' }),
+          policyName: 'DialoutCPCandPSTNInternational',
+          policySource: 'global',
+        }),
+      ]);
+      expect((await decisions.waitFor(byCall('placeless')))[0]!.json).toMatchObject({ reason: 'NO_AUDIO_CONFERENCING_LICENSE', decidedBy: 'licensing' });
+    });
+
+    it('decides a call once: a CallStarted repeated under a new event id, and a clearance of a call it screened itself', async () => {
+      await restated();
+      const call = started('screened-once');
+      await kafka.publish(Topics.CallStarted, [call, call, { ...call, eventId: randomUUID() }]);
+      await licensingEvents.waitFor((m) => byCall('screened-once')(m) && m.json?.['type'] === 'CallEntitled');
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        serviceEvent('CallCleared', tenant, { ...outboundCallFacts('screened-once'), policyName: 'DialoutCPCandPSTNInternational', policySource: 'global' }),
+      ]);
+      // A later call's decision shows the repeats were consumed, and added nothing.
+      await kafka.publish(Topics.CallStarted, [started('marker-once', { userId: 'stranger' })]);
+      await licensingEvents.waitFor((m) => byCall('marker-once')(m) && m.json?.['type'] === 'CallReferred');
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        serviceEvent('CallCleared', tenant, {
+          ...outboundCallFacts('marker-once', { userId: 'stranger' }),
+          policyName: 'DialoutCPCandPSTNInternational',
+          policySource: 'global',
+        }),
+      ]);
+      await decisions.waitFor(byCall('marker-once'));
+      expect(onTopic(licensingEvents, 'screened-once').map((m) => m.json?.['type'])).toEqual(['CallScreened', 'CallEntitled']);
+      expect(onTopic(decisions, 'screened-once')).toEqual([]);
     });
   });
 });

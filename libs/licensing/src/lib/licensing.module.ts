@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CallLogModule } from '@comms-credits/call-log';
+import { CallAdmission } from './application/call-admission';
 import { DialoutPolicyReplica } from './application/dialout-policy-replica';
 import { LicensingCommands } from './application/licensing.commands';
 import { LicensingQueries } from './application/licensing.queries';
@@ -10,6 +11,6 @@ import { EntitlementConsumer } from './messaging/entitlement.consumer';
 @Module({
   imports: [CallLogModule],
   controllers: [LicensingController, TenantsController, EntitlementConsumer],
-  providers: [LicensingCommands, LicensingQueries, DialoutPolicyReplica],
+  providers: [LicensingCommands, LicensingQueries, DialoutPolicyReplica, CallAdmission],
 })
 export class LicensingModule {}

@@ -12,9 +12,20 @@ import { dialoutPoliciesProjection, subscriptionsProjection, usersProjection } f
 
 const telephony = telephonySchemas();
 
-/** Public facts of licensing and the calls it hands on to the pool; its decisions. */
+/**
+ * Public facts of licensing, the calls it hands on to the pool, the calls it screened or referred
+ * to the dial-out policy service; its decisions (a dial-out policy refusal made here among them).
+ */
 export const routeLicensingEvent = routeByType({
-  [Topics.LicensingEvents]: ['UserUpserted', 'SubscriptionSeatsChanged', 'LicenseAssigned', 'LicenseUnassigned', 'CallEntitled'],
+  [Topics.LicensingEvents]: [
+    'UserUpserted',
+    'SubscriptionSeatsChanged',
+    'LicenseAssigned',
+    'LicenseUnassigned',
+    'CallEntitled',
+    'CallScreened',
+    'CallReferred',
+  ],
   [Topics.CallDecisions]: ['CallAdmitted', 'CallRejected'],
 });
 
@@ -22,7 +33,8 @@ export const routeLicensingEvent = routeByType({
 export const licensingService: ServiceDefinition = {
   name: 'licensing',
   title: 'comms-credits: Licensing',
-  description: 'Users, usage locations, seats and licence assignments; admission stage 2 (entitlements).',
+  description:
+    'Users, usage locations, seats and licence assignments; admission stages 1 (for the tenants whose dial-out policies it has learned) and 2 (entitlements).',
   defaultPort: 3001,
   module: LicensingModule,
   migrations: [

@@ -2,7 +2,7 @@ import { Admin } from 'kafkajs';
 
 /**
  * A topic that a new version reads in another consumer group (a service's main group hands it to
- * its bookkeeping group) goes on from where the old group stopped, instead of the new group
+ * its bookkeeping group, or takes it from it) goes on from where the old group stopped, instead of the new group
  * reading the topic's history from the beginning: replayed, old facts would be applied again
  * (a balance of months ago suspending toll-free numbers for a moment, a usage location long
  * replaced coming back).

@@ -315,6 +315,46 @@ describe('reporting service', () => {
     expect((await usage(tenant)).items).toEqual(rows);
   });
 
+  it("takes a call's destination from licensing's CallScreened when licensing screened it in its own hop", async () => {
+    const tenant = uniqueTenant('screened');
+    const events: [string, Record<string, unknown>][] = [
+      [
+        Topics.CallStarted,
+        callStarted({ tenantId: tenant, callId: 'plan', callType: 'user_out', to: '+14255550123', occurredAt: at }) as unknown as Record<string, unknown>,
+      ],
+      [
+        Topics.LicensingEvents,
+        serviceEvent('CallScreened', tenant, {
+          callId: 'plan',
+          callType: 'user_out',
+          userId: 'alice',
+          policyName: 'DialoutCPCandPSTNInternational',
+          policySource: 'global',
+          control: 'PSTN',
+          outcome: 'cleared',
+          destinationCountry: 'US',
+          domestic: true,
+        }),
+      ],
+      // A version 1 decision: the plan is not named, so the domestic call tells it.
+      [
+        Topics.CallDecisions,
+        serviceEvent('CallAdmitted', tenant, { callId: 'plan', funding: 'calling-plan', maxDurationSeconds: null, decidedBy: 'licensing' }),
+      ],
+      [Topics.CallEnded, callEnded({ tenantId: tenant, callId: 'plan', durationSeconds: 61 }) as unknown as Record<string, unknown>],
+    ];
+    await publishShuffled(events);
+    await eventually(async () =>
+      expect(await rowOf(tenant, 'plan')).toMatchObject({
+        toCountry: 'US',
+        capability: 'MCOPSTN1',
+        funding: 'calling-plan',
+        decision: 'admitted',
+        durationSeconds: 61,
+      }),
+    );
+  });
+
   it('pages by cursor: every row once, in start order, however small the page', async () => {
     const tenant = uniqueTenant('pages');
     const calls = Array.from({ length: 23 }, (_, i) =>

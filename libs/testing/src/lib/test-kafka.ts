@@ -113,6 +113,20 @@ export class TestKafka {
     }
   }
 
+  /** Sets a consumer group (with no members) at the end of a topic, as a group that has read all of it. */
+  async commitToEnd(groupId: string, topic: string): Promise<Map<number, bigint>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(this.prefix + topic);
+      const partitions = ends.map((p) => ({ partition: p.partition, offset: p.high }));
+      await admin.setOffsets({ groupId, topic: this.prefix + topic, partitions });
+      return new Map(partitions.map((p) => [p.partition, BigInt(p.offset)]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Whether a consumer group has ever committed a position on a topic, on any partition. */
   async hasCommitted(groupId: string, topic: string): Promise<boolean> {
     return [...(await this.committedOffsets(groupId, topic)).values()].some((offset) => offset >= 0n);

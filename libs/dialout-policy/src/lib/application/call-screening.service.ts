@@ -1,20 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CallStarted } from '@comms-credits/contracts';
-import { EventStore, SqlClient } from '@comms-credits/event-store';
+import { CallReferredV1, CallScreenedV1, CallStarted } from '@comms-credits/contracts';
+import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { callStream } from '@comms-credits/call-log';
-import { JudgedCall, callScreeningDecider, contractVersionOf, isJudgedCall } from '../domain/call-screening.decider';
-import { UserPolicy, dialoutTenantDecider } from '../domain/dialout-tenant.decider';
+import { OutboundCallStarted, isOutboundCallStarted } from '@comms-credits/dialout-rules';
+import { callScreeningDecider, contractVersionOf } from '../domain/call-screening.decider';
+import { RESTATEMENT_EDITION, UserPolicy, dialoutTenantDecider } from '../domain/dialout-tenant.decider';
 import { DialoutUserState, dialoutUserDecider } from '../domain/dialout-user.decider';
 import { DialoutPolicyConfig } from '../dialout-policy.config';
 import { dialoutTenantStream, dialoutUserStream, lockTenantPolicies } from './dialout-policy.streams';
 import { StreamBatch } from './stream-batch';
 
 /**
- * Admission stage 1 for a consumed chunk of CallStarted, inside the chunk's transaction: the
- * calls', callers' and tenants' streams are read in one round trip, every call is decided, and
- * everything is appended in one statement. A call whose verdict needs a usage location not
- * learned yet waits for it, recorded on the call's stream and the user's together.
+ * Admission stage 1 for the calls licensing referred here (docs/architecture.md, "Admission in
+ * fewer hops"), inside the consumed chunk's transaction: the calls', callers' and tenants'
+ * streams are read in one round trip, every call is decided, and everything is appended in one
+ * statement. A call whose verdict needs a usage location not learned yet waits for it, recorded
+ * on the call's stream and the user's together. Licensing screens every other call itself, by
+ * the same rules (libs/dialout-rules), from the policies this service publishes; its verdicts
+ * are recorded here for the count of calls per policy.
  */
 @Injectable()
 export class CallScreening {
@@ -23,10 +27,35 @@ export class CallScreening {
     @Inject(SERVICE_CONFIG) private readonly config: DialoutPolicyConfig,
   ) {}
 
+  /** Screens referred calls: each as the CallStarted it was referred from. */
+  async screenReferred(sql: SqlClient, referrals: CallReferredV1[]): Promise<void> {
+    await this.screen(sql, referrals.map(startedOf));
+  }
+
+  /** Records the verdicts licensing reached in its own hop (a call is screened once, there or here). */
+  async recordScreened(sql: SqlClient, screened: CallScreenedV1[]): Promise<void> {
+    await decideAndAppendBatch(
+      sql,
+      this.store,
+      callScreeningDecider,
+      screened.map((event) => {
+        const { callId, callType, userId, policyName, policySource, control, outcome, destinationCountry, domestic } = event;
+        return {
+          target: callStream(event.tenantId, callId),
+          command: {
+            type: 'RecordScreenedInLicensing' as const,
+            screened: { callId, callType, userId, policyName, policySource, control, outcome, destinationCountry, domestic },
+          },
+          options: { metadata: { correlationId: callId, causationId: event.eventId } },
+        };
+      }),
+    );
+  }
+
   async screen(sql: SqlClient, events: CallStarted[]): Promise<void> {
-    const calls = events.filter(isJudgedCall);
+    const calls = events.filter(isOutboundCallStarted);
     if (calls.length === 0) return;
-    const streams = (call: JudgedCall) => ({
+    const streams = (call: OutboundCallStarted) => ({
       call: callStream(call.tenantId, call.callId),
       user: dialoutUserStream(call.tenantId, call.userId),
       tenant: dialoutTenantStream(call.tenantId),
@@ -35,7 +64,7 @@ export class CallScreening {
       sql,
       calls.flatMap((call) => Object.values(streams(call)).map((target) => target.streamId)),
     );
-    const userOf = (call: JudgedCall) => batch.state(streams(call).user.streamId, dialoutUserDecider);
+    const userOf = (call: OutboundCallStarted) => batch.state(streams(call).user.streamId, dialoutUserDecider);
     const tenantCountries = await this.countriesOfTenants(
       sql,
       calls.filter((call) => needsTenantCountries(call, userOf(call))),
@@ -79,7 +108,9 @@ export class CallScreening {
    * grant meanwhile moves the tenant stream, and this chunk is decided again.
    */
   private async restateUnstated(sql: SqlClient, batch: StreamBatch, tenantIds: string[]): Promise<void> {
-    const unstated = [...new Set(tenantIds)].filter((tenantId) => !batch.state(dialoutTenantStream(tenantId).streamId, dialoutTenantDecider).restated);
+    const unstated = [...new Set(tenantIds)].filter(
+      (tenantId) => batch.state(dialoutTenantStream(tenantId).streamId, dialoutTenantDecider).restatedEdition < RESTATEMENT_EDITION,
+    );
     if (unstated.length === 0) return;
     await lockTenantPolicies(sql, unstated);
     const { rows } = await sql.query<{ tenant_id: string; user_id: string; policy_name: UserPolicy['policyName'] }>(
@@ -97,7 +128,7 @@ export class CallScreening {
    * needs them (an emergency short code from a caller whose usage location is unknown). The
    * inline read model is exact inside the transaction.
    */
-  private async countriesOfTenants(sql: SqlClient, calls: JudgedCall[]): Promise<Map<string, string[]>> {
+  private async countriesOfTenants(sql: SqlClient, calls: OutboundCallStarted[]): Promise<Map<string, string[]>> {
     const countries = new Map<string, string[]>();
     if (calls.length === 0) return countries;
     const { rows } = await sql.query<{ tenant_id: string; usage_location: string }>(
@@ -113,6 +144,22 @@ export class CallScreening {
 }
 
 /** A short code on a user's own call from a caller whose usage location is unknown: an emergency call, maybe. */
-function needsTenantCountries(call: JudgedCall, user: DialoutUserState): boolean {
+function needsTenantCountries(call: OutboundCallStarted, user: DialoutUserState): boolean {
   return user.usageLocation === null && call.callType === 'user_out' && !call.to.startsWith('+');
+}
+
+/** The CallStarted a referral was made from, as far as screening reads it. */
+function startedOf(referral: CallReferredV1): CallStarted {
+  return {
+    eventId: referral.startedEventId,
+    type: 'CallStarted',
+    version: 1,
+    occurredAt: referral.startedAt,
+    tenantId: referral.tenantId,
+    callId: referral.callId,
+    callType: referral.callType,
+    userId: referral.userId,
+    from: referral.from,
+    to: referral.to,
+  };
 }

@@ -1,14 +1,15 @@
-import { CallStarted, RejectionReasons } from '@comms-credits/contracts';
+import { CallScreenedV1, CallStarted, Envelope, RejectionReasons } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
 import {
   CallClearedData,
   CallRejectedData,
-  DialoutCallType,
   DialoutControl,
   DialoutPolicyName,
   ScreenedCall,
+  isOutboundCallStarted,
   rejectedBy,
   screenCall,
+  screenedCallOf,
 } from '@comms-credits/dialout-rules';
 import { DialoutUserState } from './dialout-user.decider';
 
@@ -38,7 +39,12 @@ export interface CallAwaitingUsageLocationData extends ScreenedCall {
 export type CallScreeningEvent =
   | DomainEvent<'CallCleared', CallClearedData>
   | DomainEvent<'CallRejected', CallRejectedData>
-  | DomainEvent<'CallAwaitingUsageLocation', CallAwaitingUsageLocationData>;
+  | DomainEvent<'CallAwaitingUsageLocation', CallAwaitingUsageLocationData>
+  /**
+   * Licensing screened the call by these rules in its own hop (its `CallScreened`): recorded for
+   * the count of calls per policy. Internal; the call is decided as far as this stage goes.
+   */
+  | DomainEvent<'CallScreenedInLicensing', Omit<CallScreenedV1, keyof Envelope>>;
 
 /** `user` and `globalPolicy` are folded from their streams by the caller, in the same transaction. */
 export type CallScreeningCommand =
@@ -59,19 +65,14 @@ export type CallScreeningCommand =
   /** The usage location has been learned: judge the waiting call now. */
   | { type: 'JudgeAwaitingCall'; user: DialoutUserState; globalPolicy: DialoutPolicyName | null }
   /** The sweep: a call still waiting at its deadline is rejected. */
-  | { type: 'ExpireAwaitingCall'; now: string };
+  | { type: 'ExpireAwaitingCall'; now: string }
+  /** Licensing screened the call (stage 1 in its hop). */
+  | { type: 'RecordScreenedInLicensing'; screened: Omit<CallScreenedV1, keyof Envelope> };
 
 export interface CallScreeningState {
   decided: boolean;
   /** The call waits for its user's usage location (and is not decided yet). */
   awaiting: CallAwaitingUsageLocationData | null;
-}
-
-/** A call this stage judges: meeting dial-out and a user's own outbound call (both always name a user). */
-export type JudgedCall = CallStarted & { callType: DialoutCallType; userId: string };
-
-export function isJudgedCall(call: CallStarted): call is JudgedCall {
-  return (call.callType === 'conf_out' || call.callType === 'user_out') && call.userId !== undefined;
 }
 
 export const callScreeningDecider: Decider<CallScreeningCommand, CallScreeningEvent, CallScreeningState> = {
@@ -81,6 +82,7 @@ export const callScreeningDecider: Decider<CallScreeningCommand, CallScreeningEv
     switch (event.type) {
       case 'CallCleared':
       case 'CallRejected':
+      case 'CallScreenedInLicensing':
         return { decided: true, awaiting: null };
       case 'CallAwaitingUsageLocation':
         return { ...state, awaiting: event.data };
@@ -89,21 +91,17 @@ export const callScreeningDecider: Decider<CallScreeningCommand, CallScreeningEv
     }
   },
 
-  /** Once per call: a repeated CallStarted (even with a new event id) finds the call decided or waiting. */
+  /** Once per call: a repeated referral (even with a new event id) finds the call decided or waiting. */
   decide: (command, state) => {
     if (state.decided) return ok([]);
     switch (command.type) {
+      case 'RecordScreenedInLicensing':
+        // A call waiting here was referred, so licensing never screens it: nothing to record.
+        return ok(state.awaiting === null ? [{ type: 'CallScreenedInLicensing', data: command.screened }] : []);
       case 'ScreenCall': {
         const { call } = command;
-        if (state.awaiting !== null || !isJudgedCall(call)) return ok([]);
-        const screened: ScreenedCall = {
-          callId: call.callId,
-          callType: call.callType,
-          userId: call.userId,
-          from: call.from,
-          to: call.to,
-          startedAt: call.occurredAt,
-        };
+        if (state.awaiting !== null || !isOutboundCallStarted(call)) return ok([]);
+        const screened = screenedCallOf(call);
         const verdict = screenCall(screened, command.user, command.globalPolicy, command.tenantCountries ?? []);
         if (verdict.type !== 'Undecided') return ok([verdict]);
         const deadline = new Date(Date.parse(command.now) + command.waitMs).toISOString();

@@ -14,6 +14,13 @@ export interface UserPolicy {
  */
 export const RESTATED_USERS_PER_EVENT = 200;
 
+/**
+ * The restatement's edition: a tenant restated by an older edition is restated again. Session 8
+ * restated tenants before licensing learned restatements (edition 1, unmarked): licensing's
+ * replica, started in session 9, never saw those.
+ */
+export const RESTATEMENT_EDITION = 2;
+
 /** A tenant's Global dial-out policy (stream `dialout-tenant:<tenant>`). */
 export type DialoutTenantEvent =
   | DomainEvent<'GlobalPolicyGranted', { policyName: DialoutPolicyName }>
@@ -22,7 +29,10 @@ export type DialoutTenantEvent =
    * published (one-hop admission, step 1): the Global one (null: never granted, the default
    * applies) and every user's own, in pages of RESTATED_USERS_PER_EVENT, appended together.
    */
-  | DomainEvent<'DialoutPoliciesRestated', { globalPolicy: DialoutPolicyName | null; userPolicies: UserPolicy[]; page: number; pages: number }>;
+  | DomainEvent<
+      'DialoutPoliciesRestated',
+      { globalPolicy: DialoutPolicyName | null; userPolicies: UserPolicy[]; page: number; pages: number; edition?: number }
+    >;
 
 export type DialoutTenantCommand =
   /** Like `Grant-CsDialoutPolicy -Global`: per-user grants are left alone. */
@@ -33,19 +43,22 @@ export type DialoutTenantCommand =
 export interface DialoutTenantState {
   /** null until an admin grants one: the default Global policy then applies. */
   globalPolicy: DialoutPolicyName | null;
-  /** The policies in force have been restated (every later grant is published anyway). */
-  restated: boolean;
+  /**
+   * The edition of the last restatement of the policies in force (0: none; 1: session 8's,
+   * unmarked); every grant after it is published anyway.
+   */
+  restatedEdition: number;
 }
 
 export const dialoutTenantDecider: Decider<DialoutTenantCommand, DialoutTenantEvent, DialoutTenantState> = {
-  initialState: () => ({ globalPolicy: null, restated: false }),
+  initialState: () => ({ globalPolicy: null, restatedEdition: 0 }),
 
   evolve: (state, event) => {
     switch (event.type) {
       case 'GlobalPolicyGranted':
         return { ...state, globalPolicy: event.data.policyName };
       case 'DialoutPoliciesRestated':
-        return { ...state, restated: true };
+        return { ...state, restatedEdition: event.data.edition ?? 1 };
       default:
         return state;
     }
@@ -53,7 +66,7 @@ export const dialoutTenantDecider: Decider<DialoutTenantCommand, DialoutTenantEv
 
   decide: (command, state) => {
     if (command.type === 'RestatePolicies') {
-      if (state.restated) return ok([]);
+      if (state.restatedEdition >= RESTATEMENT_EDITION) return ok([]);
       const users = [...command.userPolicies].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
       const pages = Math.max(1, Math.ceil(users.length / RESTATED_USERS_PER_EVENT));
       return ok(
@@ -64,6 +77,7 @@ export const dialoutTenantDecider: Decider<DialoutTenantCommand, DialoutTenantEv
             userPolicies: users.slice(i * RESTATED_USERS_PER_EVENT, (i + 1) * RESTATED_USERS_PER_EVENT),
             page: i + 1,
             pages,
+            edition: RESTATEMENT_EDITION,
           },
         })),
       );

@@ -1,5 +1,5 @@
 import { fold } from '@comms-credits/domain-kit';
-import { DialoutTenantEvent, RESTATED_USERS_PER_EVENT, dialoutTenantDecider } from './dialout-tenant.decider';
+import { DialoutTenantEvent, RESTATED_USERS_PER_EVENT, RESTATEMENT_EDITION, dialoutTenantDecider } from './dialout-tenant.decider';
 
 const given = (events: DialoutTenantEvent[]) => fold(dialoutTenantDecider.evolve, dialoutTenantDecider.initialState(), events);
 const grant = (policyName: string) => dialoutTenantDecider.decide({ type: 'GrantGlobalPolicy', policyName }, given([]));
@@ -58,14 +58,21 @@ describe('dial-out tenant decider (the Global policy)', () => {
               ],
               page: 1,
               pages: 1,
+              edition: RESTATEMENT_EDITION,
             },
           },
         ],
       });
       expect(restate(given([]), [])).toMatchObject({ ok: true, value: [{ data: { globalPolicy: null, userPolicies: [], page: 1, pages: 1 } }] });
       const after = given([granted('DialoutCPCZoneAPSTNDomestic'), ...(restated.ok ? restated.value : [])]);
-      expect(after).toEqual({ globalPolicy: 'DialoutCPCZoneAPSTNDomestic', restated: true });
+      expect(after).toEqual({ globalPolicy: 'DialoutCPCZoneAPSTNDomestic', restatedEdition: RESTATEMENT_EDITION });
       expect(restate(after, [{ userId: 'carol', policyName: 'DialoutCPCZoneAPSTNDomestic' }])).toEqual({ ok: true, value: [] });
+    });
+
+    it("restates again a tenant restated by session 8's edition, which licensing's replica never saw", () => {
+      const session8: DialoutTenantEvent = { type: 'DialoutPoliciesRestated', data: { globalPolicy: null, userPolicies: [], page: 1, pages: 1 } };
+      const again = restate(given([session8]), [{ userId: 'dan', policyName: 'DialoutCPCZoneAPSTNDomestic' }]);
+      expect(again).toMatchObject({ ok: true, value: [{ data: { userPolicies: [{ userId: 'dan' }], edition: RESTATEMENT_EDITION } }] });
     });
 
     it('pages many users so that no event outgrows what a consumer accepts', () => {

@@ -1,13 +1,20 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { CallStartedV1, Envelope, Topics, UserUpsertedV1 } from '@comms-credits/contracts';
-import { BATCH, BOOKKEEPING, KafkaBatchOfContext } from '@comms-credits/messaging';
+import { CallReferredV1, CallScreenedV1, Envelope, Topics, UserUpsertedV1 } from '@comms-credits/contracts';
+import { BOOKKEEPING, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { CallScreening } from '../application/call-screening.service';
 import { UsageLocations } from '../application/usage-locations.service';
 
 /**
- * Stage 1 and the usage locations it needs, inside each consumed chunk's transaction. The call
- * log (imported module) records the same telephony chunks in its own handler.
+ * Stage 1 of the calls licensing refers here, what licensing screened itself, and the usage
+ * locations screening needs, all from `licensing.events`, inside each consumed chunk's
+ * transaction. The call log (imported module) records the telephony topics in its own handlers.
+ *
+ * In the gathering group (BOOKKEEPING): licensing screens nearly every call in its own hop; a
+ * call comes here only when licensing lacks what screening needs (the tenant's policies before
+ * their first restatement reached it, a user it does not know or without usage location), and
+ * such a call waits for the gathering fetch (KAFKA_BOOKKEEPING_GATHER_MS) rather than every
+ * CallEntitled of the topic costing this service a fetch of its own.
  */
 @Controller()
 export class DialoutPolicyConsumer {
@@ -16,21 +23,20 @@ export class DialoutPolicyConsumer {
     private readonly usageLocations: UsageLocations,
   ) {}
 
-  @EventPattern(Topics.CallStarted, BATCH)
-  async onCallStarted(@Payload() events: CallStartedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
-    await this.screening.screen(ctx.sql, events);
-  }
-
-  /**
-   * Only users matter here; licences, seats and stage 2's CallEntitled are not this service's
-   * concern. In the gathering group (BOOKKEEPING): a call never waits behind them, and one whose
-   * verdict needs a usage location not learned yet waits for it anyway (up to its deadline).
-   */
   @EventPattern(Topics.LicensingEvents, BOOKKEEPING)
   async onLicensingEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    // Usage locations first: a referred call of a user just named is then judged at once.
     await this.usageLocations.learn(
       ctx.sql,
       events.filter((e): e is UserUpsertedV1 => e.type === 'UserUpserted'),
+    );
+    await this.screening.screenReferred(
+      ctx.sql,
+      events.filter((e): e is CallReferredV1 => e.type === 'CallReferred'),
+    );
+    await this.screening.recordScreened(
+      ctx.sql,
+      events.filter((e): e is CallScreenedV1 => e.type === 'CallScreened'),
     );
   }
 }

@@ -1,4 +1,5 @@
-import { dataOf, Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
+import { DataOf, dataOf, Projection, RecordedEvent, SqlClient } from '@comms-credits/event-store';
+import { CallScreeningEvent } from '../domain/call-screening.decider';
 import { CallClearedData, CallRejectedData, DialoutControl, controlOf } from '@comms-credits/dialout-rules';
 
 type Outcome = 'cleared' | 'blocked' | 'invalid_number' | 'unknown_user';
@@ -18,14 +19,15 @@ interface Counts {
 }
 
 /**
- * `rm_dialout_policy_calls`: stage 1's decisions per tenant, policy and control. The chunk is
+ * `rm_dialout_policy_calls`: stage 1's decisions per tenant, policy and control, made here or in
+ * licensing's hop. The chunk is
  * counted in memory first and added in one statement (a row can be hit once per statement).
  * Each decision is appended once per call and projected in its transaction, so the counts are
  * exact, and a rebuild from nothing adds them up again.
  */
 export const policyCallsProjection: Projection = {
   name: 'dialout-policy-calls',
-  handles: ['CallCleared', 'CallRejected'],
+  handles: ['CallCleared', 'CallRejected', 'CallScreenedInLicensing'],
   tables: ['rm_dialout_policy_calls'],
 
   async apply(sql: SqlClient, events: RecordedEvent[]): Promise<void> {
@@ -72,6 +74,10 @@ function countByPolicy(events: RecordedEvent[]): Counts[] {
 }
 
 function classify(event: RecordedEvent): { policyName: string; control: DialoutControl; outcome: Outcome } {
+  if (event.type === 'CallScreenedInLicensing') {
+    const screened = dataOf<DataOf<CallScreeningEvent, 'CallScreenedInLicensing'>>(event);
+    return { policyName: screened.policyName, control: screened.control, outcome: screened.outcome };
+  }
   if (event.type === 'CallCleared') {
     const cleared = dataOf<CallClearedData>(event);
     return { policyName: cleared.policyName, control: controlOf(cleared.callType), outcome: 'cleared' };

@@ -32,7 +32,7 @@ export type DialoutPolicyReplicaCommand =
   | { type: 'LearnUserPolicy'; userId: string; policyName: string | null };
 
 export interface DialoutPolicyReplicaState {
-  /** The restatement's pages learned so far (it is stated once per tenant). */
+  /** The pages learned so far of the restatement in progress (a newer edition restates again). */
   learnedPages: readonly number[];
   known: boolean;
 }
@@ -42,16 +42,19 @@ export const dialoutPolicyReplicaDecider: Decider<DialoutPolicyReplicaCommand, D
 
   evolve: (state, event) => {
     if (event.type !== 'DialoutPoliciesRestatementLearned') return state;
-    return { learnedPages: [...state.learnedPages, event.data.page], known: event.data.complete };
+    // A restatement's pages are appended together and published in order: page 1 begins one.
+    const learnedPages = event.data.page === 1 ? [1] : [...state.learnedPages, event.data.page];
+    return { learnedPages, known: event.data.complete };
   },
 
   decide: (command, state) => {
     switch (command.type) {
       case 'LearnRestatement': {
         const { type: _type, ...page } = command;
-        // A page seen again (republished with a new event id) adds nothing.
-        if (state.learnedPages.includes(page.page)) return ok([]);
-        const complete = state.known || state.learnedPages.length + 1 >= page.pages;
+        // A message delivered twice is stopped by the inbox; a page here is a restatement's,
+        // the policies in force when it was made (grants published after it follow it).
+        const learned = page.page === 1 ? [1] : [...state.learnedPages, page.page];
+        const complete = state.known || Array.from({ length: page.pages }, (_, i) => i + 1).every((p) => learned.includes(p));
         return ok([{ type: 'DialoutPoliciesRestatementLearned', data: { ...page, complete } }]);
       }
       case 'LearnGlobalPolicy':

@@ -1,9 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { CallClearedV2, Envelope, Topics } from '@comms-credits/contracts';
+import { CallClearedV2, CallStartedV1, Envelope, Topics } from '@comms-credits/contracts';
 import { callStream } from '@comms-credits/call-log';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
+import { CallAdmission } from '../application/call-admission';
 import { DialoutPolicyReplica, isDialoutPolicyFact } from '../application/dialout-policy-replica';
 import { callersOf } from '../application/licensing.queries';
 import { ClearedCall, callEntitlementDecider } from '../domain/call-entitlement.decider';
@@ -25,7 +26,17 @@ export class EntitlementConsumer {
   constructor(
     private readonly store: EventStore,
     private readonly replica: DialoutPolicyReplica,
+    private readonly admission: CallAdmission,
   ) {}
+
+  /**
+   * Stages 1 and 2 in one hop for the outbound calls whose policies and user are known here;
+   * the others are referred to the dial-out policy service (CallAdmission).
+   */
+  @EventPattern(Topics.CallStarted, BATCH)
+  async onCallStarted(@Payload() events: CallStartedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    await this.admission.admit(ctx.sql, events);
+  }
 
   @EventPattern(Topics.DialoutPolicyEvents, BATCH)
   async onDialoutPolicyEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {

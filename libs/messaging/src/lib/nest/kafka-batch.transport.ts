@@ -111,9 +111,10 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       const books = this.options.bookkeeping;
       const bookkeeping = books ? topics.filter((topic) => this.chains.get(topic)!.every((handler) => handler.extras?.['bookkeeping'] === true)) : [];
       const main = topics.filter((topic) => !bookkeeping.includes(topic));
+      if (books && main.length > 0) await this.carryOver(books.groupId, this.options.groupId, main);
       if (main.length > 0) this.consumers.push(this.consumerOf(this.options.groupId, main));
       if (books && bookkeeping.length > 0) {
-        await this.carryOver(books.groupId, bookkeeping);
+        await this.carryOver(this.options.groupId, books.groupId, bookkeeping);
         this.consumers.push(this.consumerOf(books.groupId, bookkeeping, books.consumer));
       }
       for (const consumer of this.consumers) this.options.supervision?.register(consumer);
@@ -144,11 +145,13 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   /**
    * A topic the main group read in an earlier version goes on in the bookkeeping group from the
-   * main group's position (see carryOverOffsets). Instances starting at once take turns under an
+   * main group's position, and one the bookkeeping group read goes on in the main group from
+   * its position (licensing's `telephony.call-started` since session 9; see carryOverOffsets).
+   * Instances starting at once take turns under an
    * advisory lock of the service's database, so only the first sets the positions, before any
    * of them has joined.
    */
-  private async carryOver(groupId: string, topics: string[]): Promise<void> {
+  private async carryOver(from: string, groupId: string, topics: string[]): Promise<void> {
     const admin = this.options.kafka.admin();
     await admin.connect();
     try {
@@ -156,7 +159,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         await sql.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`consumer-group-offsets:${groupId}`]);
         return carryOverOffsets(
           admin,
-          this.options.groupId,
+          from,
           groupId,
           topics.map((topic) => (this.options.topicPrefix ?? '') + topic),
         );

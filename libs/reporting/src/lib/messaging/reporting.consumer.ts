@@ -4,6 +4,7 @@ import {
   CallAdmittedV1,
   CallChargedV1,
   CallClearedV2,
+  CallScreenedV1,
   CallEndedV1,
   CallEntitledV1,
   CallRejectedV1,
@@ -74,16 +75,25 @@ export class ReportingConsumer {
   }
 
   @EventPattern(Topics.LicensingEvents, BATCH)
-  async onLicensingEvents(@Payload() events: CallEntitledV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+  async onLicensingEvents(@Payload() events: (CallEntitledV1 | CallScreenedV1)[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
     await this.recorder.record(
       ctx.sql,
-      events
-        .filter((e) => e.type === 'CallEntitled')
-        .map((e) => ({
-          event: e,
-          callId: e.callId,
-          fact: { kind: 'entitled', capability: e.capability, destinationCountry: e.destinationCountry, domestic: e.domestic },
-        })),
+      events.flatMap((e): ObservedFact[] => {
+        if (e.type === 'CallEntitled') {
+          return [
+            {
+              event: e,
+              callId: e.callId,
+              fact: { kind: 'entitled', capability: e.capability, destinationCountry: e.destinationCountry, domestic: e.domestic },
+            },
+          ];
+        }
+        // Screened in licensing's hop: the same fact a CallCleared gives when the dial-out policy service screens.
+        if (e.type === 'CallScreened' && e.outcome === 'cleared' && e.destinationCountry !== null) {
+          return [{ event: e, callId: e.callId, fact: { kind: 'cleared', destinationCountry: e.destinationCountry, domestic: e.domestic } }];
+        }
+        return [];
+      }),
     );
     await this.recorder.tenants(ctx.sql, Topics.LicensingEvents, events as unknown as AnyEvent[]);
   }
