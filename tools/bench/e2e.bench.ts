@@ -399,35 +399,58 @@ function stats(values: number[]): Stats {
  * on Kafka: outbox polling, read, publish), then the last fetch by telephony.
  */
 function hopStats(calls: CallRecord[]): Record<string, Record<string, Stats>> {
-  const paths: Record<string, { kind: string; chain: [string, keyof CallRecord['hops']][] }> = {
-    'pool (dialout → licensing → pool)': {
+  // Since session 9 licensing screens a call itself once it knows the tenant's policies; the
+  // others (a tenant's first calls) are referred to dialout-policy, whose CallCleared marks them.
+  const paths: Record<string, { kind: string; referred: boolean; chain: [string, keyof CallRecord['hops']][] }> = {
+    'pool (licensing → pool)': {
       kind: 'pool',
+      referred: false,
       chain: [
-        ['dialout-policy', 'CallCleared'],
         ['licensing', 'CallEntitled'],
         ['pool-ledger', 'decision'],
       ],
     },
-    'credits (dialout → licensing → pool → wallet)': {
+    'credits (licensing → pool → wallet)': {
       kind: 'credits',
+      referred: false,
       chain: [
-        ['dialout-policy', 'CallCleared'],
         ['licensing', 'CallEntitled'],
         ['pool-ledger', 'CallHandedToWallet'],
         ['credit-wallet', 'decision'],
       ],
     },
-    'calling plan (dialout → licensing)': {
-      kind: 'calling-plan',
+    'calling plan (licensing)': { kind: 'calling-plan', referred: false, chain: [['licensing', 'decision']] },
+    'pool, referred (licensing → dialout → licensing → pool)': {
+      kind: 'pool',
+      referred: true,
       chain: [
-        ['dialout-policy', 'CallCleared'],
+        ['licensing + dialout-policy', 'CallCleared'],
+        ['licensing', 'CallEntitled'],
+        ['pool-ledger', 'decision'],
+      ],
+    },
+    'credits, referred (licensing → dialout → licensing → pool → wallet)': {
+      kind: 'credits',
+      referred: true,
+      chain: [
+        ['licensing + dialout-policy', 'CallCleared'],
+        ['licensing', 'CallEntitled'],
+        ['pool-ledger', 'CallHandedToWallet'],
+        ['credit-wallet', 'decision'],
+      ],
+    },
+    'calling plan, referred (licensing → dialout → licensing)': {
+      kind: 'calling-plan',
+      referred: true,
+      chain: [
+        ['licensing + dialout-policy', 'CallCleared'],
         ['licensing', 'decision'],
       ],
     },
   };
   const result: Record<string, Record<string, Stats>> = {};
-  for (const [title, { kind, chain }] of Object.entries(paths)) {
-    const relevant = calls.filter((c) => c.kind === kind && chain.every(([, hop]) => c.hops[hop]));
+  for (const [title, { kind, referred, chain }] of Object.entries(paths)) {
+    const relevant = calls.filter((c) => c.kind === kind && Boolean(c.hops.CallCleared) === referred && chain.every(([, hop]) => c.hops[hop]));
     if (relevant.length === 0) continue;
     const segments: Record<string, number[]> = {};
     const push = (key: string, value: number) => (segments[key] ??= []).push(value);

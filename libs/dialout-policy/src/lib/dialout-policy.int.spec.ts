@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CallStarted, Topics, UserUpsertedV1, decisionSchemas, dialoutPolicySchemas } from '@comms-credits/contracts';
-import { SqlClient, Transactions, retryOnVersionConflict } from '@comms-credits/event-store';
+import { EventStore, SqlClient, Transactions, decideAndAppend, retryOnVersionConflict } from '@comms-credits/event-store';
 import { rebuildServiceProjections } from '@comms-credits/platform';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
 import {
@@ -16,6 +16,8 @@ import {
 } from '@comms-credits/testing';
 import { Client } from 'pg';
 import { CallScreening } from './application/call-screening.service';
+import { dialoutUserStream, lockTenantPolicies } from './application/dialout-policy.streams';
+import { dialoutUserDecider } from './domain/dialout-user.decider';
 import { UsageLocations } from './application/usage-locations.service';
 import { dialoutPolicyService } from './dialout-policy.service';
 
@@ -487,6 +489,94 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
 
   const awaitingCalls = (tenant: string) => system.get<Array<Record<string, unknown>>>('dialout-policy', `/tenants/${tenant}/dialout-policy/awaiting-calls`);
 
+  /** Sessions of the service's database waiting for a lock another holds. */
+  async function blockedSessions(): Promise<number> {
+    const settings = system.services['dialout-policy']!.config as unknown as Record<string, unknown>;
+    const db = new Client({ connectionString: String(settings['DATABASE_URL']) });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      return rows[0]!.n;
+    } finally {
+      await db.end();
+    }
+  }
+
+  describe("a user grant racing the tenant's restatement (another transaction)", () => {
+    /** What the topic says of the tenant's policies, in order: restatements (with their users) and user grants. */
+    const policyFacts = (tenant: string) =>
+      cleared.messages
+        .filter((m) => m.json?.['tenantId'] === tenant && ['DialoutPoliciesRestated', 'UserPolicyGranted'].includes(String(m.json?.['type'])))
+        .map((m) =>
+          m.json?.['type'] === 'UserPolicyGranted'
+            ? `granted ${String(m.json['userId'])}`
+            : `restated ${(m.json?.['userPolicies'] as { userId: string }[]).map((u) => u.userId).join(',')}`,
+        );
+
+    /** Holds a restatement (screening a referred call) open until released. */
+    function holdRestatement(tenant: string) {
+      const app = system.services['dialout-policy']!.app;
+      const transactions = app.get(Transactions, { strict: false });
+      const screening = app.get(CallScreening, { strict: false });
+      let held!: () => void;
+      let release!: () => void;
+      const isHeld = new Promise<void>((resolve) => (held = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const done = transactions.run(async (sql) => {
+        await screening.screen(sql, [callStarted({ tenantId: tenant, callId: `first-${randomUUID()}`, userId: MARKER_USER, to: '+14255550123' })]);
+        held();
+        await released;
+      });
+      return { isHeld, release, done };
+    }
+
+    it('waits for a restatement in progress and is published after it, so a reader ends with the grant', async () => {
+      const tenant = await tenantWith({ zed: 'US' });
+      const restatement = holdRestatement(tenant);
+      await restatement.isHeld;
+      // The grant takes the tenant's policy lock first: it waits for the restatement to commit.
+      const granting = put(`/tenants/${tenant}/users/zed/dialout-policy`, { policyName: 'DialoutCPCandPSTNDisabled' });
+      await eventually(async () => expect(await blockedSessions()).toBeGreaterThan(0));
+      restatement.release();
+      await restatement.done;
+      expect((await granting).status).toBe(200);
+      await eventually(() => expect(policyFacts(tenant)).toEqual([`granted ${MARKER_USER}`, `restated ${MARKER_USER}`, 'granted zed']));
+    });
+
+    it('makes a restatement wait for a grant in progress, and carries it', async () => {
+      const tenant = await tenantWith({ yan: 'US' });
+      const app = system.services['dialout-policy']!.app;
+      const transactions = app.get(Transactions, { strict: false });
+      const store = app.get(EventStore, { strict: false });
+      // A grant in progress, as DialoutPolicyCommands.grantUser makes it: the tenant's lock, then the user's stream.
+      let appended!: () => void;
+      let release!: () => void;
+      const hasAppended = new Promise<void>((resolve) => (appended = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const granting = transactions.run(async (sql) => {
+        await lockTenantPolicies(sql, [tenant]);
+        await decideAndAppend(sql, store, dialoutUserStream(tenant, 'yan'), dialoutUserDecider, {
+          type: 'GrantUserPolicy',
+          userId: 'yan',
+          policyName: 'DialoutCPCandPSTNDisabled',
+        });
+        appended();
+        await released;
+      });
+      await hasAppended;
+      const restatement = holdRestatement(tenant);
+      await eventually(async () => expect(await blockedSessions()).toBeGreaterThan(0));
+      release();
+      await granting;
+      await restatement.isHeld;
+      restatement.release();
+      await restatement.done;
+      await eventually(() => expect(policyFacts(tenant)).toEqual([`granted ${MARKER_USER}`, 'granted yan', `restated ${MARKER_USER},yan`]));
+    });
+  });
+
   describe('a user whose usage location licensing has not named yet (issue 11)', () => {
     it('clears at once, never UNKNOWN_USER, a call the Global policy allows everywhere, and leaves the usage location to licensing (CallCleared v2)', async () => {
       const tenant = await tenantWith({});
@@ -600,21 +690,6 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
     });
 
     describe('a usage location learned while a call of the same user is being judged (another transaction)', () => {
-      /** Sessions of the service's database waiting for a lock another holds. */
-      async function blockedSessions(): Promise<number> {
-        const settings = system.services['dialout-policy']!.config as unknown as Record<string, unknown>;
-        const db = new Client({ connectionString: String(settings['DATABASE_URL']) });
-        await db.connect();
-        try {
-          const { rows } = await db.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-          );
-          return rows[0]!.n;
-        } finally {
-          await db.end();
-        }
-      }
-
       it.each(['the call waits first', 'the usage location comes first'])(
         'never leaves the call waiting for a fact that has come: %s, the other conflicts and is retried',
         async (order) => {

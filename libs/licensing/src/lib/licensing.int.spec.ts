@@ -184,7 +184,7 @@ describe('licensing service', () => {
   describe('the dial-out policies it learns', () => {
     const learned = (tenant: string) => system.get<Record<string, unknown>>('licensing', `/tenants/${tenant}/learned-dialout-policies`);
     const restated = (tenant: string, page: number, pages: number, userPolicies: { userId: string; policyName: string }[]) =>
-      serviceEvent('DialoutPoliciesRestated', tenant, { globalPolicy: 'DialoutCPCZoneAPSTNDomestic', userPolicies, page, pages });
+      serviceEvent('DialoutPoliciesRestated', tenant, { globalPolicy: 'DialoutCPCZoneAPSTNDomestic', userPolicies, page, pages, edition: 2 });
 
     it('knows a tenant once every page of its restatement is in, and keeps it by the grants published before and after', async () => {
       const tenant = uniqueTenant('adatum');

@@ -71,6 +71,7 @@ function commandOf(fact: DialoutPolicyFact): DialoutPolicyReplicaCommand {
         userPolicies: fact.userPolicies.map((u) => ({ userId: u.userId, policyName: u.policyName })),
         page: fact.page,
         pages: fact.pages,
+        edition: fact.edition ?? 1,
       };
     case 'GlobalPolicyGranted':
       return { type: 'LearnGlobalPolicy', policyName: fact.policyName };

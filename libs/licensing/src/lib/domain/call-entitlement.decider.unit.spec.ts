@@ -1,6 +1,6 @@
 import { deciderSpec } from '@comms-credits/domain-kit';
 import { outboundCallFacts } from '@comms-credits/testing';
-import { CallEntitlementEvent, CallerRecord, ClearedCall, callEntitlementDecider } from './call-entitlement.decider';
+import { CallEntitlementCommand, CallEntitlementEvent, CallerRecord, ClearedCall, ReferredCall, callEntitlementDecider } from './call-entitlement.decider';
 
 /** alice's meeting dials Paris; stage 1 knew her usage location unless told otherwise. */
 const cleared = (overrides: Partial<ClearedCall> = {}): ClearedCall => ({ ...outboundCallFacts('c-1'), ...overrides });
@@ -64,5 +64,74 @@ describe('stage 2 decider: facts stage 1 could not know (issue 11)', () => {
   it('decides once per call', () => {
     const first = when(clearedBlind(), { usageLocation: 'US', licenses: ['OFFICE_365_E5'] });
     expect(when(clearedBlind(), { usageLocation: 'US', licenses: ['OFFICE_365_E5'] }, first)).toEqual([]);
+  });
+});
+
+describe('stages 1 and 2 in one decision (screened in licensing)', () => {
+  const started: ReferredCall = {
+    callId: 'c-9',
+    callType: 'conf_out',
+    userId: 'alice',
+    from: '+14255550100',
+    to: '+33142685300',
+    startedAt: '2026-11-24T10:00:00.000Z',
+    startedEventId: '6f0c1b9e-0000-4000-8000-000000000001',
+  };
+  const alice = { usageLocation: 'US', licenses: ['OFFICE_365_E5'] as const };
+  const screen = (overrides: Partial<Extract<CallEntitlementCommand, { type: 'ScreenAndEntitle' }>> = {}, history: CallEntitlementEvent[] = []) =>
+    stage2.given(history).when({ type: 'ScreenAndEntitle', call: started, caller: alice, userPolicy: null, globalPolicy: null, ...overrides }).events;
+
+  it('clears by the Global policy and entitles in the same decision; the hand-over carries no policy', () => {
+    const events = screen();
+    expect(events.map((e) => e.type)).toEqual(['CallScreened', 'CallEntitled', 'CallUsageClassified']);
+    expect(events[0]!.data).toEqual({
+      callId: 'c-9',
+      callType: 'conf_out',
+      userId: 'alice',
+      policyName: 'DialoutCPCandPSTNInternational',
+      policySource: 'global',
+      control: 'CPC',
+      outcome: 'cleared',
+      destinationCountry: 'FR',
+      domestic: false,
+    });
+    expect(events[1]!.data).toEqual({ ...outboundCallFacts('c-9'), poolEligible: true, creditsLicensed: false, capability: 'MCOMEETADD' });
+  });
+
+  it("refuses what the user's own policy refuses as the dial-out policy would, and never entitles it", () => {
+    expect(screen({ userPolicy: 'DialoutCPCDomesticPSTNDisabled' })).toEqual([
+      {
+        type: 'CallScreened',
+        data: expect.objectContaining({
+          policyName: 'DialoutCPCDomesticPSTNDisabled',
+          policySource: 'user',
+          control: 'CPC',
+          outcome: 'blocked',
+          destinationCountry: null,
+        }),
+      },
+      {
+        type: 'CallRejected',
+        data: {
+          callId: 'c-9',
+          reason: 'DIALOUT_POLICY_BLOCKED',
+          decidedBy: 'dialout-policy',
+          details: expect.objectContaining({ control: 'CPC', policyName: 'DialoutCPCDomesticPSTNDisabled' }),
+        },
+      },
+    ]);
+  });
+
+  it('screens or refers a call once, and a clearance of a call screened here adds nothing', () => {
+    const referred = stage2.given().when({ type: 'Refer', call: started, reason: 'POLICIES_NOT_KNOWN' }).events;
+    expect(referred).toEqual([{ type: 'CallReferred', data: { ...started, reason: 'POLICIES_NOT_KNOWN' } }]);
+    // Referred: licensing no longer screens it, but entitles the dial-out policy service's clearance.
+    expect(screen({}, referred)).toEqual([]);
+    expect(stage2.given(referred).when({ type: 'Entitle', call: cleared({ callId: 'c-9' }), caller: alice }).events[0]).toMatchObject({ type: 'CallEntitled' });
+    // Screened here: neither a referral nor a clearance changes anything.
+    const screened = screen();
+    expect(stage2.given(screened).when({ type: 'Refer', call: started, reason: 'USER_NOT_KNOWN' }).events).toEqual([]);
+    expect(stage2.given(screened).when({ type: 'Entitle', call: cleared({ callId: 'c-9' }), caller: alice }).events).toEqual([]);
+    expect(screen({}, screened)).toEqual([]);
   });
 });

@@ -26,8 +26,15 @@ export type DialoutPolicyReplicaEvent =
   /** null: the user's own policy was removed, the Global one applies to them again. */
   | DomainEvent<'DialoutUserPolicyLearned', { userId: string; policyName: string | null }>;
 
+/**
+ * The restatement edition from which dialout-policy screens only the calls licensing refers to
+ * it (session 9). An older restatement was made while dialout-policy still screened every call
+ * itself: learned, but it makes no tenant known, or both services would screen its calls.
+ */
+export const SCREENING_HANDED_OVER_EDITION = 2;
+
 export type DialoutPolicyReplicaCommand =
-  | { type: 'LearnRestatement'; globalPolicy: string | null; userPolicies: LearnedUserPolicy[]; page: number; pages: number }
+  | { type: 'LearnRestatement'; globalPolicy: string | null; userPolicies: LearnedUserPolicy[]; page: number; pages: number; edition: number }
   | { type: 'LearnGlobalPolicy'; policyName: string }
   | { type: 'LearnUserPolicy'; userId: string; policyName: string | null };
 
@@ -50,11 +57,12 @@ export const dialoutPolicyReplicaDecider: Decider<DialoutPolicyReplicaCommand, D
   decide: (command, state) => {
     switch (command.type) {
       case 'LearnRestatement': {
-        const { type: _type, ...page } = command;
+        const { type: _type, edition, ...page } = command;
         // A message delivered twice is stopped by the inbox; a page here is a restatement's,
         // the policies in force when it was made (grants published after it follow it).
         const learned = page.page === 1 ? [1] : [...state.learnedPages, page.page];
-        const complete = state.known || Array.from({ length: page.pages }, (_, i) => i + 1).every((p) => learned.includes(p));
+        const everyPage = Array.from({ length: page.pages }, (_, i) => i + 1).every((p) => learned.includes(p));
+        const complete = state.known || (everyPage && edition >= SCREENING_HANDED_OVER_EDITION);
         return ok([{ type: 'DialoutPoliciesRestatementLearned', data: { ...page, complete } }]);
       }
       case 'LearnGlobalPolicy':

@@ -2,15 +2,16 @@ import { deciderSpec } from '@comms-credits/domain-kit';
 import { DialoutPolicyReplicaCommand, DialoutPolicyReplicaEvent, dialoutPolicyReplicaDecider } from './dialout-policy-replica.decider';
 
 const replica = deciderSpec(dialoutPolicyReplicaDecider);
-const restatement = (page: number, pages: number): Extract<DialoutPolicyReplicaCommand, { type: 'LearnRestatement' }> => ({
+const restatement = (page: number, pages: number, edition = 2): Extract<DialoutPolicyReplicaCommand, { type: 'LearnRestatement' }> => ({
   type: 'LearnRestatement',
   globalPolicy: 'DialoutCPCZoneAPSTNDomestic',
   userPolicies: [{ userId: `u${page}`, policyName: 'DialoutCPCDisabledPSTNDomestic' }],
   page,
   pages,
+  edition,
 });
 const learned = (page: number, pages: number, complete: boolean): DialoutPolicyReplicaEvent => {
-  const { type: _type, ...data } = restatement(page, pages);
+  const { type: _type, edition: _edition, ...data } = restatement(page, pages);
   return { type: 'DialoutPoliciesRestatementLearned', data: { ...data, complete } };
 };
 
@@ -28,6 +29,11 @@ describe('dial-out policy replica decider', () => {
     expect(again.state).toEqual({ learnedPages: [1], known: true });
     // A tenant not known yet is known only once the newer one is complete.
     expect(replica.given([learned(1, 2, false)]).when(restatement(1, 2)).events).toEqual([learned(1, 2, false)]);
+  });
+
+  it("learns session 8's restatement (edition 1) but knows no tenant by it: dialout-policy still screened every call then", () => {
+    expect(replica.given().when(restatement(1, 1, 1)).events).toEqual([learned(1, 1, false)]);
+    expect(replica.given([learned(1, 1, false)]).when(restatement(1, 1, 2)).events).toEqual([learned(1, 1, true)]);
   });
 
   it('records every grant, before and after the restatement, in the order published', () => {
