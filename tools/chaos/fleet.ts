@@ -10,6 +10,21 @@ import { ROOT, freePort } from './infra';
 
 /** The services, with the default ports of tools/up.mjs (only their names matter here). */
 export const SERVICE_NAMES = ['licensing', 'dialout-policy', 'pool-ledger', 'credit-wallet', 'toll-free', 'reporting'] as const;
+
+/**
+ * The consumer groups each service runs: its main group (what admissions wait on) and/or its
+ * bookkeeping group (`<service>.bookkeeping`: the call log, settlement, facts learned for later).
+ * dialout-policy has no main group since session 9: it screens only the calls licensing refers
+ * to it, read with its gathering group (docs/architecture.md, "Admission in fewer hops").
+ */
+export const SERVICE_GROUPS: Record<(typeof SERVICE_NAMES)[number], readonly string[]> = {
+  licensing: ['licensing', 'licensing.bookkeeping'],
+  'dialout-policy': ['dialout-policy.bookkeeping'],
+  'pool-ledger': ['pool-ledger', 'pool-ledger.bookkeeping'],
+  'credit-wallet': ['credit-wallet', 'credit-wallet.bookkeeping'],
+  'toll-free': ['toll-free', 'toll-free.bookkeeping'],
+  reporting: ['reporting'],
+};
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export const mainJs = (service: string) => path.join(ROOT, 'dist/apps', service, 'apps', service, 'src/main.js');

@@ -23,7 +23,7 @@ import { testKeySet } from '@comms-credits/service-testing';
 import { HostileMessage, eventually, hostileCallEnded, hostileCallStarted } from '@comms-credits/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { Tenant, World } from '../../apps/system-e2e/src/scenario-kit';
-import { Fleet, Instance, SERVICE_NAMES, ServiceName, mainJs, sleep } from './fleet';
+import { Fleet, Instance, SERVICE_GROUPS, SERVICE_NAMES, ServiceName, mainJs, sleep } from './fleet';
 import { PrivateKafka, PrivatePostgres, ROOT, freePort, removeDir } from './infra';
 import { Observer } from './observer';
 import { Decision, ORGANIZERS, Random, Rate, Workload, formatCents, generateWorkload } from './workload';
@@ -537,9 +537,9 @@ async function main(argv: string[]): Promise<number> {
     try {
       const ready = await fleet.allReady();
       const groups = await observer.serviceGroups();
-      const missing = services.filter((s) => !groups.includes(s));
-      // and the groups that read what a service only logs (`<service>.bookkeeping`).
-      lastLag = await observer.lag([...services, ...groups.filter((g) => services.some((s) => g === `${s}.bookkeeping`))]);
+      const expected = services.flatMap((s) => SERVICE_GROUPS[s]);
+      const missing = expected.filter((g) => !groups.includes(g));
+      lastLag = await observer.lag(expected);
       lastBacklog = [];
       for (const instance of fleet.instances) {
         const text = await instance.metrics().catch(() => 'outbox_backlog_events{service="?"} -1');
