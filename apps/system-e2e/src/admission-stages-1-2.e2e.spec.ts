@@ -53,7 +53,7 @@ describe('admission: dial-out policy → licensing', () => {
     return answer;
   };
 
-  it('a call blocked by policy gets one rejection and never reaches licensing', async () => {
+  it('a call blocked by policy gets one rejection and is never entitled', async () => {
     expect((await setPolicy('alice', 'DialoutCPCDomesticPSTNDisabled')).status).toBe(200);
     await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'blocked', userId: 'alice', to: '+33142685300' })]);
     expect(await decisionOf('blocked')).toMatchObject({

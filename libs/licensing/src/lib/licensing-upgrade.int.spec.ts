@@ -25,18 +25,9 @@ describe('licensing: a topic moved from the bookkeeping group into the main grou
     await system?.stop();
   });
 
-  it("goes on from the bookkeeping group's position instead of reading the topic's history again", async () => {
-    const tenant = uniqueTenant('upgrade');
-    const before = system.services['licensing']!;
-    const config = before.config as ServiceConfig;
-    await before.app.close();
-    // Calls the previous version logged (its bookkeeping group read them) and the chain decided.
-    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'old-1' }), callStarted({ tenantId: tenant, callId: 'old-2' })]);
-    // The previous version's groups, under a name of their own: only the bookkeeping one has read call-started.
-    const group = `${system.prefix}licensing-previous`;
-    const position = await kafka.commitToEnd(`${group}.bookkeeping`, Topics.CallStarted);
-    expect([...position.values()].some((offset) => offset > 0n)).toBe(true);
-
+  /** Starts licensing on the system's database as the next version, in consumer group `group`. */
+  async function nextVersion(group: string) {
+    const config = system.services['licensing']!.config as ServiceConfig;
     const after = await startService(licensingService, {
       PORT: 0,
       HOST: '127.0.0.1',
@@ -49,10 +40,39 @@ describe('licensing: a topic moved from the bookkeeping group into the main grou
       AUTH_JWKS_FILE: config.AUTH_JWKS_FILE,
     });
     system.services['licensing'] = after; // stopped with the system
+  }
 
-    // The main group began where the bookkeeping group was, before reading anything.
+  const referred = (tenant: string) => licensingEvents.messages.filter((m) => m.json?.['tenantId'] === tenant).map((m) => m.json?.['callId']);
+
+  it("goes on from the bookkeeping group's position instead of reading the topic's history again", async () => {
+    const tenant = uniqueTenant('upgrade');
+    await system.services['licensing']!.app.close();
+    // Calls the previous version logged (its bookkeeping group read them) and the chain decided.
+    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'old-1' }), callStarted({ tenantId: tenant, callId: 'old-2' })]);
+    // The previous version's groups, under a name of their own: only the bookkeeping one has read call-started.
+    const group = `${system.prefix}licensing-previous`;
+    const position = await kafka.commitToEnd(`${group}.bookkeeping`, Topics.CallStarted);
+    expect([...position.values()].some((offset) => offset > 0n)).toBe(true);
+
+    await nextVersion(group);
     await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'new' })]);
     await licensingEvents.waitFor((m) => m.json?.['callId'] === 'new' && m.json?.['type'] === 'CallReferred');
-    expect(licensingEvents.messages.filter((m) => m.json?.['tenantId'] === tenant).map((m) => m.json?.['callId'])).toEqual(['new']);
+    expect(referred(tenant)).toEqual(['new']);
+  });
+
+  it('goes on from there too when its main group kept a position from a version before that (before session 5)', async () => {
+    const tenant = uniqueTenant('older');
+    await system.services['licensing']!.app.close();
+    const group = `${system.prefix}licensing-older`;
+    // Read by the main group long ago, then by the bookkeeping group up to the end.
+    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'ancient' })]);
+    await kafka.commitToEnd(group, Topics.CallStarted);
+    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'logged-1' }), callStarted({ tenantId: tenant, callId: 'logged-2' })]);
+    await kafka.commitToEnd(`${group}.bookkeeping`, Topics.CallStarted);
+
+    await nextVersion(group);
+    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'fresh' })]);
+    await licensingEvents.waitFor((m) => m.json?.['callId'] === 'fresh' && m.json?.['type'] === 'CallReferred');
+    expect(referred(tenant)).toEqual(['fresh']);
   });
 });

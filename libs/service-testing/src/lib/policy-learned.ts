@@ -13,6 +13,8 @@ export interface LearnedGrant {
  * `dialout-policy.events`, so a grant applies to the calls started after it reached licensing
  * (docs/architecture.md, "Admission in fewer hops"): a test that grants a policy and then places
  * a call it must judge waits for this first, as telephony's users would wait the moment it takes.
+ * It compares values only: a removal (null) of a policy licensing has not learned yet passes at
+ * once, so wait for the grant before it first.
  */
 export async function grantLearnedByLicensing(licensingUrl: string, tenantId: string, grant: LearnedGrant): Promise<void> {
   await eventually(

@@ -20,7 +20,7 @@ export type DialoutPolicyReplicaEvent =
    */
   | DomainEvent<
       'DialoutPoliciesRestatementLearned',
-      { globalPolicy: string | null; userPolicies: LearnedUserPolicy[]; page: number; pages: number; complete: boolean }
+      { globalPolicy: string | null; userPolicies: LearnedUserPolicy[]; page: number; pages: number; edition: number; complete: boolean }
     >
   | DomainEvent<'DialoutGlobalPolicyLearned', { policyName: string }>
   /** null: the user's own policy was removed, the Global one applies to them again. */
@@ -39,30 +39,35 @@ export type DialoutPolicyReplicaCommand =
   | { type: 'LearnUserPolicy'; userId: string; policyName: string | null };
 
 export interface DialoutPolicyReplicaState {
-  /** The pages learned so far of the restatement in progress (a newer edition restates again). */
+  /** The restatement in progress (one per edition), and its pages learned so far. */
+  edition: number | null;
   learnedPages: readonly number[];
   known: boolean;
 }
 
+/** A restatement's pages are appended together and published in order: page 1 begins one, of one edition. */
+function pagesWith(state: DialoutPolicyReplicaState, page: number, edition: number): number[] {
+  return page === 1 || edition !== state.edition ? [page] : [...state.learnedPages, page];
+}
+
 export const dialoutPolicyReplicaDecider: Decider<DialoutPolicyReplicaCommand, DialoutPolicyReplicaEvent, DialoutPolicyReplicaState> = {
-  initialState: () => ({ learnedPages: [], known: false }),
+  initialState: () => ({ edition: null, learnedPages: [], known: false }),
 
   evolve: (state, event) => {
     if (event.type !== 'DialoutPoliciesRestatementLearned') return state;
-    // A restatement's pages are appended together and published in order: page 1 begins one.
-    const learnedPages = event.data.page === 1 ? [1] : [...state.learnedPages, event.data.page];
-    return { learnedPages, known: event.data.complete };
+    const { page, edition, complete } = event.data;
+    return { edition, learnedPages: pagesWith(state, page, edition), known: complete };
   },
 
   decide: (command, state) => {
     switch (command.type) {
       case 'LearnRestatement': {
-        const { type: _type, edition, ...page } = command;
+        const { type: _type, ...page } = command;
         // A message delivered twice is stopped by the inbox; a page here is a restatement's,
         // the policies in force when it was made (grants published after it follow it).
-        const learned = page.page === 1 ? [1] : [...state.learnedPages, page.page];
+        const learned = pagesWith(state, page.page, page.edition);
         const everyPage = Array.from({ length: page.pages }, (_, i) => i + 1).every((p) => learned.includes(p));
-        const complete = state.known || (everyPage && edition >= SCREENING_HANDED_OVER_EDITION);
+        const complete = state.known || (everyPage && page.edition >= SCREENING_HANDED_OVER_EDITION);
         return ok([{ type: 'DialoutPoliciesRestatementLearned', data: { ...page, complete } }]);
       }
       case 'LearnGlobalPolicy':

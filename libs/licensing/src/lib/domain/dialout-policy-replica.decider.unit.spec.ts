@@ -10,8 +10,8 @@ const restatement = (page: number, pages: number, edition = 2): Extract<DialoutP
   pages,
   edition,
 });
-const learned = (page: number, pages: number, complete: boolean): DialoutPolicyReplicaEvent => {
-  const { type: _type, edition: _edition, ...data } = restatement(page, pages);
+const learned = (page: number, pages: number, complete: boolean, edition = 2): DialoutPolicyReplicaEvent => {
+  const { type: _type, ...data } = restatement(page, pages, edition);
   return { type: 'DialoutPoliciesRestatementLearned', data: { ...data, complete } };
 };
 
@@ -26,14 +26,16 @@ describe('dial-out policy replica decider', () => {
   it('learns a newer restatement again, page by page, and stays known meanwhile', () => {
     const again = replica.given([learned(1, 1, true)]).when(restatement(1, 2));
     expect(again.events).toEqual([learned(1, 2, true)]);
-    expect(again.state).toEqual({ learnedPages: [1], known: true });
+    expect(again.state).toEqual({ edition: 2, learnedPages: [1], known: true });
     // A tenant not known yet is known only once the newer one is complete.
     expect(replica.given([learned(1, 2, false)]).when(restatement(1, 2)).events).toEqual([learned(1, 2, false)]);
   });
 
   it("learns session 8's restatement (edition 1) but knows no tenant by it: dialout-policy still screened every call then", () => {
-    expect(replica.given().when(restatement(1, 1, 1)).events).toEqual([learned(1, 1, false)]);
-    expect(replica.given([learned(1, 1, false)]).when(restatement(1, 1, 2)).events).toEqual([learned(1, 1, true)]);
+    expect(replica.given().when(restatement(1, 1, 1)).events).toEqual([learned(1, 1, false, 1)]);
+    expect(replica.given([learned(1, 1, false, 1)]).when(restatement(1, 1, 2)).events).toEqual([learned(1, 1, true)]);
+    // Pages of two editions never make one restatement, whatever page is missing.
+    expect(replica.given([learned(1, 2, false, 1)]).when(restatement(2, 2, 2)).events).toEqual([learned(2, 2, false)]);
   });
 
   it('records every grant, before and after the restatement, in the order published', () => {

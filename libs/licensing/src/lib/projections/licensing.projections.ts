@@ -63,8 +63,8 @@ export const subscriptionsProjection: Projection = {
 
 /**
  * `rm_licensing_dialout_tenants` and `rm_licensing_dialout_users`: the dial-out policies
- * licensing has learned, applied in the order they were published. A restatement page sets the
- * Global policy and its users' own (a grant published before it is in it already); a grant
+ * licensing has learned, applied in the order they were published. A restatement replaces them
+ * (its first page clears the users' own; a grant published before it is in it already); a grant
  * after it changes one. Policies change rarely: one statement per change.
  */
 export const dialoutPoliciesProjection: Projection = {
@@ -91,6 +91,8 @@ export const dialoutPoliciesProjection: Projection = {
     for (const event of events) {
       if (event.type === 'DialoutPoliciesRestatementLearned') {
         const d = dataOf<DataOf<DialoutPolicyReplicaEvent, 'DialoutPoliciesRestatementLearned'>>(event);
+        // A restatement is the policies in force when it was made: its first page replaces the tenant's.
+        if (d.page === 1) await sql.query(`DELETE FROM rm_licensing_dialout_users WHERE tenant_id = $1`, [event.tenantId]);
         await tenant(event, d.globalPolicy, d.complete);
         await users(event, d.userPolicies);
       } else if (event.type === 'DialoutGlobalPolicyLearned') {
