@@ -105,4 +105,43 @@ describe('admission: dial-out policy → licensing', () => {
     await decisionOf('marker');
     expect(decisionsOf('repeat')).toHaveLength(1);
   });
+
+  it("screens every call exactly once, at dialout-policy or in licensing, across the moment licensing learns the tenant's policies", async () => {
+    const fresh = uniqueTenant('handover');
+    const licensing = (path: string, body: unknown = {}) => http('PUT', `${system.url('licensing')}/tenants/${fresh}${path}`, body);
+    await licensing('/subscriptions/OFFICE_365_E5', { seats: 1 });
+    await licensing('/users/dora', { usageLocation: 'US' });
+    await licensing('/users/dora/licenses/OFFICE_365_E5');
+    const known = async () => (await http<{ known: boolean }>('GET', `${system.url('licensing')}/tenants/${fresh}/learned-dialout-policies`)).body.known;
+    // Calls one after another until licensing knows the tenant (its first calls are referred and
+    // restate its policies), then as many again: some are in flight while it learns them.
+    const callIds: string[] = [];
+    const call = async () => {
+      const callId = `h-${callIds.length}`;
+      callIds.push(callId);
+      await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: fresh, callId, userId: 'dora', to: '+33142685300' })]);
+    };
+    while (!(await known())) {
+      if (callIds.length >= 200) throw new Error('licensing never learned the policies of the tenant its calls were referred for');
+      await call();
+    }
+    for (let i = 0; i < 10; i++) await call();
+
+    const ofCall = (callId: string, type: string) => entitled.messages.filter((m) => m.json?.['callId'] === callId && m.json?.['type'] === type);
+    const screenedHere = (callId: string) => ofCall(callId, 'CallScreened');
+    const referred = (callId: string) => ofCall(callId, 'CallReferred');
+    await eventually(() => {
+      for (const callId of callIds) expect({ callId, entitled: ofCall(callId, 'CallEntitled').length }).toEqual({ callId, entitled: 1 });
+    });
+    // Every call screened once: in licensing (CallScreened) or, referred, at dialout-policy (its count).
+    for (const callId of callIds) expect({ callId, screenings: screenedHere(callId).length + referred(callId).length }).toEqual({ callId, screenings: 1 });
+    const inLicensing = callIds.filter((id) => screenedHere(id).length === 1).length;
+    expect(inLicensing).toBeGreaterThanOrEqual(10);
+    expect(inLicensing).toBeLessThan(callIds.length);
+    await eventually(async () => {
+      const counts = (await http<{ cleared: number }[]>('GET', `${system.url('dialout-policy')}/tenants/${fresh}/dialout-policy/calls`)).body;
+      expect(counts.reduce((sum, row) => sum + row.cleared, 0)).toBe(callIds.length);
+    });
+    expect(decisions.messages.filter((m) => m.json?.['tenantId'] === fresh)).toEqual([]);
+  });
 });
