@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { CallStarted } from '@comms-credits/contracts';
+import { CallStarted, Sku } from '@comms-credits/contracts';
 import { callStream } from '@comms-credits/call-log';
 import { DialoutPolicyName, OutboundCallStarted, isDialoutPolicyName, isOutboundCallStarted, screenedCallOf } from '@comms-credits/dialout-rules';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
 import { CallEntitlementCommand, CallerRecord, ReferredCall, callEntitlementDecider } from '../domain/call-entitlement.decider';
-import { DialoutPolicyReplica, PoliciesOfUser } from './dialout-policy-replica';
-import { callersOf } from './licensing.queries';
 
 /**
  * Admission stages 1 and 2 in licensing's hop, as calls start, inside the consumed chunk's
@@ -18,21 +16,12 @@ import { callersOf } from './licensing.queries';
  */
 @Injectable()
 export class CallAdmission {
-  constructor(
-    private readonly store: EventStore,
-    private readonly replica: DialoutPolicyReplica,
-  ) {}
+  constructor(private readonly store: EventStore) {}
 
   async admit(sql: SqlClient, events: CallStarted[]): Promise<void> {
     const calls = events.filter(isOutboundCallStarted);
     if (calls.length === 0) return;
-    const keys = calls.map((call) => ({ tenantId: call.tenantId, userId: call.userId }));
-    const policies = await this.replica.policiesFor(sql, keys);
-    const callers = await callersOf(
-      sql,
-      keys.map((k) => k.tenantId),
-      keys.map((k) => k.userId),
-    );
+    const facts = await admissionFactsOf(sql, calls);
     await decideAndAppendBatch(
       sql,
       this.store,
@@ -41,7 +30,7 @@ export class CallAdmission {
         const key = `${call.tenantId}/${call.userId}`;
         return {
           target: callStream(call.tenantId, call.callId),
-          command: commandFor(referredCall(call), policies.get(key)!, callers.get(key)),
+          command: commandFor(referredCall(call), facts.get(key)!),
           options: { metadata: { correlationId: call.callId, causationId: call.eventId } },
         };
       }),
@@ -49,11 +38,56 @@ export class CallAdmission {
   }
 }
 
+/** What licensing knows of a call's user and tenant: their policies as learned, and the user (undefined: never seen). */
+interface AdmissionFacts {
+  /** The tenant's policies are known here (a restatement learned); else they may be incomplete. */
+  known: boolean;
+  /** null: none granted, the default applies. */
+  globalPolicy: string | null;
+  /** null: none of their own, the Global one applies. */
+  userPolicy: string | null;
+  caller: CallerRecord | undefined;
+}
+
+/** The facts of every call's tenant and user, in one statement, exact inside the chunk's transaction. */
+async function admissionFactsOf(sql: SqlClient, calls: OutboundCallStarted[]): Promise<Map<string, AdmissionFacts>> {
+  const { rows } = await sql.query<{
+    tenant_id: string;
+    user_id: string;
+    known: boolean | null;
+    global_policy: string | null;
+    policy_name: string | null;
+    user_known: boolean;
+    usage_location: string | null;
+    licenses: Sku[] | null;
+  }>(
+    `SELECT k.tenant_id, k.user_id, t.known, t.global_policy, p.policy_name,
+            u.user_id IS NOT NULL AS user_known, u.usage_location, u.licenses
+       FROM unnest($1::text[], $2::text[]) AS k(tenant_id, user_id)
+       LEFT JOIN rm_licensing_dialout_tenants t ON t.tenant_id = k.tenant_id
+       LEFT JOIN rm_licensing_dialout_users p ON p.tenant_id = k.tenant_id AND p.user_id = k.user_id
+       LEFT JOIN rm_licensing_users u ON u.tenant_id = k.tenant_id AND u.user_id = k.user_id`,
+    [calls.map((c) => c.tenantId), calls.map((c) => c.userId)],
+  );
+  return new Map(
+    rows.map((r) => [
+      `${r.tenant_id}/${r.user_id}`,
+      {
+        known: r.known === true,
+        globalPolicy: r.global_policy,
+        userPolicy: r.policy_name,
+        caller: r.user_known ? { usageLocation: r.usage_location, licenses: r.licenses ?? [] } : undefined,
+      },
+    ]),
+  );
+}
+
 /** Screen here when nothing the screening needs is missing; else refer, saying what is. */
-function commandFor(call: ReferredCall, policies: PoliciesOfUser, caller: CallerRecord | undefined): CallEntitlementCommand {
-  const globalPolicy = catalogueName(policies.globalPolicy);
-  const userPolicy = catalogueName(policies.userPolicy);
-  if (!policies.known || globalPolicy === undefined || userPolicy === undefined) return { type: 'Refer', call, reason: 'POLICIES_NOT_KNOWN' };
+function commandFor(call: ReferredCall, facts: AdmissionFacts): CallEntitlementCommand {
+  const globalPolicy = catalogueName(facts.globalPolicy);
+  const userPolicy = catalogueName(facts.userPolicy);
+  const { caller } = facts;
+  if (!facts.known || globalPolicy === undefined || userPolicy === undefined) return { type: 'Refer', call, reason: 'POLICIES_NOT_KNOWN' };
   if (!caller) return { type: 'Refer', call, reason: 'USER_NOT_KNOWN' };
   const { usageLocation } = caller;
   if (usageLocation === null) return { type: 'Refer', call, reason: 'USAGE_LOCATION_NOT_KNOWN' };

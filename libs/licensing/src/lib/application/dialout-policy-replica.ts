@@ -13,15 +13,6 @@ export function isDialoutPolicyFact(event: { type: string }): event is DialoutPo
   return POLICY_FACTS.has(event.type);
 }
 
-/** A user's policies as learned: `known` false means the tenant's may be incomplete here. */
-export interface PoliciesOfUser {
-  known: boolean;
-  /** null: none granted, the default applies. */
-  globalPolicy: string | null;
-  /** null: none of their own, the Global one applies. */
-  userPolicy: string | null;
-}
-
 /**
  * Learns the dial-out policy service's grants and restatements, inside the consumed chunk's
  * transaction, in the order they were published (one partition per tenant). The replica is
@@ -31,21 +22,6 @@ export interface PoliciesOfUser {
 @Injectable()
 export class DialoutPolicyReplica {
   constructor(private readonly store: EventStore) {}
-
-  /**
-   * For each (tenant, user): whether the tenant's policies are known here, its Global policy and
-   * the user's own, as learned so far (exact inside the caller's transaction). One statement.
-   */
-  async policiesFor(sql: SqlClient, keys: { tenantId: string; userId: string }[]): Promise<Map<string, PoliciesOfUser>> {
-    const { rows } = await sql.query<{ tenant_id: string; user_id: string; known: boolean | null; global_policy: string | null; policy_name: string | null }>(
-      `SELECT k.tenant_id, k.user_id, t.known, t.global_policy, u.policy_name
-         FROM unnest($1::text[], $2::text[]) AS k(tenant_id, user_id)
-         LEFT JOIN rm_licensing_dialout_tenants t ON t.tenant_id = k.tenant_id
-         LEFT JOIN rm_licensing_dialout_users u ON u.tenant_id = k.tenant_id AND u.user_id = k.user_id`,
-      [keys.map((k) => k.tenantId), keys.map((k) => k.userId)],
-    );
-    return new Map(rows.map((r) => [`${r.tenant_id}/${r.user_id}`, { known: r.known === true, globalPolicy: r.global_policy, userPolicy: r.policy_name }]));
-  }
 
   async learn(sql: SqlClient, facts: DialoutPolicyFact[]): Promise<void> {
     if (facts.length === 0) return;
