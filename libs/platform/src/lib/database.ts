@@ -1,6 +1,31 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
+/** How long a starting service waits for PostgreSQL to accept connections (a restart, a failover). */
+const DATABASE_WAIT_MS = 60_000;
+
+/** PostgreSQL is not there yet, or still recovering: connection refused or reset, or 57P03 (starting up / shutting down). */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: string };
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P03';
+}
+
+/**
+ * Runs `work` until PostgreSQL accepts it: a service started while its database restarts waits
+ * for it (as its Kafka client waits for the broker) instead of exiting. Other errors are thrown.
+ */
+export async function whenDatabaseUp<T>(work: () => Promise<T>, waitMs = DATABASE_WAIT_MS): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() + delay > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 /** Creates the service's database when it does not exist yet (never touches any other). */
 export async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);
@@ -34,10 +59,16 @@ const MIGRATION_LOCK = 7_140_250_101;
  * same tables and one would fail. The lock is a session advisory lock on a connection of its
  * own, held until the migrations are done; the next instance then finds nothing to apply.
  */
-export async function migrateDatabase(url: string, migrations: Function[]): Promise<void> {
-  await ensureDatabase(url);
-  const lock = new Client({ connectionString: url, application_name: 'migrations-lock' });
-  await lock.connect();
+export async function migrateDatabase(url: string, migrations: Function[], waitMs?: number): Promise<void> {
+  await whenDatabaseUp(() => ensureDatabase(url), waitMs);
+  const lock = await whenDatabaseUp(async () => {
+    const client = new Client({ connectionString: url, application_name: 'migrations-lock' });
+    await client.connect().catch(async (error: unknown) => {
+      await client.end().catch(() => undefined);
+      throw error;
+    });
+    return client;
+  }, waitMs);
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const dataSource = new DataSource({
