@@ -11,8 +11,7 @@ import {
 } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
 import { CallRejectedData, DialoutPolicyName, controlOf, screenCall } from '@comms-credits/dialout-rules';
-import { OutboundCall, entitle } from './entitlement';
-import { entitlementsOf } from './licences';
+import { OutboundCall, entitle, entitlementsOf } from '@comms-credits/licensing-rules';
 
 /**
  * The call's facts as stage 1 cleared them (CallCleared without its envelope and policy).

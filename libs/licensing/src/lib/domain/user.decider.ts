@@ -1,6 +1,6 @@
 import { Envelope, LicenseAssignedV1, LicenseUnassignedV1, Sku, SubscriptionSeatsChangedV1, UserUpsertedV1 } from '@comms-credits/contracts';
 import { Decider, DomainError, DomainEvent, fail, ok } from '@comms-credits/domain-kit';
-import { UNLIMITED_SKUS } from './licences';
+import { UNLIMITED_SKUS } from '@comms-credits/licensing-rules';
 
 /** A user of a tenant: usage location and assigned licences (stream `user:<tenant>:<userId>`). */
 export type UserEvent =
