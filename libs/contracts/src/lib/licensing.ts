@@ -1,4 +1,19 @@
-import { Equals, IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Min, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  Equals,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { EventEnvelope } from './envelope';
 import { OutboundCallFacts } from './outbound-call';
 import { E164, ISO_COUNTRY, OPAQUE_ID, SHORT_CODE, UTC_INSTANT } from './patterns';
@@ -132,6 +147,34 @@ export class CallScreenedV1 extends EventEnvelope {
   domestic!: boolean | null;
 }
 
+/** A user as licensing restates them: usage location (null: none) and assigned licences. */
+export class LicensedUserV1 {
+  @Matches(OPAQUE_ID) userId!: string;
+  @ValidateIf((u: LicensedUserV1) => u.usageLocation !== null)
+  @Matches(ISO_COUNTRY)
+  usageLocation!: string | null;
+  @IsArray() @ArrayMaxSize(SKUS.length) @ArrayUnique() @IsIn(SKUS, { each: true }) licenses!: Sku[];
+}
+
+/**
+ * A tenant's users as they are, stated once because most were created before a reader of this
+ * topic kept them: every user's usage location and licences, in pages (`page` of `pages`, at
+ * most 200 users each, appended together and so published together). A reader knows a tenant's
+ * users once it has every page of an edition, and keeps them by the `UserUpserted`,
+ * `LicenseAssigned` and `LicenseUnassigned` published after it. For pool-ledger's replica, the
+ * one-hop admission's (docs/architecture.md, "Admission in one hop"). An extension of the
+ * contract (since session 10): readers of the topic skip types they do not read.
+ */
+export class LicensedUsersRestatedV1 extends EventEnvelope {
+  @Equals('LicensedUsersRestated') override type!: 'LicensedUsersRestated';
+  @Equals(1) override version!: 1;
+  @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => LicensedUserV1) users!: LicensedUserV1[];
+  @IsInt() @Min(1) page!: number;
+  @IsInt() @Min(1) pages!: number;
+  /** A tenant is restated again by a newer edition; a reader takes each as the users when it was made. */
+  @IsInt() @Min(1) edition!: number;
+}
+
 /** Schemas of `licensing.events`. */
 export function licensingSchemas(): SchemaRegistry {
   return new SchemaRegistry({ ignoreUnknownTypes: true })
@@ -141,5 +184,6 @@ export function licensingSchemas(): SchemaRegistry {
     .register({ type: 'LicenseUnassigned', schema: LicenseUnassignedV1, latestVersion: 1 })
     .register({ type: 'CallEntitled', schema: CallEntitledV1, latestVersion: 1 })
     .register({ type: 'CallReferred', schema: CallReferredV1, latestVersion: 1 })
-    .register({ type: 'CallScreened', schema: CallScreenedV1, latestVersion: 1 });
+    .register({ type: 'CallScreened', schema: CallScreenedV1, latestVersion: 1 })
+    .register({ type: 'LicensedUsersRestated', schema: LicensedUsersRestatedV1, latestVersion: 1 });
 }

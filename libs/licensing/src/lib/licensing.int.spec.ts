@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Topics, licensingSchemas } from '@comms-credits/contracts';
+import { EventStore, Transactions, decideAndAppend } from '@comms-credits/event-store';
+import { Client } from 'pg';
 import { TestSystem, grantLearnedByLicensing, http, startTestSystem } from '@comms-credits/service-testing';
 import { Collector, TestKafka, callStarted, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
+import { CallAdmission } from './application/call-admission';
+import { lockTenantUsers, userStream } from './application/licensing.streams';
+import { userDecider } from './domain/user.decider';
 import { licensingService } from './licensing.service';
 
 describe('licensing service', () => {
@@ -393,6 +398,131 @@ describe('licensing service', () => {
       await decisions.waitFor(byCall('marker-once'));
       expect(onTopic(licensingEvents, 'screened-once').map((m) => m.json?.['type'])).toEqual(['CallScreened', 'CallEntitled']);
       expect(onTopic(decisions, 'screened-once')).toEqual([]);
+    });
+  });
+
+  describe("the tenant's users, restated for pool-ledger's replica", () => {
+    const restatementsOf = (tenant: string) =>
+      licensingEvents.messages.filter((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'LicensedUsersRestated');
+    /** What the topic says of the tenant's users, in order: restatements (user:licences) and licence assignments. */
+    const userFacts = (tenant: string) =>
+      licensingEvents.messages
+        .filter((m) => m.json?.['tenantId'] === tenant && ['LicensedUsersRestated', 'LicenseAssigned'].includes(String(m.json?.['type'])))
+        .map((m) =>
+          m.json?.['type'] === 'LicenseAssigned'
+            ? `assigned ${String(m.json['userId'])} ${String(m.json['sku'])}`
+            : `restated ${(m.json?.['users'] as { userId: string; licenses: string[] }[]).map((u) => `${u.userId}:${u.licenses.join('+')}`).join(',')}`,
+        );
+
+    async function tenantWithUsers(): Promise<string> {
+      const tenant = uniqueTenant('adatum');
+      await put(`/tenants/${tenant}/subscriptions/OFFICE_365_E5`, { seats: 5 });
+      await put(`/tenants/${tenant}/subscriptions/PHONE_SYSTEM`, { seats: 5 });
+      await put(`/tenants/${tenant}/users/organizer`, { usageLocation: 'US' });
+      await put(`/tenants/${tenant}/users/organizer/licenses/OFFICE_365_E5`);
+      await put(`/tenants/${tenant}/users/organizer/licenses/COMMUNICATIONS_CREDITS`);
+      await put(`/tenants/${tenant}/users/roaming`, { usageLocation: null });
+      return tenant;
+    }
+
+    /** Sessions of the service's database waiting for a lock another holds. */
+    async function blockedSessions(): Promise<number> {
+      const db = new Client({ connectionString: String((system.services['licensing']!.config as unknown as Record<string, unknown>)['DATABASE_URL']) });
+      await db.connect();
+      try {
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return rows[0]!.n;
+      } finally {
+        await db.end();
+      }
+    }
+
+    it("states every user's usage location and licences with the tenant's first call, once", async () => {
+      const tenant = await tenantWithUsers();
+      expect(restatementsOf(tenant)).toEqual([]);
+      await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'first', userId: 'organizer', to: '+33142685300' })]);
+      const [restatement] = await licensingEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'LicensedUsersRestated');
+      expect(restatement!.json).toMatchObject({
+        version: 1,
+        edition: 1,
+        page: 1,
+        pages: 1,
+        users: [
+          { userId: 'organizer', usageLocation: 'US', licenses: ['COMMUNICATIONS_CREDITS', 'OFFICE_365_E5'] },
+          { userId: 'roaming', usageLocation: null, licenses: [] },
+        ],
+      });
+      expect(licensingSchemas().decode(JSON.stringify(restatement!.json)).ok).toBe(true);
+
+      await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'second', userId: 'organizer', to: '+33142685300' })]);
+      await licensingEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'second');
+      expect(restatementsOf(tenant)).toHaveLength(1);
+    });
+
+    it('makes a licence assigned during the restatement wait, and publishes it after, so a reader ends with it', async () => {
+      const tenant = await tenantWithUsers();
+      const app = system.services['licensing']!.app;
+      let held!: () => void;
+      let release!: () => void;
+      const isHeld = new Promise<void>((resolve) => (held = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const restating = app.get(Transactions, { strict: false }).run(async (sql) => {
+        await app
+          .get(CallAdmission, { strict: false })
+          .admit(sql, [callStarted({ tenantId: tenant, callId: `held-${randomUUID()}`, userId: 'organizer', to: '+33142685300' })]);
+        held();
+        await released;
+      });
+      await isHeld;
+      const assigning = put(`/tenants/${tenant}/users/organizer/licenses/PHONE_SYSTEM`);
+      await eventually(async () => expect(await blockedSessions()).toBeGreaterThan(0));
+      release();
+      await restating;
+      expect((await assigning).status).toBe(200);
+      await eventually(() =>
+        expect(userFacts(tenant)).toEqual([
+          'assigned organizer OFFICE_365_E5',
+          'assigned organizer COMMUNICATIONS_CREDITS',
+          'restated organizer:COMMUNICATIONS_CREDITS+OFFICE_365_E5,roaming:',
+          'assigned organizer PHONE_SYSTEM',
+        ]),
+      );
+    });
+
+    it('makes the restatement wait for a licence being assigned, and carries it', async () => {
+      const tenant = await tenantWithUsers();
+      const app = system.services['licensing']!.app;
+      let appended!: () => void;
+      let release!: () => void;
+      const hasAppended = new Promise<void>((resolve) => (appended = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      // An assignment in progress, as LicensingCommands.assignLicense makes it: the tenant's users lock, then the user's stream.
+      const assigning = app.get(Transactions, { strict: false }).run(async (sql) => {
+        await lockTenantUsers(sql, [tenant]);
+        await decideAndAppend(sql, app.get(EventStore, { strict: false }), userStream(tenant, 'organizer'), userDecider, {
+          type: 'AssignLicense',
+          userId: 'organizer',
+          sku: 'PHONE_SYSTEM',
+          seats: { purchased: 5, assigned: 0 },
+        });
+        appended();
+        await released;
+      });
+      await hasAppended;
+      await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'waits', userId: 'organizer', to: '+33142685300' })]);
+      await eventually(async () => expect(await blockedSessions()).toBeGreaterThan(0));
+      release();
+      await assigning;
+      await eventually(() =>
+        expect(userFacts(tenant)).toEqual([
+          'assigned organizer OFFICE_365_E5',
+          'assigned organizer COMMUNICATIONS_CREDITS',
+          'assigned organizer PHONE_SYSTEM',
+          'restated organizer:COMMUNICATIONS_CREDITS+OFFICE_365_E5+PHONE_SYSTEM,roaming:',
+        ]),
+      );
     });
   });
 });

@@ -8,13 +8,14 @@ import { LicensingReadModels1764000000300 } from './migrations/1764000000300-lic
 import { LicensingUserVersion1764000000301 } from './migrations/1764000000301-licensing-user-version';
 import { DropLicensingCalls1764000000302 } from './migrations/1764000000302-drop-licensing-calls';
 import { LicensingDialoutPolicies1764000000303 } from './migrations/1764000000303-licensing-dialout-policies';
-import { dialoutPoliciesProjection, subscriptionsProjection, usersProjection } from './projections/licensing.projections';
+import { LicensingUsersRestated1764000000304 } from './migrations/1764000000304-licensing-users-restated';
+import { dialoutPoliciesProjection, restatedTenantsProjection, subscriptionsProjection, usersProjection } from './projections/licensing.projections';
 
 const telephony = telephonySchemas();
 
 /**
- * Public facts of licensing, the calls it hands on to the pool, the calls it screened or referred
- * to the dial-out policy service; its decisions (a dial-out policy refusal made here among them).
+ * Public facts of licensing (its tenants' users restated among them), the calls it hands on to
+ * the pool, the calls it screened or referred to the dial-out policy service; its decisions (a dial-out policy refusal made here among them).
  */
 export const routeLicensingEvent = routeByType({
   [Topics.LicensingEvents]: [
@@ -25,6 +26,7 @@ export const routeLicensingEvent = routeByType({
     'CallEntitled',
     'CallScreened',
     'CallReferred',
+    'LicensedUsersRestated',
   ],
   [Topics.CallDecisions]: ['CallAdmitted', 'CallRejected'],
 });
@@ -44,8 +46,9 @@ export const licensingService: ServiceDefinition = {
     LicensingUserVersion1764000000301,
     DropLicensingCalls1764000000302,
     LicensingDialoutPolicies1764000000303,
+    LicensingUsersRestated1764000000304,
   ],
-  projections: [callLogProjection, usersProjection, subscriptionsProjection, dialoutPoliciesProjection],
+  projections: [callLogProjection, usersProjection, subscriptionsProjection, dialoutPoliciesProjection, restatedTenantsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Sku } from '@comms-credits/contracts';
 import { DomainError, Result } from '@comms-credits/domain-kit';
-import { EventStore, SqlClient, Transactions, decideAndAppend, handleCommand, retryOnVersionConflict } from '@comms-credits/event-store';
+import { EventStore, SqlClient, Transactions, decideAndAppend, retryOnVersionConflict } from '@comms-credits/event-store';
 import { subscriptionDecider, userDecider } from '../domain/user.decider';
-import { subscriptionsStream, userStream } from './licensing.streams';
+import { lockTenantUsers, subscriptionsStream, userStream } from './licensing.streams';
 
 /**
  * The licensing commands of the ops API. Seat limits span users, so assignments and seat
  * changes of one SKU are serialized by locking that SKU's row of the (inline, always current)
- * subscriptions read model in the command's transaction.
+ * subscriptions read model in the command's transaction. A change to a user takes the tenant's
+ * users lock first (`lockTenantUsers`), so that it is never lost to a restatement of the
+ * tenant's users made meanwhile.
  */
 @Injectable()
 export class LicensingCommands {
@@ -19,13 +21,21 @@ export class LicensingCommands {
 
   /** `expectedVersion` (If-Match): refuse with a VersionConflictError unless the user is at it. */
   upsertUser(tenantId: string, userId: string, usageLocation: string | null, displayName: string | null, expectedVersion?: number) {
-    return handleCommand(
-      this.transactions,
-      this.store,
-      userStream(tenantId, userId),
-      userDecider,
-      { type: 'UpsertUser', userId, usageLocation, displayName },
-      { expectedVersion },
+    // With If-Match the caller asked for that exact version: a conflict is the answer, not a retry.
+    return retryOnVersionConflict(
+      () =>
+        this.transactions.run(async (sql) => {
+          await lockTenantUsers(sql, [tenantId]);
+          return decideAndAppend(
+            sql,
+            this.store,
+            userStream(tenantId, userId),
+            userDecider,
+            { type: 'UpsertUser', userId, usageLocation, displayName },
+            { expectedVersion },
+          );
+        }),
+      expectedVersion === undefined ? undefined : 1,
     );
   }
 
@@ -33,6 +43,7 @@ export class LicensingCommands {
     return retryOnVersionConflict(
       () =>
         this.transactions.run(async (sql) => {
+          await lockTenantUsers(sql, [tenantId]);
           const seats = await lockSeats(sql, tenantId, sku);
           return decideAndAppend(
             sql,
@@ -51,6 +62,7 @@ export class LicensingCommands {
     return retryOnVersionConflict(
       () =>
         this.transactions.run(async (sql) => {
+          await lockTenantUsers(sql, [tenantId]);
           await lockSeats(sql, tenantId, sku);
           return decideAndAppend(sql, this.store, userStream(tenantId, userId), userDecider, { type: 'UnassignLicense', userId, sku }, { expectedVersion });
         }),

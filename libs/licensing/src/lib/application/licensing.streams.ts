@@ -1,4 +1,5 @@
-import { StreamTarget } from '@comms-credits/event-store';
+import { SqlClient, StreamTarget } from '@comms-credits/event-store';
+import { licensedUsersStreamId } from '../domain/licensed-users.decider';
 
 /** A user of a tenant (usage location and assigned licences), `user:<tenant>:<userId>`. */
 export function userStream(tenantId: string, userId: string): StreamTarget {
@@ -13,4 +14,22 @@ export function subscriptionsStream(tenantId: string): StreamTarget {
 /** What licensing has learned of a tenant's dial-out policies, `dialout-policies:<tenant>`. */
 export function dialoutPoliciesStream(tenantId: string): StreamTarget {
   return { streamId: `dialout-policies:${tenantId}`, streamType: 'dialout-policies', tenantId };
+}
+
+/** A tenant's users as a whole, restated for pool-ledger's replica, `licensed-users:<tenant>`. */
+export function licensedUsersStream(tenantId: string): StreamTarget {
+  return { streamId: licensedUsersStreamId(tenantId), streamType: 'licensed-users', tenantId };
+}
+
+/**
+ * Serializes, per tenant, a change to a user (upsert, licence assigned or removed) and the
+ * restatement of the tenant's users: the change takes the lock before its first write, the
+ * restatement before it reads the users. So a change either committed first and is in the
+ * restatement, or waited for it and took its transaction id after it, and the relay, which
+ * publishes in transaction order, publishes it after: a replica ends with it either way.
+ * Tenants locked in sorted order: no deadlock.
+ */
+export async function lockTenantUsers(sql: SqlClient, tenantIds: string[]): Promise<void> {
+  const sorted = [...new Set(tenantIds)].sort();
+  await sql.query(`SELECT pg_advisory_xact_lock(hashtext('licensed-users:' || t)) FROM unnest($1::text[]) AS t`, [sorted]);
 }

@@ -1,5 +1,6 @@
 import { DataOf, Projection, RecordedEvent, SqlClient, dataOf } from '@comms-credits/event-store';
 import { DialoutPolicyReplicaEvent } from '../domain/dialout-policy-replica.decider';
+import { LicensedUsersEvent } from '../domain/licensed-users.decider';
 import { SubscriptionEvent, UserEvent } from '../domain/user.decider';
 
 /**
@@ -103,6 +104,28 @@ export const dialoutPoliciesProjection: Projection = {
         await users(event, [d]);
         await sql.query(`UPDATE rm_licensing_dialout_tenants SET learned_at = $2 WHERE tenant_id = $1`, [event.tenantId, event.occurredAt]);
       }
+    }
+  },
+};
+
+/**
+ * `rm_licensing_restated_tenants`: the tenants whose users licensing has restated, with the
+ * edition and the number of users stated (every page adds its own).
+ */
+export const restatedTenantsProjection: Projection = {
+  name: 'licensing-restated-tenants',
+  handles: ['LicensedUsersRestated'],
+  tables: ['rm_licensing_restated_tenants'],
+  async apply(sql: SqlClient, events: RecordedEvent[]) {
+    for (const event of events) {
+      const d = dataOf<DataOf<LicensedUsersEvent, 'LicensedUsersRestated'>>(event);
+      await sql.query(
+        `INSERT INTO rm_licensing_restated_tenants AS t (tenant_id, edition, users, restated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (tenant_id) DO UPDATE
+           SET users = CASE WHEN excluded.edition = t.edition THEN t.users + excluded.users ELSE excluded.users END,
+               edition = excluded.edition, restated_at = excluded.restated_at`,
+        [event.tenantId, d.edition, d.users.length, event.occurredAt],
+      );
     }
   },
 };
