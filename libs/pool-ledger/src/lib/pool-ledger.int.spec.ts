@@ -259,4 +259,63 @@ describe('pool-ledger service', () => {
     expect(await kafka.hasCommitted(group, Topics.CallEnded)).toBe(false);
     expect([...(await kafka.committedOffsets(group, Topics.LicensingEvents)).values()].some((offset) => offset > 0n)).toBe(true);
   });
+
+  describe('the users it learns from licensing (the one-hop admission replica)', () => {
+    type Learned = { known: boolean; edition: number | null; users: { userId: string; usageLocation: string | null; licenses: string[] }[] };
+    const learned = async (tenantId: string) => (await http<Learned>('GET', `${system.url('pool-ledger')}/tenants/${tenantId}/learned-callers`)).body;
+    const restated = (tenantId: string, page: number, pages: number, edition: number, users: Learned['users']) =>
+      serviceEvent('LicensedUsersRestated', tenantId, { users, page, pages, edition });
+    const user = (tenantId: string, userId: string, usageLocation: string | null) => serviceEvent('UserUpserted', tenantId, { userId, usageLocation });
+    const licence = (tenantId: string, userId: string, sku: string, assigned = true) =>
+      serviceEvent(assigned ? 'LicenseAssigned' : 'LicenseUnassigned', tenantId, { userId, sku });
+
+    it('knows a tenant once every page of a hand-over restatement is in, and keeps it by the changes published after', async () => {
+      const tenant = uniqueTenant('callers');
+      await kafka.publish(Topics.LicensingEvents, [
+        // Learned before any restatement: kept, but the tenant is not known (older users may be missing).
+        user(tenant, 'early', 'GB'),
+        licence(tenant, 'early', 'OFFICE_365_E5'),
+        // Licensing's edition 1 (while it still decides every call itself) makes no tenant known.
+        restated(tenant, 1, 1, 1, [{ userId: 'alice', usageLocation: 'US', licenses: ['OFFICE_365_E5'] }]),
+      ]);
+      await eventually(async () => expect(await learned(tenant)).toMatchObject({ known: false, edition: 1 }));
+
+      await kafka.publish(Topics.LicensingEvents, [
+        restated(tenant, 1, 2, 2, [{ userId: 'alice', usageLocation: 'US', licenses: ['COMMUNICATIONS_CREDITS', 'OFFICE_365_E5'] }]),
+      ]);
+      await eventually(async () => expect(await learned(tenant)).toMatchObject({ edition: 2, users: [{ userId: 'alice' }] }));
+      expect((await learned(tenant)).known).toBe(false);
+
+      await kafka.publish(Topics.LicensingEvents, [
+        restated(tenant, 2, 2, 2, [{ userId: 'bob', usageLocation: null, licenses: [] }]),
+        user(tenant, 'bob', 'FR'),
+        licence(tenant, 'bob', 'AUDIO_CONFERENCING'),
+        licence(tenant, 'alice', 'COMMUNICATIONS_CREDITS', false),
+        user(tenant, 'carol', 'DE'),
+      ]);
+      await eventually(async () =>
+        expect(await learned(tenant)).toMatchObject({
+          known: true,
+          edition: 2,
+          users: [
+            { userId: 'alice', usageLocation: 'US', licenses: ['OFFICE_365_E5'] },
+            { userId: 'bob', usageLocation: 'FR', licenses: ['AUDIO_CONFERENCING'] },
+            { userId: 'carol', usageLocation: 'DE', licenses: [] },
+          ],
+        }),
+      );
+    });
+
+    it('takes a newer restatement as the users when it was made, in place of what it had', async () => {
+      const tenant = uniqueTenant('callers');
+      await kafka.publish(Topics.LicensingEvents, [
+        restated(tenant, 1, 1, 2, [{ userId: 'gone', usageLocation: 'US', licenses: ['OFFICE_365_E5'] }]),
+        restated(tenant, 1, 1, 3, [{ userId: 'kept', usageLocation: 'CA', licenses: ['PHONE_SYSTEM'] }]),
+      ]);
+      await eventually(async () =>
+        expect(await learned(tenant)).toMatchObject({ known: true, edition: 3, users: [{ userId: 'kept', usageLocation: 'CA', licenses: ['PHONE_SYSTEM'] }] }),
+      );
+      expect((await learned(tenant)).users).toHaveLength(1);
+    });
+  });
 });

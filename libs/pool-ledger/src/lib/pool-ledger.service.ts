@@ -6,10 +6,11 @@ import { ServiceDefinition } from '@comms-credits/platform';
 import { PoolReadModels1764000000400 } from './migrations/1764000000400-pool-read-models';
 import { PoolReservations1764000000410 } from './migrations/1764000000410-pool-reservations';
 import { PoolMonthSnapshots1764000000420 } from './migrations/1764000000420-pool-month-snapshots';
+import { PoolCallers1764000000430 } from './migrations/1764000000430-pool-callers';
 import { poolMonthSnapshotProjection } from './application/pool-months';
 import { PoolLedgerConfig } from './pool-ledger.config';
 import { PoolLedgerModule } from './pool-ledger.module';
-import { poolCallsProjection, poolCapacityProjection, poolMonthsProjection } from './projections/pool.projections';
+import { callersProjection, poolCallsProjection, poolCapacityProjection, poolMonthsProjection } from './projections/pool.projections';
 
 const telephony = telephonySchemas();
 /**
@@ -41,13 +42,28 @@ export const poolLedgerService: ServiceDefinition = {
   defaultPort: 3003,
   configSchema: PoolLedgerConfig,
   module: PoolLedgerModule,
-  migrations: [EventStore1764000000000, CallLog1764000000100, PoolReadModels1764000000400, PoolReservations1764000000410, PoolMonthSnapshots1764000000420],
-  projections: [callLogProjection, poolCapacityProjection, poolMonthsProjection, poolCallsProjection, poolMonthSnapshotProjection],
+  migrations: [
+    EventStore1764000000000,
+    CallLog1764000000100,
+    PoolReadModels1764000000400,
+    PoolReservations1764000000410,
+    PoolMonthSnapshots1764000000420,
+    PoolCallers1764000000430,
+  ],
+  projections: [callLogProjection, poolCapacityProjection, poolMonthsProjection, poolCallsProjection, poolMonthSnapshotProjection, callersProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
-    // Stage 2's hand-over and the pool's capacity (seats, Select dial-out licences); not users.
-    [Topics.LicensingEvents]: licensingSchemas().only('CallEntitled', 'SubscriptionSeatsChanged', 'LicenseAssigned', 'LicenseUnassigned'),
+    // Stage 2's hand-over, the pool's capacity (seats, Select dial-out licences), and the users
+    // (usage locations, licences, restatements) the one-hop admission's replica learns.
+    [Topics.LicensingEvents]: licensingSchemas().only(
+      'CallEntitled',
+      'SubscriptionSeatsChanged',
+      'LicenseAssigned',
+      'LicenseUnassigned',
+      'UserUpserted',
+      'LicensedUsersRestated',
+    ),
   },
   route: routePoolLedgerEvent,
 };

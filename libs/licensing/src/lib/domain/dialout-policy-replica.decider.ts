@@ -1,4 +1,4 @@
-import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
+import { Decider, DomainEvent, NO_RESTATEMENT, RestatementProgress, learnRestatementPage, ok } from '@comms-credits/domain-kit';
 
 /** A user's own dial-out policy as the dial-out policy service restated it. */
 export interface LearnedUserPolicy {
@@ -38,25 +38,14 @@ export type DialoutPolicyReplicaCommand =
   | { type: 'LearnGlobalPolicy'; policyName: string }
   | { type: 'LearnUserPolicy'; userId: string; policyName: string | null };
 
-export interface DialoutPolicyReplicaState {
-  /** The restatement in progress (one per edition), and its pages learned so far. */
-  edition: number | null;
-  learnedPages: readonly number[];
-  known: boolean;
-}
-
-/** A restatement's pages are appended together and published in order: page 1 begins one, of one edition. */
-function pagesWith(state: DialoutPolicyReplicaState, page: number, edition: number): number[] {
-  return page === 1 || edition !== state.edition ? [page] : [...state.learnedPages, page];
-}
+export type DialoutPolicyReplicaState = RestatementProgress;
 
 export const dialoutPolicyReplicaDecider: Decider<DialoutPolicyReplicaCommand, DialoutPolicyReplicaEvent, DialoutPolicyReplicaState> = {
-  initialState: () => ({ edition: null, learnedPages: [], known: false }),
+  initialState: () => NO_RESTATEMENT,
 
   evolve: (state, event) => {
     if (event.type !== 'DialoutPoliciesRestatementLearned') return state;
-    const { page, edition, complete } = event.data;
-    return { edition, learnedPages: pagesWith(state, page, edition), known: complete };
+    return { ...learnRestatementPage(state, event.data, SCREENING_HANDED_OVER_EDITION), known: event.data.complete };
   },
 
   decide: (command, state) => {
@@ -65,9 +54,7 @@ export const dialoutPolicyReplicaDecider: Decider<DialoutPolicyReplicaCommand, D
         const { type: _type, ...page } = command;
         // A message delivered twice is stopped by the inbox; a page here is a restatement's,
         // the policies in force when it was made (grants published after it follow it).
-        const learned = pagesWith(state, page.page, page.edition);
-        const everyPage = Array.from({ length: page.pages }, (_, i) => i + 1).every((p) => learned.includes(p));
-        const complete = state.known || (everyPage && page.edition >= SCREENING_HANDED_OVER_EDITION);
+        const { known: complete } = learnRestatementPage(state, page, SCREENING_HANDED_OVER_EDITION);
         return ok([{ type: 'DialoutPoliciesRestatementLearned', data: { ...page, complete } }]);
       }
       case 'LearnGlobalPolicy':

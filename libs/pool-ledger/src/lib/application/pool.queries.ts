@@ -25,6 +25,17 @@ export interface PoolCallView {
   handedOnMinutes: number | null;
 }
 
+/** A tenant's users as the pool has learned them from licensing (the one-hop admission's replica). */
+export interface LearnedCallers {
+  /** Every user is known: a restatement of the hand-over edition has been learned, every page of it. */
+  known: boolean;
+  /** The edition of the last restatement learned (null: none). */
+  edition: number | null;
+  users: { userId: string; usageLocation: string | null; licenses: Sku[] }[];
+  /** When the pool last learned a change (null: never). */
+  learnedAt: string | null;
+}
+
 /**
  * Capacity in minutes per tenant (the same for every month: it follows the seats live). The
  * read model holds the capacity decider's state; the rule itself is `capacityMinutes`.
@@ -76,6 +87,27 @@ export class PoolQueries {
       const capacityMinutes = (await capacityMinutesOf(sql, [tenantId])).get(tenantId) ?? 0;
       const { used, reserved } = (await monthUsageOf(sql, [{ tenantId, month }])).get(`${tenantId}/${month}`) ?? { used: 0, reserved: 0 };
       return { month, capacityMinutes, usedMinutes: used, reservedMinutes: reserved, availableMinutes: Math.max(capacityMinutes - used - reserved, 0) };
+    });
+  }
+
+  learnedCallers(tenantId: string): Promise<LearnedCallers> {
+    return this.transactions.run(async (sql) => {
+      const [tenant] = (
+        await sql.query<{ known: boolean; edition: number | null; learned_at: Date }>(
+          `SELECT known, edition, learned_at FROM rm_pool_caller_tenants WHERE tenant_id = $1`,
+          [tenantId],
+        )
+      ).rows;
+      const { rows: users } = await sql.query<{ user_id: string; usage_location: string | null; licenses: Sku[] }>(
+        `SELECT user_id, usage_location, licenses FROM rm_pool_callers WHERE tenant_id = $1 ORDER BY user_id`,
+        [tenantId],
+      );
+      return {
+        known: tenant?.known ?? false,
+        edition: tenant?.edition ?? null,
+        users: users.map((u) => ({ userId: u.user_id, usageLocation: u.usage_location, licenses: u.licenses })),
+        learnedAt: tenant?.learned_at.toISOString() ?? null,
+      };
     });
   }
 

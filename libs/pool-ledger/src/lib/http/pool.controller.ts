@@ -31,6 +31,35 @@ export class PoolCallResponse {
   @ApiProperty({ nullable: true, description: 'minutes handed on to the wallet' }) handedOnMinutes!: number | null;
 }
 
+export class LearnedCallerResponse {
+  @ApiProperty() userId!: string;
+  @ApiProperty({ nullable: true, example: 'US', description: 'null: none' }) usageLocation!: string | null;
+  @ApiProperty({ type: [String], example: ['OFFICE_365_E5'] }) licenses!: string[];
+}
+
+export class LearnedCallersResponse {
+  @ApiProperty({ description: 'every user is known here: licensing restated the tenant’s users (edition 2 or later), every page learned' })
+  known!: boolean;
+  @ApiProperty({ nullable: true, description: 'the edition of the last restatement learned (null: none)' }) edition!: number | null;
+  @ApiProperty({ type: [LearnedCallerResponse] }) users!: LearnedCallerResponse[];
+  @ApiProperty({ nullable: true, description: 'when the pool last learned a change (ISO-8601 UTC)' }) learnedAt!: string | null;
+}
+
+@ApiTags('pool')
+@Controller('tenants/:tenantId')
+export class LearnedCallersController {
+  constructor(private readonly queries: PoolQueries) {}
+
+  @Get('learned-callers')
+  @ApiOperation({
+    summary: "The tenant's users as the pool has learned them from licensing.events (the replica the one-hop admission will entitle calls by)",
+  })
+  @ApiOkResponse({ type: LearnedCallersResponse })
+  learnedCallers(@Param('tenantId') tenantId: string) {
+    return this.queries.learnedCallers(tenantId);
+  }
+}
+
 @ApiTags('pool')
 @Controller('tenants/:tenantId/pool')
 export class PoolController {

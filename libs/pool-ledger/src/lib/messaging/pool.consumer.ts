@@ -4,15 +4,20 @@ import { CallEndedV1, CallEntitledV1, Envelope, LicenseAssignedV1, LicenseUnassi
 import { CallLog } from '@comms-credits/call-log';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, BOOKKEEPING, KafkaBatchOfContext } from '@comms-credits/messaging';
+import { CallerReplica, isCallerFact } from '../application/caller-replica';
 import { PoolFunding } from '../application/pool-funding';
 import { poolCapacityStream } from '../application/pool-ledger.streams';
 import { ASSIGNED_POOL_SKU, CapacityCommand, capacityDecider } from '../domain/capacity.decider';
 
 type LicensingFact = SubscriptionSeatsChangedV1 | LicenseAssignedV1 | LicenseUnassignedV1;
 
+function isCapacityFact(event: Envelope): event is LicensingFact {
+  return event.type === 'SubscriptionSeatsChanged' || event.type === 'LicenseAssigned' || event.type === 'LicenseUnassigned';
+}
+
 /**
- * What the pool consumes: licensing's facts (capacity) and entitled calls (stage 3), and the
- * ends of calls (settlement).
+ * What the pool consumes: licensing's facts (capacity, and the users the one-hop admission's
+ * replica learns) and entitled calls (stage 3), and the ends of calls (settlement).
  */
 @Controller()
 export class PoolConsumer {
@@ -20,14 +25,19 @@ export class PoolConsumer {
     private readonly store: EventStore,
     private readonly funding: PoolFunding,
     private readonly callLog: CallLog,
+    private readonly callers: CallerReplica,
   ) {}
 
   @EventPattern(Topics.LicensingEvents, BATCH)
   async onLicensingEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
     // In order: a seat change and a call entitled after it must see the new capacity.
     for (const run of runsOf(events, (e) => e.type === 'CallEntitled')) {
-      if (run[0]!.type === 'CallEntitled') await this.funding.admit(ctx.sql, run as CallEntitledV1[]);
-      else await this.countCapacity(ctx, run as LicensingFact[]);
+      if (run[0]!.type === 'CallEntitled') {
+        await this.funding.admit(ctx.sql, run as CallEntitledV1[]);
+      } else {
+        await this.countCapacity(ctx, run.filter(isCapacityFact));
+        await this.callers.learn(ctx.sql, run.filter(isCallerFact));
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import { monthOf } from '@comms-credits/contracts';
 import { DataOf, Projection, RecordedEvent, SqlClient, dataOf } from '@comms-credits/event-store';
+import { CallerReplicaEvent } from '../domain/caller-replica.decider';
 import { CapacityEvent } from '../domain/capacity.decider';
 import { PoolCallEvent } from '../domain/pool-call.decider';
 import { PoolMonthEvent } from '../domain/pool-month.decider';
@@ -199,3 +200,63 @@ function poolCallColumns(event: RecordedEvent): PoolCallColumns {
       return { duration_seconds: dataOf<DataOf<PoolCallEvent, 'CallEndObserved'>>(event).durationSeconds };
   }
 }
+
+/**
+ * `rm_pool_caller_tenants` and `rm_pool_callers`: the users the pool has learned from licensing,
+ * applied in the order published. A restatement replaces them (its first page clears the
+ * tenant's users; a change published before it is in it already); a change after it changes
+ * one. Users change rarely: one statement per change.
+ */
+export const callersProjection: Projection = {
+  name: 'pool-callers',
+  handles: ['CallersRestatementLearned', 'CallerLearned', 'CallerLicenceLearned'],
+  tables: ['rm_pool_caller_tenants', 'rm_pool_callers'],
+  async apply(sql: SqlClient, events: RecordedEvent[]) {
+    for (const event of events) {
+      if (event.type === 'CallersRestatementLearned') {
+        const d = dataOf<DataOf<CallerReplicaEvent, 'CallersRestatementLearned'>>(event);
+        // A restatement is the users when it was made: its first page replaces the tenant's.
+        if (d.page === 1) await sql.query(`DELETE FROM rm_pool_callers WHERE tenant_id = $1`, [event.tenantId]);
+        await sql.query(
+          `WITH tenant AS (
+             INSERT INTO rm_pool_caller_tenants AS t (tenant_id, known, edition, learned_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (tenant_id) DO UPDATE SET known = t.known OR excluded.known, edition = excluded.edition, learned_at = excluded.learned_at)
+           INSERT INTO rm_pool_callers (tenant_id, user_id, usage_location, licenses)
+           SELECT $1, u.user_id, u.usage_location, ARRAY(SELECT jsonb_array_elements_text(u.licenses))
+             FROM jsonb_to_recordset($5::jsonb) AS u(user_id text, usage_location text, licenses jsonb)
+           ON CONFLICT (tenant_id, user_id) DO UPDATE SET usage_location = excluded.usage_location, licenses = excluded.licenses`,
+          [
+            event.tenantId,
+            d.complete,
+            d.edition,
+            event.occurredAt,
+            JSON.stringify(d.users.map((u) => ({ user_id: u.userId, usage_location: u.usageLocation, licenses: u.licenses }))),
+          ],
+        );
+        continue;
+      }
+      if (event.type === 'CallerLearned') {
+        const d = dataOf<DataOf<CallerReplicaEvent, 'CallerLearned'>>(event);
+        await sql.query(
+          `INSERT INTO rm_pool_callers (tenant_id, user_id, usage_location) VALUES ($1, $2, $3)
+           ON CONFLICT (tenant_id, user_id) DO UPDATE SET usage_location = excluded.usage_location`,
+          [event.tenantId, d.userId, d.usageLocation],
+        );
+      } else {
+        const d = dataOf<DataOf<CallerReplicaEvent, 'CallerLicenceLearned'>>(event);
+        await sql.query(
+          d.assigned
+            ? `INSERT INTO rm_pool_callers AS c (tenant_id, user_id, licenses) VALUES ($1, $2, ARRAY[$3])
+               ON CONFLICT (tenant_id, user_id) DO UPDATE SET licenses = array_append(array_remove(c.licenses, $3), $3)`
+            : `UPDATE rm_pool_callers SET licenses = array_remove(licenses, $3) WHERE tenant_id = $1 AND user_id = $2`,
+          [event.tenantId, d.userId, d.sku],
+        );
+      }
+      await sql.query(
+        `INSERT INTO rm_pool_caller_tenants AS t (tenant_id, learned_at) VALUES ($1, $2)
+         ON CONFLICT (tenant_id) DO UPDATE SET learned_at = excluded.learned_at`,
+        [event.tenantId, event.occurredAt],
+      );
+    }
+  },
+};
