@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CallLogModule } from '@comms-credits/call-log';
 import { CallAdmission } from './application/call-admission';
-import { DialoutPolicyReplica } from './application/dialout-policy-replica';
+import { DialoutPolicyReplica } from '@comms-credits/dialout-replica';
 import { LicensingCommands } from './application/licensing.commands';
 import { LicensingQueries } from './application/licensing.queries';
 import { LicensingController } from './http/licensing.controller';

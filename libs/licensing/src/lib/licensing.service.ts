@@ -1,3 +1,4 @@
+import { dialoutPoliciesProjection } from '@comms-credits/dialout-replica';
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
 import { Topics, dialoutPolicySchemas, telephonySchemas } from '@comms-credits/contracts';
 import { EventStore1764000000000 } from '@comms-credits/event-store';
@@ -9,7 +10,7 @@ import { LicensingUserVersion1764000000301 } from './migrations/1764000000301-li
 import { DropLicensingCalls1764000000302 } from './migrations/1764000000302-drop-licensing-calls';
 import { LicensingDialoutPolicies1764000000303 } from './migrations/1764000000303-licensing-dialout-policies';
 import { LicensingUsersRestated1764000000304 } from './migrations/1764000000304-licensing-users-restated';
-import { dialoutPoliciesProjection, restatedTenantsProjection, subscriptionsProjection, usersProjection } from './projections/licensing.projections';
+import { restatedTenantsProjection, subscriptionsProjection, usersProjection } from './projections/licensing.projections';
 
 const telephony = telephonySchemas();
 
@@ -48,7 +49,7 @@ export const licensingService: ServiceDefinition = {
     LicensingDialoutPolicies1764000000303,
     LicensingUsersRestated1764000000304,
   ],
-  projections: [callLogProjection, usersProjection, subscriptionsProjection, dialoutPoliciesProjection, restatedTenantsProjection],
+  projections: [callLogProjection, usersProjection, subscriptionsProjection, dialoutPoliciesProjection('licensing'), restatedTenantsProjection],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,

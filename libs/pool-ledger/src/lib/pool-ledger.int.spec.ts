@@ -306,6 +306,26 @@ describe('pool-ledger service', () => {
       );
     });
 
+    it("learns the tenant's dial-out policies as licensing does: known by a restatement, kept by the grants after it", async () => {
+      const tenant = uniqueTenant('policies');
+      type Policies = { known: boolean; globalPolicy: string | null; userPolicies: { userId: string; policyName: string }[] };
+      const policies = async () => (await http<Policies>('GET', `${system.url('pool-ledger')}/tenants/${tenant}/learned-dialout-policies`)).body;
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        serviceEvent('DialoutPoliciesRestated', tenant, {
+          globalPolicy: null,
+          userPolicies: [{ userId: 'walled', policyName: 'DialoutCPCZoneAPSTNDomestic' }],
+          page: 1,
+          pages: 1,
+          edition: 2,
+        }),
+        serviceEvent('GlobalPolicyGranted', tenant, { policyName: 'DialoutCPCandPSTNInternational' }),
+        serviceEvent('UserPolicyGranted', tenant, { userId: 'walled', policyName: null }),
+      ]);
+      await eventually(async () =>
+        expect(await policies()).toEqual(expect.objectContaining({ known: true, globalPolicy: 'DialoutCPCandPSTNInternational', userPolicies: [] })),
+      );
+    });
+
     it('takes a newer restatement as the users when it was made, in place of what it had', async () => {
       const tenant = uniqueTenant('callers');
       await kafka.publish(Topics.LicensingEvents, [

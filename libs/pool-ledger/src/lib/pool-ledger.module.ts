@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CallLogModule } from '@comms-credits/call-log';
+import { DialoutPolicyReplica } from '@comms-credits/dialout-replica';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { CallerReplica } from './application/caller-replica';
 import { POOL_GRANT_POLICY, PoolFunding } from './application/pool-funding';
@@ -18,6 +19,7 @@ import { poolGrantPolicyOf } from './pool-ledger.config';
     PoolQueries,
     ReservationSweeper,
     CallerReplica,
+    DialoutPolicyReplica,
   ],
 })
 export class PoolLedgerModule {}

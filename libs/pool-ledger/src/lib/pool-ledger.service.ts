@@ -1,5 +1,6 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
-import { Topics, licensingSchemas, telephonySchemas } from '@comms-credits/contracts';
+import { Topics, dialoutPolicySchemas, licensingSchemas, telephonySchemas } from '@comms-credits/contracts';
+import { dialoutPoliciesProjection } from '@comms-credits/dialout-replica';
 import { EventStore1764000000000 } from '@comms-credits/event-store';
 import { routeByType } from '@comms-credits/messaging';
 import { ServiceDefinition } from '@comms-credits/platform';
@@ -7,6 +8,7 @@ import { PoolReadModels1764000000400 } from './migrations/1764000000400-pool-rea
 import { PoolReservations1764000000410 } from './migrations/1764000000410-pool-reservations';
 import { PoolMonthSnapshots1764000000420 } from './migrations/1764000000420-pool-month-snapshots';
 import { PoolCallers1764000000430 } from './migrations/1764000000430-pool-callers';
+import { PoolDialoutPolicies1764000000440 } from './migrations/1764000000440-pool-dialout-policies';
 import { poolMonthSnapshotProjection } from './application/pool-months';
 import { PoolLedgerConfig } from './pool-ledger.config';
 import { PoolLedgerModule } from './pool-ledger.module';
@@ -49,8 +51,17 @@ export const poolLedgerService: ServiceDefinition = {
     PoolReservations1764000000410,
     PoolMonthSnapshots1764000000420,
     PoolCallers1764000000430,
+    PoolDialoutPolicies1764000000440,
   ],
-  projections: [callLogProjection, poolCapacityProjection, poolMonthsProjection, poolCallsProjection, poolMonthSnapshotProjection, callersProjection],
+  projections: [
+    callLogProjection,
+    poolCapacityProjection,
+    poolMonthsProjection,
+    poolCallsProjection,
+    poolMonthSnapshotProjection,
+    callersProjection,
+    dialoutPoliciesProjection('pool'),
+  ],
   consumes: {
     [Topics.CallStarted]: telephony,
     [Topics.CallEnded]: telephony,
@@ -64,6 +75,8 @@ export const poolLedgerService: ServiceDefinition = {
       'UserUpserted',
       'LicensedUsersRestated',
     ),
+    // The dial-out policy grants and restatements, the replica the one-hop admission will screen by.
+    [Topics.DialoutPolicyEvents]: dialoutPolicySchemas().only('GlobalPolicyGranted', 'UserPolicyGranted', 'DialoutPoliciesRestated'),
   },
   route: routePoolLedgerEvent,
 };

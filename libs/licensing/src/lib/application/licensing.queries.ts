@@ -1,3 +1,4 @@
+import { LearnedDialoutPolicies, learnedDialoutPolicies } from '@comms-credits/dialout-replica';
 import { Injectable } from '@nestjs/common';
 import { SKUS, Sku } from '@comms-credits/contracts';
 import { SqlClient, Transactions } from '@comms-credits/event-store';
@@ -26,17 +27,6 @@ export interface TenantView {
   seats: number;
 }
 
-/** A tenant's dial-out policies as licensing has learned them. */
-export interface LearnedDialoutPolicies {
-  /** Every grant is known: the tenant's restatement has been learned, every page of it. */
-  known: boolean;
-  /** null: none granted, the default Global policy applies. */
-  globalPolicy: string | null;
-  userPolicies: { userId: string; policyName: string }[];
-  /** When licensing last learned a change (null: never). */
-  learnedAt: string | null;
-}
-
 /** Reads of the licensing read models (outside any command). */
 @Injectable()
 export class LicensingQueries {
@@ -63,24 +53,7 @@ export class LicensingQueries {
 
   /** What licensing has learned of the tenant's dial-out policies (the one-hop admission's replica). */
   learnedDialoutPolicies(tenantId: string): Promise<LearnedDialoutPolicies> {
-    return this.transactions.run(async (sql) => {
-      const [tenant] = (
-        await sql.query<{ global_policy: string | null; known: boolean; learned_at: Date }>(
-          `SELECT global_policy, known, learned_at FROM rm_licensing_dialout_tenants WHERE tenant_id = $1`,
-          [tenantId],
-        )
-      ).rows;
-      const { rows: users } = await sql.query<{ user_id: string; policy_name: string }>(
-        `SELECT user_id, policy_name FROM rm_licensing_dialout_users WHERE tenant_id = $1 ORDER BY user_id`,
-        [tenantId],
-      );
-      return {
-        known: tenant?.known ?? false,
-        globalPolicy: tenant?.global_policy ?? null,
-        userPolicies: users.map((u) => ({ userId: u.user_id, policyName: u.policy_name })),
-        learnedAt: tenant?.learned_at.toISOString() ?? null,
-      };
-    });
+    return this.transactions.run((sql) => learnedDialoutPolicies(sql, 'licensing', tenantId));
   }
 
   /** The tenant's users, by user id (the ops console's licences page). */

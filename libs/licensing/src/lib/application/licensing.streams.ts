@@ -11,11 +11,6 @@ export function subscriptionsStream(tenantId: string): StreamTarget {
   return { streamId: `subscriptions:${tenantId}`, streamType: 'subscriptions', tenantId };
 }
 
-/** What licensing has learned of a tenant's dial-out policies, `dialout-policies:<tenant>`. */
-export function dialoutPoliciesStream(tenantId: string): StreamTarget {
-  return { streamId: `dialout-policies:${tenantId}`, streamType: 'dialout-policies', tenantId };
-}
-
 /** A tenant's users as a whole, restated for pool-ledger's replica, `licensed-users:<tenant>`. */
 export function licensedUsersStream(tenantId: string): StreamTarget {
   return { streamId: licensedUsersStreamId(tenantId), streamType: 'licensed-users', tenantId };

@@ -1,12 +1,13 @@
 import { Body, Controller, Delete, Get, Headers, Param, Put, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Sku } from '@comms-credits/contracts';
+import { LearnedDialoutPolicies, LearnedDialoutPoliciesResponse } from '@comms-credits/dialout-replica';
 import { DomainError, Result } from '@comms-credits/domain-kit';
 import { ProblemException, etagOf, ifMatched, orProblem, parseIfMatch } from '@comms-credits/platform';
 import type { Response } from 'express';
 import { LicensingCommands } from '../application/licensing.commands';
-import { LearnedDialoutPolicies, LicensingQueries, UserView } from '../application/licensing.queries';
-import { LearnedDialoutPoliciesResponse, SetSeatsRequest, SubscriptionResponse, UpsertUserRequest, UserResponse } from './licensing.dto';
+import { LicensingQueries, UserView } from '../application/licensing.queries';
+import { SetSeatsRequest, SubscriptionResponse, UpsertUserRequest, UserResponse } from './licensing.dto';
 import { ParseSkuPipe } from './sku.pipe';
 
 @ApiTags('licensing')

@@ -39,16 +39,3 @@ export class SubscriptionResponse {
   @ApiProperty() assigned!: number;
   @ApiProperty({ nullable: true, description: 'null for free and unlimited SKUs' }) available!: number | null;
 }
-
-export class LearnedUserPolicyResponse {
-  @ApiProperty() userId!: string;
-  @ApiProperty({ example: 'DialoutCPCDisabledPSTNDisabled' }) policyName!: string;
-}
-
-export class LearnedDialoutPoliciesResponse {
-  @ApiProperty({ description: 'every grant is known here: the tenant’s policies were restated to licensing (with its first screened call)' })
-  known!: boolean;
-  @ApiProperty({ nullable: true, description: 'null: none granted, the default Global policy applies' }) globalPolicy!: string | null;
-  @ApiProperty({ type: [LearnedUserPolicyResponse] }) userPolicies!: LearnedUserPolicyResponse[];
-  @ApiProperty({ nullable: true, description: 'when licensing last learned a change (ISO-8601 UTC)' }) learnedAt!: string | null;
-}

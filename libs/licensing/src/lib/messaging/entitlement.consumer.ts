@@ -5,7 +5,7 @@ import { callStream } from '@comms-credits/call-log';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { CallAdmission } from '../application/call-admission';
-import { DialoutPolicyReplica, isDialoutPolicyFact } from '../application/dialout-policy-replica';
+import { DialoutPolicyReplica, isDialoutPolicyFact } from '@comms-credits/dialout-replica';
 import { callersOf } from '../application/licensing.queries';
 import { ClearedCall, callEntitlementDecider } from '../domain/call-entitlement.decider';
 

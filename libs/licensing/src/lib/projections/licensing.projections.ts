@@ -1,5 +1,4 @@
 import { DataOf, Projection, RecordedEvent, SqlClient, dataOf } from '@comms-credits/event-store';
-import { DialoutPolicyReplicaEvent } from '../domain/dialout-policy-replica.decider';
 import { LicensedUsersEvent } from '../domain/licensed-users.decider';
 import { SubscriptionEvent, UserEvent } from '../domain/user.decider';
 
@@ -57,52 +56,6 @@ export const subscriptionsProjection: Projection = {
            ON CONFLICT (tenant_id, sku) DO UPDATE SET assigned = s.assigned + excluded.assigned`,
           [event.tenantId, d.sku, delta],
         );
-      }
-    }
-  },
-};
-
-/**
- * `rm_licensing_dialout_tenants` and `rm_licensing_dialout_users`: the dial-out policies
- * licensing has learned, applied in the order they were published. A restatement replaces them
- * (its first page clears the users' own; a grant published before it is in it already); a grant
- * after it changes one. Policies change rarely: one statement per change.
- */
-export const dialoutPoliciesProjection: Projection = {
-  name: 'licensing-dialout-policies',
-  handles: ['DialoutPoliciesRestatementLearned', 'DialoutGlobalPolicyLearned', 'DialoutUserPolicyLearned'],
-  tables: ['rm_licensing_dialout_tenants', 'rm_licensing_dialout_users'],
-  async apply(sql: SqlClient, events: RecordedEvent[]) {
-    const tenant = (event: RecordedEvent, globalPolicy: string | null, known: boolean) =>
-      sql.query(
-        `INSERT INTO rm_licensing_dialout_tenants AS t (tenant_id, global_policy, known, learned_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (tenant_id) DO UPDATE SET global_policy = excluded.global_policy, known = t.known OR excluded.known, learned_at = excluded.learned_at`,
-        [event.tenantId, globalPolicy, known, event.occurredAt],
-      );
-    const users = (event: RecordedEvent, policies: { userId: string; policyName: string | null }[]) =>
-      sql.query(
-        `WITH given AS (SELECT * FROM unnest($2::text[], $3::text[]) AS g(user_id, policy_name)),
-              removed AS (DELETE FROM rm_licensing_dialout_users u USING given g
-                           WHERE u.tenant_id = $1 AND u.user_id = g.user_id AND g.policy_name IS NULL)
-         INSERT INTO rm_licensing_dialout_users (tenant_id, user_id, policy_name)
-         SELECT $1, user_id, policy_name FROM given WHERE policy_name IS NOT NULL
-         ON CONFLICT (tenant_id, user_id) DO UPDATE SET policy_name = excluded.policy_name`,
-        [event.tenantId, policies.map((p) => p.userId), policies.map((p) => p.policyName)],
-      );
-    for (const event of events) {
-      if (event.type === 'DialoutPoliciesRestatementLearned') {
-        const d = dataOf<DataOf<DialoutPolicyReplicaEvent, 'DialoutPoliciesRestatementLearned'>>(event);
-        // A restatement is the policies in force when it was made: its first page replaces the tenant's.
-        if (d.page === 1) await sql.query(`DELETE FROM rm_licensing_dialout_users WHERE tenant_id = $1`, [event.tenantId]);
-        await tenant(event, d.globalPolicy, d.complete);
-        await users(event, d.userPolicies);
-      } else if (event.type === 'DialoutGlobalPolicyLearned') {
-        const d = dataOf<DataOf<DialoutPolicyReplicaEvent, 'DialoutGlobalPolicyLearned'>>(event);
-        await tenant(event, d.policyName, false);
-      } else {
-        const d = dataOf<DataOf<DialoutPolicyReplicaEvent, 'DialoutUserPolicyLearned'>>(event);
-        await users(event, [d]);
-        await sql.query(`UPDATE rm_licensing_dialout_tenants SET learned_at = $2 WHERE tenant_id = $1`, [event.tenantId, event.occurredAt]);
       }
     }
   },

@@ -1,3 +1,4 @@
+import { LearnedDialoutPolicies, learnedDialoutPolicies } from '@comms-credits/dialout-replica';
 import { Injectable } from '@nestjs/common';
 import { SqlClient, Transactions } from '@comms-credits/event-store';
 import { Sku } from '@comms-credits/contracts';
@@ -109,6 +110,10 @@ export class PoolQueries {
         learnedAt: tenant?.learned_at.toISOString() ?? null,
       };
     });
+  }
+
+  learnedDialoutPolicies(tenantId: string): Promise<LearnedDialoutPolicies> {
+    return this.transactions.run((sql) => learnedDialoutPolicies(sql, 'pool', tenantId));
   }
 
   async calls(tenantId: string, month: string): Promise<PoolCallView[]> {

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { monthOf } from '@comms-credits/contracts';
 import { IsOptional, Matches } from 'class-validator';
+import { LearnedDialoutPoliciesResponse } from '@comms-credits/dialout-replica';
 import { PoolQueries } from '../application/pool.queries';
 
 export class MonthQuery {
@@ -57,6 +58,15 @@ export class LearnedCallersController {
   @ApiOkResponse({ type: LearnedCallersResponse })
   learnedCallers(@Param('tenantId') tenantId: string) {
     return this.queries.learnedCallers(tenantId);
+  }
+
+  @Get('learned-dialout-policies')
+  @ApiOperation({
+    summary: "The tenant's dial-out policies as the pool has learned them from dialout-policy.events (the replica the one-hop admission will screen by)",
+  })
+  @ApiOkResponse({ type: LearnedDialoutPoliciesResponse })
+  learnedDialoutPolicies(@Param('tenantId') tenantId: string) {
+    return this.queries.learnedDialoutPolicies(tenantId);
   }
 }
 

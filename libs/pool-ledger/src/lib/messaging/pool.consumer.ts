@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CallEndedV1, CallEntitledV1, Envelope, LicenseAssignedV1, LicenseUnassignedV1, SubscriptionSeatsChangedV1, Topics } from '@comms-credits/contracts';
 import { CallLog } from '@comms-credits/call-log';
+import { DialoutPolicyReplica, isDialoutPolicyFact } from '@comms-credits/dialout-replica';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, BOOKKEEPING, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { CallerReplica, isCallerFact } from '../application/caller-replica';
@@ -17,7 +18,8 @@ function isCapacityFact(event: Envelope): event is LicensingFact {
 
 /**
  * What the pool consumes: licensing's facts (capacity, and the users the one-hop admission's
- * replica learns) and entitled calls (stage 3), and the ends of calls (settlement).
+ * replica learns) and entitled calls (stage 3), the dial-out policies (the same replica), and the
+ * ends of calls (settlement).
  */
 @Controller()
 export class PoolConsumer {
@@ -26,6 +28,7 @@ export class PoolConsumer {
     private readonly funding: PoolFunding,
     private readonly callLog: CallLog,
     private readonly callers: CallerReplica,
+    private readonly policies: DialoutPolicyReplica,
   ) {}
 
   @EventPattern(Topics.LicensingEvents, BATCH)
@@ -39,6 +42,12 @@ export class PoolConsumer {
         await this.callers.learn(ctx.sql, run.filter(isCallerFact));
       }
     }
+  }
+
+  /** The dial-out policies, learned in the order published (the one-hop admission's replica). */
+  @EventPattern(Topics.DialoutPolicyEvents, BATCH)
+  async onDialoutPolicyEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    await this.policies.learn(ctx.sql, events.filter(isDialoutPolicyFact));
   }
 
   /**

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DialoutPoliciesRestatedV1, GlobalPolicyGrantedV1, UserPolicyGrantedV1 } from '@comms-credits/contracts';
-import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
-import { DialoutPolicyReplicaCommand, dialoutPolicyReplicaDecider } from '../domain/dialout-policy-replica.decider';
-import { dialoutPoliciesStream } from './licensing.streams';
+import { EventStore, SqlClient, StreamTarget, decideAndAppendBatch } from '@comms-credits/event-store';
+import { DialoutPolicyReplicaCommand, dialoutPolicyReplicaDecider } from './dialout-policy-replica.decider';
 
 /** The facts of `dialout-policy.events` the replica learns from. */
 export type DialoutPolicyFact = GlobalPolicyGrantedV1 | UserPolicyGrantedV1 | DialoutPoliciesRestatedV1;
@@ -11,6 +10,11 @@ const POLICY_FACTS: ReadonlySet<string> = new Set<DialoutPolicyFact['type']>(['G
 
 export function isDialoutPolicyFact(event: { type: string }): event is DialoutPolicyFact {
   return POLICY_FACTS.has(event.type);
+}
+
+/** What a service has learned of a tenant's dial-out policies, `dialout-policies:<tenant>`. */
+export function dialoutPoliciesStream(tenantId: string): StreamTarget {
+  return { streamId: `dialout-policies:${tenantId}`, streamType: 'dialout-policies', tenantId };
 }
 
 /**
