@@ -1,43 +1,9 @@
-import {
-  CallAdmittedV1,
-  CallEntitledV1,
-  CallReferredV1,
-  CallRejectedV1,
-  CallScreenedV1,
-  Capability,
-  Envelope,
-  RejectionReasons,
-  Sku,
-} from '@comms-credits/contracts';
+import { CallAdmittedV1, CallEntitledV1, CallReferredV1, CallRejectedV1, CallScreenedV1, Capability, Envelope } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
-import { CallRejectedData, DialoutPolicyName, controlOf, screenCall } from '@comms-credits/dialout-rules';
-import { OutboundCall, entitle, entitlementsOf } from '@comms-credits/licensing-rules';
+import { CallRejectedData, DialoutPolicyName } from '@comms-credits/dialout-rules';
+import { CallerRecord, ClearedCall, EntitlementDecision, entitleCleared, screenAndEntitle } from '@comms-credits/licensing-rules';
 
-/**
- * The call's facts as stage 1 cleared them (CallCleared without its envelope and policy).
- * `usageLocation` and `domestic` are null when stage 1 cleared the call before it had learned
- * the user's usage location (CallCleared v2): licensing, which owns users, fills them in.
- */
-export interface ClearedCall extends OutboundCall {
-  callId: string;
-  userId: string;
-  from: string;
-  to: string;
-  usageLocation: string | null;
-  startedAt: string;
-}
-
-/** A cleared call with every fact known, as `CallEntitled` hands it on. */
-export interface EntitledCall extends ClearedCall {
-  usageLocation: string;
-  domestic: boolean;
-}
-
-/** What licensing knows of the organizer or caller (nothing: a user it has never seen). */
-export interface CallerRecord {
-  usageLocation: string | null;
-  licenses: readonly Sku[];
-}
+export type { CallerRecord, ClearedCall } from '@comms-credits/licensing-rules';
 
 /** Why licensing referred a call to the dial-out policy service instead of screening it. */
 export type ReferralReason = CallReferredV1['reason'];
@@ -119,104 +85,59 @@ export const callEntitlementDecider: Decider<CallEntitlementCommand, CallEntitle
         return ok([{ type: 'CallReferred', data: { ...command.call, reason: command.reason } }]);
       case 'ScreenAndEntitle':
         if (state.screening !== 'open') return ok([]);
-        return ok(screenAndEntitle(command));
+        return ok(screenAndEntitleCall(command));
     }
   },
 };
 
-/** Stage 1 by the dial-out policy rules, then, cleared, stage 2 in the same decision. */
-function screenAndEntitle({ call, caller, userPolicy, globalPolicy }: Extract<CallEntitlementCommand, { type: 'ScreenAndEntitle' }>): CallEntitlementEvent[] {
-  const verdict = screenCall(call, { usageLocation: caller.usageLocation, policyName: userPolicy }, globalPolicy);
-  const { callId, callType, userId } = call;
-  switch (verdict.type) {
-    case 'CallCleared': {
-      const { policyName, policySource, ...facts } = verdict.data;
-      const screened = { callId, callType, userId, policyName, policySource, control: controlOf(callType), outcome: 'cleared' } as const;
-      return [
-        { type: 'CallScreened', data: { ...screened, destinationCountry: facts.destinationCountry, domestic: facts.domestic } },
-        ...entitleCall(facts, caller),
-      ];
-    }
-    case 'CallRejected': {
-      const { reason, details } = verdict.data;
-      const outcome = reason === RejectionReasons.InvalidNumber ? 'invalid_number' : 'blocked';
-      const source = userPolicy === null ? 'global' : 'user';
-      return [
-        {
-          type: 'CallScreened',
-          data: {
-            callId,
-            callType,
-            userId,
-            policyName: details.policyName,
-            policySource: source,
-            control: details.control,
-            outcome,
-            destinationCountry: null,
-            domestic: null,
-          },
-        },
-        verdict,
-      ];
-    }
-    case 'Undecided':
-      // Not expected with the caller's usage location known (only a Domestic control waits for
-      // it); should it happen, the dial-out policy service, which can wait, judges the call.
+/** Stage 1 by the dial-out policy rules, then, cleared, stage 2 in the same decision (libs/licensing-rules). */
+function screenAndEntitleCall({
+  call,
+  caller,
+  userPolicy,
+  globalPolicy,
+}: Extract<CallEntitlementCommand, { type: 'ScreenAndEntitle' }>): CallEntitlementEvent[] {
+  const decision = screenAndEntitle(call, caller, userPolicy, globalPolicy);
+  switch (decision.kind) {
+    case 'undecided':
       return [{ type: 'CallReferred', data: { ...call, reason: 'USAGE_LOCATION_NOT_KNOWN' } }];
+    case 'refused':
+      return [
+        { type: 'CallScreened', data: decision.screened },
+        { type: 'CallRejected', data: decision.rejection },
+      ];
+    default:
+      return [{ type: 'CallScreened', data: decision.screened }, ...entitlementEvents(call, decision)];
   }
 }
 
 /** Stage 2: the licences of the organizer or caller decide, fund or hand the call on. */
 function entitleCall(cleared: ClearedCall, caller: CallerRecord): CallEntitlementEvent[] {
-  const call = withCallerFacts(cleared, caller);
-  const outcome = entitle(call, entitlementsOf(caller.licenses));
-  const { callId, userId, startedAt } = call;
-  switch (outcome.kind) {
+  return entitlementEvents(cleared, entitleCleared(cleared, caller));
+}
+
+function entitlementEvents(
+  { callId, userId, startedAt }: { callId: string; userId: string; startedAt: string },
+  decision: EntitlementDecision,
+): CallEntitlementEvent[] {
+  switch (decision.kind) {
     case 'admit':
       return [
         {
           type: 'CallAdmitted',
-          data: { callId, funding: outcome.funding, maxDurationSeconds: null, decidedBy: 'licensing', capability: outcome.capability },
+          data: { callId, funding: decision.funding, maxDurationSeconds: null, decidedBy: 'licensing', capability: decision.capability },
         },
-        { type: 'CallUsageClassified', data: { callId, userId, capability: outcome.capability, outcome: 'admitted', startedAt } },
+        { type: 'CallUsageClassified', data: { callId, userId, capability: decision.capability, outcome: 'admitted', startedAt } },
       ];
     case 'reject':
       return [
-        { type: 'CallRejected', data: { callId, reason: outcome.reason, decidedBy: 'licensing', details: { detail: outcome.detail, userId } } },
+        { type: 'CallRejected', data: { callId, reason: decision.reason, decidedBy: 'licensing', details: { detail: decision.detail, userId } } },
         { type: 'CallUsageClassified', data: { callId, userId, capability: null, outcome: 'rejected', startedAt } },
       ];
     case 'fund':
-      if (!isEntitled(call)) {
-        // Unreachable while licences need a usage location (the user decider refuses to
-        // assign one without it, or to remove it from a licensed user); said, not assumed.
-        const detail = `licensing has no usage location for user ${userId}, so the call's facts are incomplete`;
-        return [
-          { type: 'CallRejected', data: { callId, reason: RejectionReasons.UnknownUser, decidedBy: 'licensing', details: { detail, userId } } },
-          { type: 'CallUsageClassified', data: { callId, userId, capability: null, outcome: 'rejected', startedAt } },
-        ];
-      }
       return [
-        {
-          type: 'CallEntitled',
-          data: { ...call, poolEligible: outcome.poolEligible, creditsLicensed: outcome.creditsLicensed, capability: outcome.capability },
-        },
-        { type: 'CallUsageClassified', data: { callId, userId, capability: outcome.capability, outcome: 'entitled', startedAt } },
+        { type: 'CallEntitled', data: decision.entitled },
+        { type: 'CallUsageClassified', data: { callId, userId, capability: decision.entitled.capability, outcome: 'entitled', startedAt } },
       ];
   }
-}
-
-/**
- * The facts stage 1 could not know, from licensing's own record of the user: their usage
- * location, and from it whether the destination is domestic. Facts stage 1 did know are kept:
- * they are what the dial-out policy judged. An emergency short code's destination stays as
- * stage 1 took it (the call is admitted free whatever its destination).
- */
-export function withCallerFacts(call: ClearedCall, caller: CallerRecord): ClearedCall {
-  const usageLocation = call.usageLocation ?? caller.usageLocation;
-  const domestic = call.domestic ?? (usageLocation === null ? null : call.destinationCountry === usageLocation);
-  return { ...call, usageLocation, domestic };
-}
-
-function isEntitled(call: ClearedCall): call is EntitledCall {
-  return call.usageLocation !== null && call.domestic !== null;
 }
