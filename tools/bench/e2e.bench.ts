@@ -399,58 +399,43 @@ function stats(values: number[]): Stats {
  * on Kafka: outbox polling, read, publish), then the last fetch by telephony.
  */
 function hopStats(calls: CallRecord[]): Record<string, Record<string, Stats>> {
-  // Since session 9 licensing screens a call itself once it knows the tenant's policies; the
-  // others (a tenant's first calls) are referred to dialout-policy, whose CallCleared marks them.
-  const paths: Record<string, { kind: string; referred: boolean; chain: [string, keyof CallRecord['hops']][] }> = {
-    'pool (licensing → pool)': {
-      kind: 'pool',
-      referred: false,
-      chain: [
-        ['licensing', 'CallEntitled'],
-        ['pool-ledger', 'decision'],
-      ],
-    },
-    'credits (licensing → pool → wallet)': {
+  // Since session 10 the pool decides a call in one hop once it knows the tenant's users and
+  // policies; the others (a tenant's first calls) are referred to licensing (PoolReferred), which
+  // screens them itself or refers them on to dialout-policy (whose CallCleared marks them).
+  type Hop = keyof CallRecord['hops'];
+  const referredTo = (dialout: boolean): [string, Hop][] => [
+    ['pool-ledger', 'PoolReferred'],
+    ...(dialout ? ([['licensing + dialout-policy', 'CallCleared']] as [string, Hop][]) : []),
+  ];
+  const paths: Record<string, { kind: string; route: 'one hop' | 'licensing' | 'dialout'; chain: [string, Hop][] }> = {
+    'pool (pool)': { kind: 'pool', route: 'one hop', chain: [['pool-ledger', 'decision']] },
+    'credits (pool → wallet)': {
       kind: 'credits',
-      referred: false,
+      route: 'one hop',
       chain: [
-        ['licensing', 'CallEntitled'],
         ['pool-ledger', 'CallHandedToWallet'],
         ['credit-wallet', 'decision'],
       ],
     },
-    'calling plan (licensing)': { kind: 'calling-plan', referred: false, chain: [['licensing', 'decision']] },
-    'pool, referred (licensing → dialout → licensing → pool)': {
-      kind: 'pool',
-      referred: true,
-      chain: [
-        ['licensing + dialout-policy', 'CallCleared'],
-        ['licensing', 'CallEntitled'],
-        ['pool-ledger', 'decision'],
-      ],
-    },
-    'credits, referred (licensing → dialout → licensing → pool → wallet)': {
-      kind: 'credits',
-      referred: true,
-      chain: [
-        ['licensing + dialout-policy', 'CallCleared'],
-        ['licensing', 'CallEntitled'],
-        ['pool-ledger', 'CallHandedToWallet'],
-        ['credit-wallet', 'decision'],
-      ],
-    },
-    'calling plan, referred (licensing → dialout → licensing)': {
-      kind: 'calling-plan',
-      referred: true,
-      chain: [
-        ['licensing + dialout-policy', 'CallCleared'],
-        ['licensing', 'decision'],
-      ],
-    },
+    'calling plan (pool)': { kind: 'calling-plan', route: 'one hop', chain: [['pool-ledger', 'decision']] },
   };
+  for (const [route, via] of [
+    ['licensing', 'pool → licensing'],
+    ['dialout', 'pool → licensing → dialout → licensing'],
+  ] as const) {
+    const head = referredTo(route === 'dialout');
+    paths[`pool, referred (${via} → pool)`] = { kind: 'pool', route, chain: [...head, ['licensing', 'CallEntitled'], ['pool-ledger', 'decision']] };
+    paths[`credits, referred (${via} → pool → wallet)`] = {
+      kind: 'credits',
+      route,
+      chain: [...head, ['licensing', 'CallEntitled'], ['pool-ledger', 'CallHandedToWallet'], ['credit-wallet', 'decision']],
+    };
+    paths[`calling plan, referred (${via})`] = { kind: 'calling-plan', route, chain: [...head, ['licensing', 'decision']] };
+  }
+  const routeOf = (c: CallRecord) => (!c.hops.PoolReferred ? 'one hop' : c.hops.CallCleared ? 'dialout' : 'licensing');
   const result: Record<string, Record<string, Stats>> = {};
-  for (const [title, { kind, referred, chain }] of Object.entries(paths)) {
-    const relevant = calls.filter((c) => c.kind === kind && Boolean(c.hops.CallCleared) === referred && chain.every(([, hop]) => c.hops[hop]));
+  for (const [title, { kind, route, chain }] of Object.entries(paths)) {
+    const relevant = calls.filter((c) => c.kind === kind && routeOf(c) === route && chain.every(([, hop]) => c.hops[hop]));
     if (relevant.length === 0) continue;
     const segments: Record<string, number[]> = {};
     const push = (key: string, value: number) => (segments[key] ??= []).push(value);

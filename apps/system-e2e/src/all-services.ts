@@ -20,10 +20,11 @@ export const serviceNames = allServices.map((s) => s.name);
  * settlement, facts learned for later).
  */
 const BOOKKEEPING_TOPICS: Record<string, readonly string[]> = {
-  licensing: [Topics.CallEnded],
-  // Since session 9 licensing screens most calls, and dialout-policy only those referred to it.
-  'dialout-policy': [Topics.CallStarted, Topics.CallEnded, Topics.LicensingEvents],
-  'pool-ledger': [Topics.CallStarted, Topics.CallEnded],
+  // Since session 10 the pool is the front door of outbound calls: licensing decides only those it refers.
+  licensing: [Topics.CallStarted, Topics.CallEnded],
+  // Since session 9 licensing screens most calls it decides, and dialout-policy only those referred to it.
+  'dialout-policy': [Topics.CallStarted, Topics.CallEnded, Topics.LicensingEvents, Topics.PoolLedgerEvents],
+  'pool-ledger': [Topics.CallEnded],
   'credit-wallet': [Topics.CallStarted, Topics.CallEnded],
   'toll-free': [Topics.CallEnded, Topics.LicensingEvents, Topics.CreditWalletEvents],
 };

@@ -110,6 +110,7 @@ describe('Kafka over SASL_SSL with the documented ACLs', () => {
 
   it('consumes telephony (SCRAM-SHA-512) and dialout-policy (PLAIN) and publishes its decision', async () => {
     const decisions = await collect(Topics.CallDecisions);
+    // Logged only: since session 10 licensing decides the calls the pool refers to it, here a clearance.
     await publishAs(users.telephony, Topics.CallStarted, callStarted({ tenantId: tenant, callId: 'c1', userId: 'alice' }));
     await publishAs(
       users.dialoutPolicy,
@@ -118,13 +119,13 @@ describe('Kafka over SASL_SSL with the documented ACLs', () => {
     );
     const [decision] = await decisions.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'c1');
     expect(decision!.json).toMatchObject({ type: 'CallRejected', reason: 'NO_AUDIO_CONFERENCING_LICENSE', decidedBy: 'licensing' });
-    // The CallStarted was read too: the group that admits it committed the telephony topic to its end.
+    // The CallStarted was read too: the group that logs it committed the telephony topic to its end.
     const admin = broker.client(broker.admin).admin();
     await admin.connect();
     try {
       await eventually(async () => {
         const [ends] = [await admin.fetchTopicOffsets(prefix + Topics.CallStarted)];
-        const [committed] = await admin.fetchOffsets({ groupId: `${prefix}licensing`, topics: [prefix + Topics.CallStarted] });
+        const [committed] = await admin.fetchOffsets({ groupId: `${prefix}licensing.bookkeeping`, topics: [prefix + Topics.CallStarted] });
         const behind = ends.filter(
           (end) => Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) < Number(end.high) && end.high !== '0',
         );

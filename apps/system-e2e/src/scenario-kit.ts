@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CallEnded, CallStarted, Topics } from '@comms-credits/contracts';
-import { TestSystem, grantLearnedByLicensing, http } from '@comms-credits/service-testing';
+import { TestSystem, grantLearned, http } from '@comms-credits/service-testing';
 import { Collector, ReceivedMessage, TestKafka, callEnded, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
 import { Decimal } from 'decimal.js';
 
@@ -94,7 +94,7 @@ export class Tenant {
   /** Grants a user's dial-out policy, and waits until licensing, which screens most calls, has learned it. */
   async policy(userId: string, policyName: string | null) {
     await this.ok('PUT', 'dialout-policy', `/users/${userId}/dialout-policy`, { policyName });
-    await grantLearnedByLicensing(this.world.system.url('licensing'), this.id, { userId, policyName });
+    await grantLearned([this.world.system.url('licensing'), this.world.system.url('pool-ledger')], this.id, { userId, policyName });
   }
 
   async fund(amount: string, key = randomUUID()) {

@@ -50,7 +50,7 @@ export interface CallRecord {
   decision?: Decision;
   duplicateDecisions: number;
   endSentAt?: number;
-  hops: Partial<Record<'CallCleared' | 'CallEntitled' | 'CallHandedToWallet' | 'decision', HopPoint>>;
+  hops: Partial<Record<'PoolReferred' | 'CallCleared' | 'CallEntitled' | 'CallHandedToWallet' | 'decision', HopPoint>>;
 }
 
 export interface Mix {
@@ -236,8 +236,10 @@ export class Telephony {
     const receivedAt = Date.now();
     this.progress(batch);
     for (const message of batch.messages) {
-      const type = message.headers?.['event-type']?.toString();
-      if (type !== 'CallCleared' && type !== 'CallEntitled' && type !== 'CallHandedToWallet') continue;
+      const eventType = message.headers?.['event-type']?.toString();
+      // The pool's referral to licensing (since session 10 the pool is the front door).
+      const type = eventType === 'CallReferred' && batch.topic.endsWith(Topics.PoolLedgerEvents) ? 'PoolReferred' : eventType;
+      if (type !== 'PoolReferred' && type !== 'CallCleared' && type !== 'CallEntitled' && type !== 'CallHandedToWallet') continue;
       const event = JSON.parse(message.value?.toString() ?? '{}') as { callId?: string; occurredAt?: string };
       const record = event.callId ? this.calls.get(event.callId) : undefined;
       if (!record || record.hops[type]) continue;

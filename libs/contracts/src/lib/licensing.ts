@@ -102,20 +102,24 @@ export class CallEntitledV1 extends OutboundCallFacts {
  * location. The CallStarted's facts, as the screening needs them. An extension of the contract
  * (since session 9): readers of the topic skip types they do not read.
  */
-export class CallReferredV1 extends EventEnvelope {
-  @Equals('CallReferred') override type!: 'CallReferred';
-  @Equals(1) override version!: 1;
+/** The CallStarted's facts a referred call carries, as the screening and entitlement need them. */
+export class ReferredCallFacts extends EventEnvelope {
   @Matches(OPAQUE_ID) callId!: string;
   @IsIn(['conf_out', 'user_out']) callType!: 'conf_out' | 'user_out';
   @Matches(OPAQUE_ID) userId!: string;
   @Matches(E164) from!: string;
   /** E.164, or an emergency short code on user_out. */
-  @ValidateIf((e: CallReferredV1) => !SHORT_CODE.test(String(e.to)))
+  @ValidateIf((e: ReferredCallFacts) => !SHORT_CODE.test(String(e.to)))
   @Matches(E164)
   to!: string;
   @Matches(UTC_INSTANT) startedAt!: string;
   /** The CallStarted's event id: the decision names it as its cause. */
   @IsUUID() startedEventId!: string;
+}
+
+export class CallReferredV1 extends ReferredCallFacts {
+  @Equals('CallReferred') override type!: 'CallReferred';
+  @Equals(1) override version!: 1;
   @IsIn(['POLICIES_NOT_KNOWN', 'USER_NOT_KNOWN', 'USAGE_LOCATION_NOT_KNOWN']) reason!: 'POLICIES_NOT_KNOWN' | 'USER_NOT_KNOWN' | 'USAGE_LOCATION_NOT_KNOWN';
 }
 

@@ -1,6 +1,6 @@
 import { Equals, IsBoolean, IsIn, IsInt, IsOptional, Matches, Min, ValidateIf } from 'class-validator';
 import { EventEnvelope } from './envelope';
-import { CAPABILITIES, Capability } from './licensing';
+import { CAPABILITIES, CallEntitledV1, CallScreenedV1, Capability, ReferredCallFacts } from './licensing';
 import { OutboundCallFacts } from './outbound-call';
 import { ISO_COUNTRY, OPAQUE_ID, UTC_INSTANT, YEAR_MONTH } from './patterns';
 import { SchemaRegistry } from './schema-registry';
@@ -124,10 +124,32 @@ export class PoolMonthChangedV1 extends EventEnvelope {
 
 export type PoolCallSettled = Omit<PoolCallSettledV1, never>;
 
-/** Schemas of `pool-ledger.events` the wallet reads. */
+export const POOL_REFERRAL_REASONS = ['USERS_NOT_KNOWN', 'POLICIES_NOT_KNOWN', 'USER_NOT_KNOWN', 'USAGE_LOCATION_NOT_KNOWN', 'NOT_ENTITLED_HERE'] as const;
+export type PoolReferralReason = (typeof POOL_REFERRAL_REASONS)[number];
+
+/**
+ * An outbound call the pool did not decide in its own hop (since session 10; docs/architecture.md,
+ * "Admission in one hop"): it had not learned the tenant's users (`USERS_NOT_KNOWN`) or dial-out
+ * policies, or the user, or their usage location; or the licences it learned do not entitle the
+ * call (`NOT_ENTITLED_HERE`: licensing, which owns them, refuses it or knows of a licence just
+ * assigned that has not reached the pool yet). The CallStarted's facts and the reason;
+ * licensing decides it as the chain does. An extension of the contract: readers skip types they
+ * do not read. (The pool's `CallScreened` and `CallEntitled` on this topic are licensing's
+ * classes: the same facts, stated by the service that decided the call in one hop.)
+ */
+export class PoolCallReferredV1 extends ReferredCallFacts {
+  @Equals('CallReferred') override type!: 'CallReferred';
+  @Equals(1) override version!: 1;
+  @IsIn(POOL_REFERRAL_REASONS) reason!: PoolReferralReason;
+}
+
+/** Schemas of `pool-ledger.events` its readers decide by: the wallet's hand-overs, and the one-hop admission's calls. */
 export function poolLedgerSchemas(): SchemaRegistry {
   return new SchemaRegistry({ ignoreUnknownTypes: true })
     .register({ type: 'CallHandedToWallet', schema: CallHandedToWalletV1, latestVersion: 1 })
     .register({ type: 'PoolOverflowHandedToWallet', schema: PoolOverflowHandedToWalletV1, latestVersion: 1 })
-    .register({ type: 'PoolUsageThresholdReached', schema: PoolUsageThresholdReachedV1, latestVersion: 1 });
+    .register({ type: 'PoolUsageThresholdReached', schema: PoolUsageThresholdReachedV1, latestVersion: 1 })
+    .register({ type: 'CallReferred', schema: PoolCallReferredV1, latestVersion: 1 })
+    .register({ type: 'CallScreened', schema: CallScreenedV1, latestVersion: 1 })
+    .register({ type: 'CallEntitled', schema: CallEntitledV1, latestVersion: 1 });
 }

@@ -32,7 +32,7 @@ const ACTIVITY = {
 const activity = (registry: SchemaRegistry, types: readonly string[]) =>
   types.reduce((r, type) => r.register({ type, schema: TenantActivityV1, latestVersion: 1 }), registry);
 
-/** What the reporting service reads of `pool-ledger.events`. */
+/** What the reporting service reads of `pool-ledger.events` (since session 10 also what the pool screened and entitled in one hop). */
 export function poolLedgerReportSchemas(): SchemaRegistry {
   const registry = new SchemaRegistry({ ignoreUnknownTypes: true });
   for (const type of ['PoolMinutesReserved', 'PoolMinutesDebited', 'PoolReservationExpired'])
@@ -40,7 +40,9 @@ export function poolLedgerReportSchemas(): SchemaRegistry {
   return activity(registry, ACTIVITY.pool)
     .register({ type: 'PoolCallSettled', schema: PoolCallSettledV1, latestVersion: 1 })
     .register({ type: 'PoolSettlementMissing', schema: PoolSettlementMissingV1, latestVersion: 1 })
-    .register({ type: 'PoolUsageThresholdReached', schema: PoolUsageThresholdReachedV1, latestVersion: 1 });
+    .register({ type: 'PoolUsageThresholdReached', schema: PoolUsageThresholdReachedV1, latestVersion: 1 })
+    .register({ type: 'CallEntitled', schema: CallEntitledV1, latestVersion: 1 })
+    .register({ type: 'CallScreened', schema: CallScreenedV1, latestVersion: 1 });
 }
 
 /** What the reporting service reads of `credit-wallet.events`. */

@@ -1,5 +1,5 @@
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
-import { Topics, licensingSchemas, telephonySchemas } from '@comms-credits/contracts';
+import { Topics, licensingSchemas, poolLedgerSchemas, telephonySchemas } from '@comms-credits/contracts';
 import { EventStore1764000000000 } from '@comms-credits/event-store';
 import { routeByType } from '@comms-credits/messaging';
 import { ServiceDefinition } from '@comms-credits/platform';
@@ -47,6 +47,8 @@ export const dialoutPolicyService: ServiceDefinition = {
     // Users' usage locations, the calls referred here and those licensing screened; the topic's
     // other types (a CallEntitled per call) are skipped.
     [Topics.LicensingEvents]: licensingSchemas().only('UserUpserted', 'CallReferred', 'CallScreened'),
+    // The calls the pool screened in its own hop (the one-hop admission), for the count per policy.
+    [Topics.PoolLedgerEvents]: poolLedgerSchemas().only('CallScreened'),
   },
   route: routeDialoutPolicyEvent,
 };

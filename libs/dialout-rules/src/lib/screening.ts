@@ -1,6 +1,6 @@
-import { CallClearedV2, CallRejectedV1, CallStarted, Envelope, RejectionReasons } from '@comms-credits/contracts';
+import { CallClearedV2, CallRejectedV1, CallStarted, Envelope, ReferredCallFacts, RejectionReasons } from '@comms-credits/contracts';
 import { countryOfNumber } from '@comms-credits/telephony';
-import { DialoutPolicyName } from './dialout-policy.catalogue';
+import { DialoutPolicyName, isDialoutPolicyName } from './dialout-policy.catalogue';
 import { DialoutCallType, evaluateDialout } from './dialout.evaluation';
 import { effectivePolicy } from './effective-policy';
 
@@ -52,6 +52,35 @@ export function isOutboundCallStarted(call: CallStarted): call is OutboundCallSt
 /** What screening reads of a started call. */
 export function screenedCallOf(call: OutboundCallStarted): ScreenedCall {
   return { callId: call.callId, callType: call.callType, userId: call.userId, from: call.from, to: call.to, startedAt: call.occurredAt };
+}
+
+/** A started call as a referral hands it on: what screening and entitlement read of it, and its event id. */
+export type ReferredCall = ScreenedCall & { startedEventId: string };
+
+export function referredCallOf(call: OutboundCallStarted): ReferredCall {
+  return { ...screenedCallOf(call), startedEventId: call.eventId };
+}
+
+/** The CallStarted a referral was made from (licensing's to dialout-policy, the pool's to licensing), as far as admission reads it. */
+export function startedOfReferral(referral: ReferredCallFacts): OutboundCallStarted {
+  return {
+    eventId: referral.startedEventId,
+    type: 'CallStarted',
+    version: 1,
+    occurredAt: referral.startedAt,
+    tenantId: referral.tenantId,
+    callId: referral.callId,
+    callType: referral.callType,
+    userId: referral.userId,
+    from: referral.from,
+    to: referral.to,
+  };
+}
+
+/** A learned policy name as the catalogue's (null: none); undefined for a name outside it, which cannot be granted. */
+export function catalogueNameOf(name: string | null): DialoutPolicyName | null | undefined {
+  if (name === null) return null;
+  return isDialoutPolicyName(name) ? name : undefined;
 }
 
 /** What screening needs of the user the policy belongs to (the organizer or the caller). */

@@ -1,16 +1,17 @@
 import { Topics } from '@comms-credits/contracts';
 import { ServiceConfig, startService } from '@comms-credits/platform';
-import { TestSystem, startTestSystem } from '@comms-credits/service-testing';
-import { Collector, TestKafka, callStarted, uniqueTenant } from '@comms-credits/testing';
+import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
+import { Collector, TestKafka, callStarted, eventually, serviceEvent, uniqueTenant } from '@comms-credits/testing';
 import { licensingService } from './licensing.service';
 
 /**
  * Session 9 moved `telephony.call-started` in licensing from its bookkeeping group (the call
- * log) to its main group (admission). Read from the beginning, every call of the topic's history
- * would be referred or screened again: the main group goes on from the bookkeeping group's
- * position instead.
+ * log) to its main group (admission); session 10 moved it back, when the pool became the front
+ * door of outbound calls and licensing came to decide only the calls the pool refers to it. Read
+ * from an older position, calls of the topic's history would be logged again: the group that
+ * takes the topic over goes on from the later of the two groups' positions.
  */
-describe('licensing: a topic moved from the bookkeeping group into the main group', () => {
+describe('licensing: telephony.call-started back in the bookkeeping group (session 10)', () => {
   let system: TestSystem;
   let kafka: TestKafka;
   let licensingEvents: Collector;
@@ -42,39 +43,35 @@ describe('licensing: a topic moved from the bookkeeping group into the main grou
     system.services['licensing'] = after; // stopped with the system
   }
 
-  /** The calls licensing acted on (the tenant's users restated with its first call carry none). */
-  const referred = (tenant: string) =>
-    licensingEvents.messages.filter((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] !== undefined).map((m) => m.json?.['callId']);
+  const logged = async (tenant: string) =>
+    (await http<{ callId: string }[]>('GET', `${system.services['licensing']!.url}/tenants/${tenant}/calls`)).body.map((c) => c.callId);
 
-  it("goes on from the bookkeeping group's position instead of reading the topic's history again", async () => {
+  it("logs from the main group's position (the later), and decides no call from the topic", async () => {
     const tenant = uniqueTenant('upgrade');
     await system.services['licensing']!.app.close();
-    // Calls the previous version logged (its bookkeeping group read them) and the chain decided.
-    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'old-1' }), callStarted({ tenantId: tenant, callId: 'old-2' })]);
-    // The previous version's groups, under a name of their own: only the bookkeeping one has read call-started.
     const group = `${system.prefix}licensing-previous`;
-    const position = await kafka.commitToEnd(`${group}.bookkeeping`, Topics.CallStarted);
+    // The bookkeeping group read the topic before session 9; the main group read it since.
+    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'logged-long-ago' })]);
+    await kafka.commitToEnd(`${group}.bookkeeping`, Topics.CallStarted);
+    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'decided-1' }), callStarted({ tenantId: tenant, callId: 'decided-2' })]);
+    const position = await kafka.commitToEnd(group, Topics.CallStarted);
     expect([...position.values()].some((offset) => offset > 0n)).toBe(true);
 
     await nextVersion(group);
-    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'new' })]);
-    await licensingEvents.waitFor((m) => m.json?.['callId'] === 'new' && m.json?.['type'] === 'CallReferred');
-    expect(referred(tenant)).toEqual(['new']);
-  });
-
-  it('goes on from there too when its main group kept a position from a version before that (before session 5)', async () => {
-    const tenant = uniqueTenant('older');
-    await system.services['licensing']!.app.close();
-    const group = `${system.prefix}licensing-older`;
-    // Read by the main group long ago, then by the bookkeeping group up to the end.
-    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'ancient' })]);
-    await kafka.commitToEnd(group, Topics.CallStarted);
-    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'logged-1' }), callStarted({ tenantId: tenant, callId: 'logged-2' })]);
-    await kafka.commitToEnd(`${group}.bookkeeping`, Topics.CallStarted);
-
-    await nextVersion(group);
-    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'fresh' })]);
-    await licensingEvents.waitFor((m) => m.json?.['callId'] === 'fresh' && m.json?.['type'] === 'CallReferred');
-    expect(referred(tenant)).toEqual(['fresh']);
+    await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'new', to: '+33142685300' })]);
+    await eventually(async () => expect(await logged(tenant)).toEqual(['new']));
+    // Logged, not decided: the pool decides it or refers it. A referred marker call, decided
+    // after it on the tenant's partition, shows nothing came of 'new'.
+    const marker = callStarted({ tenantId: tenant, callId: 'marker', to: '+33142685300' });
+    await kafka.publish(Topics.PoolLedgerEvents, [
+      serviceEvent('CallReferred', tenant, {
+        ...{ callId: 'marker', callType: marker.callType, userId: marker.userId, from: marker.from, to: marker.to },
+        ...{ startedAt: marker.occurredAt, startedEventId: marker.eventId, reason: 'USERS_NOT_KNOWN' },
+      }),
+    ]);
+    await licensingEvents.waitFor((m) => m.json?.['callId'] === 'marker' && m.json?.['type'] === 'CallReferred');
+    expect(licensingEvents.messages.filter((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] !== undefined).map((m) => m.json?.['callId'])).toEqual([
+      'marker',
+    ]);
   });
 });

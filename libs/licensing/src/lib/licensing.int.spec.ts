@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, licensingSchemas } from '@comms-credits/contracts';
+import { CallStarted, Topics, licensingSchemas } from '@comms-credits/contracts';
 import { EventStore, Transactions, decideAndAppend } from '@comms-credits/event-store';
 import { Client } from 'pg';
 import { TestSystem, grantLearnedByLicensing, http, startTestSystem } from '@comms-credits/service-testing';
@@ -29,6 +29,26 @@ describe('licensing service', () => {
   });
 
   const put = (path: string, body?: unknown) => http('PUT', url + path, body ?? {});
+  /**
+   * Since session 10 the pool is the front door of outbound calls: licensing decides the calls it
+   * refers (`CallReferred` on `pool-ledger.events`), each as it started.
+   */
+  const refer = (calls: CallStarted[]) =>
+    kafka.publish(
+      Topics.PoolLedgerEvents,
+      calls.map((call) =>
+        serviceEvent('CallReferred', call.tenantId, {
+          callId: call.callId,
+          callType: call.callType,
+          userId: call.userId,
+          from: call.from,
+          to: call.to,
+          startedAt: call.occurredAt,
+          startedEventId: call.eventId,
+          reason: 'USERS_NOT_KNOWN',
+        }),
+      ),
+    );
 
   describe('ops API', () => {
     const tenant = uniqueTenant('contoso');
@@ -272,7 +292,7 @@ describe('licensing service', () => {
 
     it("refers a call to the dial-out policy service until the tenant's policies are known here, then screens and entitles in one decision", async () => {
       const early = started('before-restatement');
-      await kafka.publish(Topics.CallStarted, [early]);
+      await refer([early]);
       const [referral] = await licensingEvents.waitFor((m) => byCall('before-restatement')(m) && m.json?.['type'] === 'CallReferred');
       expect(referral!.json).toMatchObject({
         version: 1,
@@ -290,7 +310,7 @@ describe('licensing service', () => {
       await restated();
 
       const pooled = started('one-hop');
-      await kafka.publish(Topics.CallStarted, [pooled]);
+      await refer([pooled]);
       const [entitled] = await licensingEvents.waitFor((m) => byCall('one-hop')(m) && m.json?.['type'] === 'CallEntitled');
       expect(entitled!.json).toMatchObject({
         callType: 'conf_out',
@@ -320,7 +340,7 @@ describe('licensing service', () => {
 
     it('refuses by the dial-out policy what its rule refuses, saying so, and admits a calling-plan call at once', async () => {
       await restated();
-      await kafka.publish(Topics.CallStarted, [
+      await refer([
         started('walled-abroad', { userId: 'walled', to: '+97142345678' }), // Dubai: not Zone A
         started('plan-call', { callType: 'user_out', userId: 'caller', to: '+14255550123' }),
         started('bad-number', { to: '+80012345678' }),
@@ -355,14 +375,14 @@ describe('licensing service', () => {
           policyName: 'DialoutCPCandPSTNDisabled',
         }),
       );
-      await kafka.publish(Topics.CallStarted, [started('after-grant')]);
+      await refer([started('after-grant')]);
       expect((await decisions.waitFor(byCall('after-grant')))[0]!.json).toMatchObject({ reason: 'DIALOUT_POLICY_BLOCKED', decidedBy: 'dialout-policy' });
       await kafka.publish(Topics.DialoutPolicyEvents, [serviceEvent('UserPolicyGranted', tenant, { userId: 'organizer', policyName: null })]);
       await grantLearnedByLicensing(url, tenant, { userId: 'organizer', policyName: null });
     });
 
     it('refers the calls of a user it does not know, or knows without a usage location, and entitles them once cleared', async () => {
-      await kafka.publish(Topics.CallStarted, [started('stranger', { userId: 'stranger' }), started('placeless', { userId: 'nowhere' })]);
+      await refer([started('stranger', { userId: 'stranger' }), started('placeless', { userId: 'nowhere' })]);
       const referralOf = async (callId: string) => (await licensingEvents.waitFor((m) => byCall(callId)(m) && m.json?.['type'] === 'CallReferred'))[0]!.json;
       expect(await referralOf('stranger')).toMatchObject({ reason: 'USER_NOT_KNOWN' });
       expect(await referralOf('placeless')).toMatchObject({ reason: 'USAGE_LOCATION_NOT_KNOWN' });
@@ -380,13 +400,13 @@ describe('licensing service', () => {
     it('decides a call once: a CallStarted repeated under a new event id, and a clearance of a call it screened itself', async () => {
       await restated();
       const call = started('screened-once');
-      await kafka.publish(Topics.CallStarted, [call, call, { ...call, eventId: randomUUID() }]);
+      await refer([call, call, { ...call, eventId: randomUUID() }]);
       await licensingEvents.waitFor((m) => byCall('screened-once')(m) && m.json?.['type'] === 'CallEntitled');
       await kafka.publish(Topics.DialoutPolicyEvents, [
         serviceEvent('CallCleared', tenant, { ...outboundCallFacts('screened-once'), policyName: 'DialoutCPCandPSTNInternational', policySource: 'global' }),
       ]);
       // A later call's decision shows the repeats were consumed, and added nothing.
-      await kafka.publish(Topics.CallStarted, [started('marker-once', { userId: 'stranger' })]);
+      await refer([started('marker-once', { userId: 'stranger' })]);
       await licensingEvents.waitFor((m) => byCall('marker-once')(m) && m.json?.['type'] === 'CallReferred');
       await kafka.publish(Topics.DialoutPolicyEvents, [
         serviceEvent('CallCleared', tenant, {
@@ -439,14 +459,14 @@ describe('licensing service', () => {
       }
     }
 
-    it("states every user's usage location and licences with the tenant's first call, once", async () => {
+    it("states every user's usage location and licences with the tenant's first referred call, once", async () => {
       const tenant = await tenantWithUsers();
       expect(restatementsOf(tenant)).toEqual([]);
-      await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'first', userId: 'organizer', to: '+33142685300' })]);
+      await refer([callStarted({ tenantId: tenant, callId: 'first', userId: 'organizer', to: '+33142685300' })]);
       const [restatement] = await licensingEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['type'] === 'LicensedUsersRestated');
       expect(restatement!.json).toMatchObject({
         version: 1,
-        edition: 1,
+        edition: 2,
         page: 1,
         pages: 1,
         users: [
@@ -456,7 +476,7 @@ describe('licensing service', () => {
       });
       expect(licensingSchemas().decode(JSON.stringify(restatement!.json)).ok).toBe(true);
 
-      await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'second', userId: 'organizer', to: '+33142685300' })]);
+      await refer([callStarted({ tenantId: tenant, callId: 'second', userId: 'organizer', to: '+33142685300' })]);
       await licensingEvents.waitFor((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'second');
       expect(restatementsOf(tenant)).toHaveLength(1);
     });
@@ -511,7 +531,7 @@ describe('licensing service', () => {
         await released;
       });
       await hasAppended;
-      await kafka.publish(Topics.CallStarted, [callStarted({ tenantId: tenant, callId: 'waits', userId: 'organizer', to: '+33142685300' })]);
+      await refer([callStarted({ tenantId: tenant, callId: 'waits', userId: 'organizer', to: '+33142685300' })]);
       await eventually(async () => expect(await blockedSessions()).toBeGreaterThan(0));
       release();
       await assigning;

@@ -1,6 +1,6 @@
 import { dialoutPoliciesProjection } from '@comms-credits/dialout-replica';
 import { CallLog1764000000100, callLogProjection } from '@comms-credits/call-log';
-import { Topics, dialoutPolicySchemas, telephonySchemas } from '@comms-credits/contracts';
+import { Topics, dialoutPolicySchemas, poolLedgerSchemas, telephonySchemas } from '@comms-credits/contracts';
 import { EventStore1764000000000 } from '@comms-credits/event-store';
 import { routeByType } from '@comms-credits/messaging';
 import { ServiceDefinition } from '@comms-credits/platform';
@@ -37,7 +37,7 @@ export const licensingService: ServiceDefinition = {
   name: 'licensing',
   title: 'comms-credits: Licensing',
   description:
-    'Users, usage locations, seats and licence assignments; admission stages 1 (for the tenants whose dial-out policies it has learned) and 2 (entitlements).',
+    'Users, usage locations, seats and licence assignments; admission stages 1 (for the tenants whose dial-out policies it has learned) and 2 (entitlements) of the outbound calls the pool refers to it.',
   defaultPort: 3001,
   module: LicensingModule,
   migrations: [
@@ -55,6 +55,8 @@ export const licensingService: ServiceDefinition = {
     [Topics.CallEnded]: telephony,
     // Cleared calls (stage 2) and the policy grants and restatements (the replica).
     [Topics.DialoutPolicyEvents]: dialoutPolicySchemas(),
+    // The outbound calls the pool did not decide in one hop (stages 1 and 2 here, or on to dialout-policy).
+    [Topics.PoolLedgerEvents]: poolLedgerSchemas().only('CallReferred'),
   },
   route: routeLicensingEvent,
 };

@@ -1,6 +1,7 @@
-import { Topics } from '@comms-credits/contracts';
+import { randomUUID } from 'node:crypto';
+import { Topics, monthOf } from '@comms-credits/contracts';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
-import { Collector, TestKafka, callEnded, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
+import { Collector, TestKafka, callEnded, callStarted, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
 import { ReservationSweeper } from './application/reservation-sweeper';
 import { poolLedgerService } from './pool-ledger.service';
 
@@ -336,6 +337,108 @@ describe('pool-ledger service', () => {
         expect(await learned(tenant)).toMatchObject({ known: true, edition: 3, users: [{ userId: 'kept', usageLocation: 'CA', licenses: ['PHONE_SYSTEM'] }] }),
       );
       expect((await learned(tenant)).users).toHaveLength(1);
+    });
+  });
+
+  describe('admission in one hop: the front door of outbound calls', () => {
+    const tenant = uniqueTenant('onehop');
+    const started = (callId: string, overrides: Record<string, unknown> = {}) =>
+      callStarted({ tenantId: tenant, callId, userId: 'organizer', to: '+33142685300', ...overrides });
+    const onPool = (callId: string) => poolEvents.messages.filter((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId);
+    const referralOf = async (tenantId: string, callId: string) => handOverOf(tenantId, callId, 'CallReferred');
+
+    beforeAll(async () => {
+      await kafka.publish(Topics.LicensingEvents, [
+        seats(tenant, 'OFFICE_365_E5', 10),
+        serviceEvent('LicensedUsersRestated', tenant, {
+          users: [
+            { userId: 'caller', usageLocation: 'US', licenses: ['DOMESTIC_CALLING_PLAN', 'PHONE_SYSTEM'] },
+            { userId: 'nowhere', usageLocation: null, licenses: [] },
+            { userId: 'organizer', usageLocation: 'US', licenses: ['COMMUNICATIONS_CREDITS', 'OFFICE_365_E5'] },
+            { userId: 'walled', usageLocation: 'US', licenses: ['OFFICE_365_E5'] },
+          ],
+          page: 1,
+          pages: 1,
+          edition: 2,
+        }),
+      ]);
+      await kafka.publish(Topics.DialoutPolicyEvents, [
+        serviceEvent('DialoutPoliciesRestated', tenant, {
+          globalPolicy: null,
+          userPolicies: [{ userId: 'walled', policyName: 'DialoutCPCDisabledPSTNDomestic' }],
+          page: 1,
+          pages: 1,
+          edition: 2,
+        }),
+      ]);
+      const known = async (path: string) => (await http<{ known: boolean }>('GET', `${system.url('pool-ledger')}/tenants/${tenant}/${path}`)).body.known;
+      await eventually(async () => expect([await known('learned-callers'), await known('learned-dialout-policies')]).toEqual([true, true]));
+      await poolReaches(tenant, { capacityMinutes: 600 }, monthOf(new Date()));
+    });
+
+    it('screens, entitles and admits a Zone A dial-out from the pool in one decision, stating what each stage found', async () => {
+      await kafka.publish(Topics.CallStarted, [started('zone-a')]);
+      expect(await decisionOf(tenant, 'zone-a')).toMatchObject({ type: 'CallAdmitted', funding: 'pool', decidedBy: 'pool-ledger', maxDurationSeconds: 3600 });
+      await eventually(() => expect(onPool('zone-a').map((m) => m.json?.['type'])).toEqual(['CallScreened', 'CallEntitled', 'PoolMinutesReserved']));
+      expect(onPool('zone-a')[0]!.json).toMatchObject({
+        outcome: 'cleared',
+        destinationCountry: 'FR',
+        policyName: 'DialoutCPCandPSTNInternational',
+        policySource: 'global',
+      });
+      expect(onPool('zone-a')[1]!.json).toMatchObject({ poolEligible: true, creditsLicensed: true, capability: 'MCOMEETADD', usageLocation: 'US' });
+    });
+
+    it('hands a dial-out the pool does not cover to the wallet, as stage 3 does', async () => {
+      await kafka.publish(Topics.CallStarted, [started('dubai', { to: '+97142345678' })]); // not Zone A
+      expect(await handOverOf(tenant, 'dubai')).toMatchObject({ reason: 'NOT_POOL_ELIGIBLE', destinationCountry: 'AE', creditsLicensed: true });
+    });
+
+    it('decides by the rule of the service it stands in for: a calling plan admits, a policy refuses', async () => {
+      await kafka.publish(Topics.CallStarted, [
+        started('domestic', { callType: 'user_out', userId: 'caller', to: '+12065550100' }),
+        started('walled', { userId: 'walled' }),
+      ]);
+      expect(await decisionOf(tenant, 'domestic')).toMatchObject({
+        type: 'CallAdmitted',
+        funding: 'calling-plan',
+        decidedBy: 'licensing',
+        capability: 'MCOPSTN1',
+      });
+      expect(await decisionOf(tenant, 'walled')).toMatchObject({ type: 'CallRejected', reason: 'DIALOUT_POLICY_BLOCKED', decidedBy: 'dialout-policy' });
+    });
+
+    it('refers, rather than refuses, a call the licences it learned do not entitle: licensing owns them', async () => {
+      await kafka.publish(Topics.CallStarted, [started('no-credits', { callType: 'user_out', userId: 'caller', to: '+442079460000' })]);
+      expect(await referralOf(tenant, 'no-credits')).toMatchObject({ reason: 'NOT_ENTITLED_HERE', callType: 'user_out', userId: 'caller' });
+      // Nothing stated here: licensing screens and decides it, once.
+      expect(onPool('no-credits').map((m) => m.json?.['type'])).toEqual(['CallReferred']);
+    });
+
+    it('refers to licensing, saying why, every call it cannot decide here', async () => {
+      const stranger = uniqueTenant('stranger');
+      await kafka.publish(Topics.CallStarted, [
+        callStarted({ tenantId: stranger, callId: 'unknown-tenant', to: '+33142685300' }),
+        started('unknown-user', { userId: 'ghost' }),
+        started('no-location', { userId: 'nowhere' }),
+      ]);
+      expect(await referralOf(stranger, 'unknown-tenant')).toMatchObject({ reason: 'USERS_NOT_KNOWN', userId: 'alice', to: '+33142685300' });
+      expect(await referralOf(tenant, 'unknown-user')).toMatchObject({ reason: 'USER_NOT_KNOWN' });
+      expect(await referralOf(tenant, 'no-location')).toMatchObject({ reason: 'USAGE_LOCATION_NOT_KNOWN' });
+      // Referred, not decided: no decision of the pool's own for them.
+      await kafka.publish(Topics.CallStarted, [started('marker')]);
+      await decisionOf(tenant, 'marker');
+      expect(decisions.messages.filter((m) => ['unknown-user', 'no-location'].includes(String(m.json?.['callId'])))).toEqual([]);
+    });
+
+    it('decides a call once however often it starts, under the same or a new event id', async () => {
+      const call = started('once');
+      await kafka.publish(Topics.CallStarted, [call, call, { ...call, eventId: randomUUID() }]);
+      await decisionOf(tenant, 'once');
+      await kafka.publish(Topics.CallStarted, [started('after-once')]);
+      await decisionOf(tenant, 'after-once');
+      expect(decisions.messages.filter((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === 'once')).toHaveLength(1);
+      expect(onPool('once').filter((m) => m.json?.['type'] === 'CallScreened')).toHaveLength(1);
     });
   });
 });

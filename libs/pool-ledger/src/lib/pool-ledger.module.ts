@@ -3,6 +3,7 @@ import { CallLogModule } from '@comms-credits/call-log';
 import { DialoutPolicyReplica } from '@comms-credits/dialout-replica';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { CallerReplica } from './application/caller-replica';
+import { OneHopAdmission } from './application/one-hop-admission';
 import { POOL_GRANT_POLICY, PoolFunding } from './application/pool-funding';
 import { PoolQueries } from './application/pool.queries';
 import { ReservationSweeper } from './application/reservation-sweeper';
@@ -20,6 +21,7 @@ import { poolGrantPolicyOf } from './pool-ledger.config';
     ReservationSweeper,
     CallerReplica,
     DialoutPolicyReplica,
+    OneHopAdmission,
   ],
 })
 export class PoolLedgerModule {}

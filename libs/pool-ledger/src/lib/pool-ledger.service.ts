@@ -18,8 +18,9 @@ const telephony = telephonySchemas();
 /**
  * Hand-overs to the wallet, usage notifications, settlement anomalies and each call's settlement
  * (`PoolCallSettled`, for the reporting service's usage rows); the month's reservations, debits
- * and expiries (used, reserved, capacity: the reporting service's tenant directory); the pool's
- * admissions.
+ * and expiries (used, reserved, capacity: the reporting service's tenant directory); what it
+ * screened and entitled in one hop, and the calls it referred to licensing; the pool's decisions
+ * (in one hop, a calling-plan admission or a refusal too).
  */
 export const routePoolLedgerEvent = routeByType({
   [Topics.PoolLedgerEvents]: [
@@ -32,15 +33,19 @@ export const routePoolLedgerEvent = routeByType({
     'PoolMinutesReserved',
     'PoolMinutesDebited',
     'PoolReservationExpired',
+    'CallScreened',
+    'CallEntitled',
+    'CallReferred',
   ],
-  [Topics.CallDecisions]: ['CallAdmitted'],
+  [Topics.CallDecisions]: ['CallAdmitted', 'CallRejected'],
 });
 
 /** The pool-ledger service: what it owns, consumes, projects and publishes. */
 export const poolLedgerService: ServiceDefinition = {
   name: 'pool-ledger',
   title: 'comms-credits: Pool ledger',
-  description: "The tenant's monthly pool of dial-out minutes; admission stage 3 and settlement of pool-funded calls.",
+  description:
+    "The tenant's monthly pool of dial-out minutes; admission stage 3 and settlement of pool-funded calls; the front door of outbound calls, decided in one hop when the tenant's users and policies are known here.",
   defaultPort: 3003,
   configSchema: PoolLedgerConfig,
   module: PoolLedgerModule,

@@ -3,7 +3,7 @@ import { CallReferredV1, CallScreenedV1, CallStarted } from '@comms-credits/cont
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
 import { SERVICE_CONFIG } from '@comms-credits/platform';
 import { callStream } from '@comms-credits/call-log';
-import { OutboundCallStarted, isOutboundCallStarted } from '@comms-credits/dialout-rules';
+import { OutboundCallStarted, isOutboundCallStarted, startedOfReferral } from '@comms-credits/dialout-rules';
 import { callScreeningDecider, contractVersionOf } from '../domain/call-screening.decider';
 import { RESTATEMENT_EDITION, UserPolicy, dialoutTenantDecider } from '../domain/dialout-tenant.decider';
 import { DialoutUserState, dialoutUserDecider } from '../domain/dialout-user.decider';
@@ -29,7 +29,7 @@ export class CallScreening {
 
   /** Screens referred calls: each as the CallStarted it was referred from. */
   async screenReferred(sql: SqlClient, referrals: CallReferredV1[]): Promise<void> {
-    await this.screen(sql, referrals.map(startedOf));
+    await this.screen(sql, referrals.map(startedOfReferral));
   }
 
   /** Records the verdicts licensing reached in its own hop (a call is screened once, there or here). */
@@ -146,20 +146,4 @@ export class CallScreening {
 /** A short code on a user's own call from a caller whose usage location is unknown: an emergency call, maybe. */
 function needsTenantCountries(call: OutboundCallStarted, user: DialoutUserState): boolean {
   return user.usageLocation === null && call.callType === 'user_out' && !call.to.startsWith('+');
-}
-
-/** The CallStarted a referral was made from, as far as screening reads it. */
-function startedOf(referral: CallReferredV1): CallStarted {
-  return {
-    eventId: referral.startedEventId,
-    type: 'CallStarted',
-    version: 1,
-    occurredAt: referral.startedAt,
-    tenantId: referral.tenantId,
-    callId: referral.callId,
-    callType: referral.callType,
-    userId: referral.userId,
-    from: referral.from,
-    to: referral.to,
-  };
 }

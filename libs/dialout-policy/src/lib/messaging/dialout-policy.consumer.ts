@@ -6,9 +6,9 @@ import { CallScreening } from '../application/call-screening.service';
 import { UsageLocations } from '../application/usage-locations.service';
 
 /**
- * Stage 1 of the calls licensing refers here, what licensing screened itself, and the usage
- * locations screening needs, all from `licensing.events`, inside each consumed chunk's
- * transaction. The call log (imported module) records the telephony topics in its own handlers.
+ * Stage 1 of the calls licensing refers here, what licensing (on `licensing.events`) and the
+ * pool (on `pool-ledger.events`, in one hop) screened themselves, and the usage locations
+ * screening needs, inside each consumed chunk's transaction. The call log (imported module) records the telephony topics in its own handlers.
  *
  * In the gathering group (BOOKKEEPING): licensing screens nearly every call in its own hop; a
  * call comes here only when licensing lacks what screening needs (the tenant's policies before
@@ -38,5 +38,11 @@ export class DialoutPolicyConsumer {
       ctx.sql,
       events.filter((e): e is CallScreenedV1 => e.type === 'CallScreened'),
     );
+  }
+
+  /** What the pool screened in its own hop (the one-hop admission), counted as licensing's verdicts are. */
+  @EventPattern(Topics.PoolLedgerEvents, BOOKKEEPING)
+  async onPoolLedgerEvents(@Payload() events: CallScreenedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    await this.screening.recordScreened(ctx.sql, events);
   }
 }

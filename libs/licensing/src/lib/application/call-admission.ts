@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CallStarted, Sku } from '@comms-credits/contracts';
 import { callStream } from '@comms-credits/call-log';
-import { DialoutPolicyName, OutboundCallStarted, isDialoutPolicyName, isOutboundCallStarted, screenedCallOf } from '@comms-credits/dialout-rules';
+import { OutboundCallStarted, catalogueNameOf, isOutboundCallStarted, referredCallOf } from '@comms-credits/dialout-rules';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
 import { CallEntitlementCommand, CallerRecord, ReferredCall, callEntitlementDecider } from '../domain/call-entitlement.decider';
 import { USERS_RESTATEMENT_EDITION, licensedUsersDecider } from '../domain/licensed-users.decider';
@@ -36,7 +36,7 @@ export class CallAdmission {
         const key = `${call.tenantId}/${call.userId}`;
         return {
           target: callStream(call.tenantId, call.callId),
-          command: commandFor(referredCall(call), facts.get(key)!),
+          command: commandFor(referredCallOf(call), facts.get(key)!),
           options: { metadata: { correlationId: call.callId, causationId: call.eventId } },
         };
       }),
@@ -128,22 +128,12 @@ async function admissionFactsOf(sql: SqlClient, calls: OutboundCallStarted[]): P
 
 /** Screen here when nothing the screening needs is missing; else refer, saying what is. */
 function commandFor(call: ReferredCall, facts: AdmissionFacts): CallEntitlementCommand {
-  const globalPolicy = catalogueName(facts.globalPolicy);
-  const userPolicy = catalogueName(facts.userPolicy);
+  const globalPolicy = catalogueNameOf(facts.globalPolicy);
+  const userPolicy = catalogueNameOf(facts.userPolicy);
   const { caller } = facts;
   if (!facts.known || globalPolicy === undefined || userPolicy === undefined) return { type: 'Refer', call, reason: 'POLICIES_NOT_KNOWN' };
   if (!caller) return { type: 'Refer', call, reason: 'USER_NOT_KNOWN' };
   const { usageLocation } = caller;
   if (usageLocation === null) return { type: 'Refer', call, reason: 'USAGE_LOCATION_NOT_KNOWN' };
   return { type: 'ScreenAndEntitle', call, caller: { ...caller, usageLocation }, userPolicy, globalPolicy };
-}
-
-/** A learned policy name as the catalogue's (null: none); undefined for a name outside it, which cannot be granted. */
-function catalogueName(name: string | null): DialoutPolicyName | null | undefined {
-  if (name === null) return null;
-  return isDialoutPolicyName(name) ? name : undefined;
-}
-
-function referredCall(call: OutboundCallStarted): ReferredCall {
-  return { ...screenedCallOf(call), startedEventId: call.eventId };
 }

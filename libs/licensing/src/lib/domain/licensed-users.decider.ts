@@ -15,8 +15,13 @@ export interface LicensedUsersState {
   restatedEdition: number;
 }
 
-/** The edition licensing restates a tenant's users in now; a tenant restated in an older one is restated again. */
-export const USERS_RESTATEMENT_EDITION = 1;
+/**
+ * The edition licensing restates a tenant's users in now; a tenant restated in an older one is
+ * restated again. Edition 2 (session 10): made once licensing decides only the calls the pool
+ * refers to it, so the pool may decide the tenant's calls itself (its CALLERS_HANDED_OVER_EDITION);
+ * edition 1 was made while licensing still decided every outbound call.
+ */
+export const USERS_RESTATEMENT_EDITION = 2;
 
 /** Users per page: a restated user is under 200 bytes, so a page stays far below a consumer's 64 KiB limit. */
 export const RESTATED_USERS_PER_PAGE = 200;

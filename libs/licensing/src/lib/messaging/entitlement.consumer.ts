@@ -1,11 +1,12 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { CallClearedV2, CallStartedV1, Envelope, Topics } from '@comms-credits/contracts';
+import { CallClearedV2, Envelope, PoolCallReferredV1, Topics } from '@comms-credits/contracts';
 import { callStream } from '@comms-credits/call-log';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { CallAdmission } from '../application/call-admission';
 import { DialoutPolicyReplica, isDialoutPolicyFact } from '@comms-credits/dialout-replica';
+import { startedOfReferral } from '@comms-credits/dialout-rules';
 import { callersOf } from '../application/licensing.queries';
 import { ClearedCall, callEntitlementDecider } from '../domain/call-entitlement.decider';
 
@@ -30,12 +31,13 @@ export class EntitlementConsumer {
   ) {}
 
   /**
-   * Stages 1 and 2 in one hop for the outbound calls whose policies and user are known here;
-   * the others are referred to the dial-out policy service (CallAdmission).
+   * The outbound calls the pool did not decide in its hop (since session 10 the pool is their
+   * front door): stages 1 and 2 here for those whose policies and user are known here, the
+   * others referred on to the dial-out policy service (CallAdmission).
    */
-  @EventPattern(Topics.CallStarted, BATCH)
-  async onCallStarted(@Payload() events: CallStartedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
-    await this.admission.admit(ctx.sql, events);
+  @EventPattern(Topics.PoolLedgerEvents, BATCH)
+  async onPoolReferrals(@Payload() events: PoolCallReferredV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    await this.admission.admit(ctx.sql, events.map(startedOfReferral));
   }
 
   @EventPattern(Topics.DialoutPolicyEvents, BATCH)

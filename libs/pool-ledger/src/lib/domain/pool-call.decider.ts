@@ -3,13 +3,17 @@ import {
   CallDurationExceededGrantV1,
   CallEntitledV1,
   CallHandedToWalletV1,
+  Capability,
   Envelope,
+  PoolCallReferredV1,
   PoolCallSettledV1,
   PoolOverflowHandedToWalletV1,
   PoolSettlementMissingV1,
   monthOf,
 } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
+import { CallRejectedData, DialoutPolicyName, ReferredCall } from '@comms-credits/dialout-rules';
+import { CallerRecord, EntitledFacts, ScreenedFacts, screenAndEntitle } from '@comms-credits/licensing-rules';
 
 /** Calls are billed in whole minutes: 61 s is 2 minutes (domain.md: 60/60 increments). */
 export function wholeMinutes(seconds: number): number {
@@ -46,6 +50,24 @@ type HandedToWallet = Omit<CallHandedToWalletV1, keyof Envelope>;
  */
 export type PoolCallEvent =
   | DomainEvent<'CallAdmitted', Omit<CallAdmittedV1, keyof Envelope> & { funding: 'pool'; maxDurationSeconds: number; decidedBy: 'pool-ledger' }>
+  /** Stages 1 and 2 in the pool's hop (the one-hop admission): the verdict of the dial-out policy rules. */
+  | DomainEvent<'CallScreened', ScreenedFacts>
+  /** Stage 2 passed in the pool's hop: the call is funded next, here. */
+  | DomainEvent<'CallEntitled', EntitledFacts>
+  /** Admitted by the caller's calling plan (or free, an emergency call) in the pool's hop: licensing's rule decided. */
+  | DomainEvent<
+      'CallAdmitted',
+      Omit<CallAdmittedV1, keyof Envelope> & {
+        funding: 'calling-plan' | 'free';
+        maxDurationSeconds: null;
+        decidedBy: 'licensing';
+        capability: Capability | null;
+      }
+    >
+  /** Refused in the pool's hop by a dial-out policy: its rule decided (`decidedBy: "dialout-policy"`). */
+  | DomainEvent<'CallRejected', CallRejectedData>
+  /** Left to licensing (the chain): something the one-hop decision needs is not learned here, or the licences learned here refuse the call. */
+  | DomainEvent<'CallReferred', Omit<PoolCallReferredV1, keyof Envelope>>
   | DomainEvent<'CallFundedFromPool', PoolFundingTerms>
   | DomainEvent<'CallHandedToWallet', HandedToWallet>
   | DomainEvent<'PoolCallSettled', Omit<PoolCallSettledV1, keyof Envelope> & { billableSeconds?: number }>
@@ -60,7 +82,20 @@ export type PoolCallCommand =
   /** Decide on a call for which the month reserved `reservedMinutes` (0: none left). */
   | { type: 'Admit'; call: EntitledCall; reservedMinutes: number; policy: PoolGrantPolicy; now: string }
   | { type: 'Settle'; debit: { month: string; minutes: number; poolMinutes: number; uncoveredMinutes: number } }
-  | { type: 'MarkSettlementMissing' };
+  | { type: 'MarkSettlementMissing' }
+  /**
+   * Stages 1 and 2 in the pool's hop: the caller is known here with a usage location and the
+   * tenant's policies are, so nothing the decision needs is missing (libs/licensing-rules).
+   */
+  | {
+      type: 'ScreenAndEntitle';
+      call: ReferredCall;
+      caller: CallerRecord & { usageLocation: string };
+      userPolicy: DialoutPolicyName | null;
+      globalPolicy: DialoutPolicyName | null;
+    }
+  /** Stages 1 and 2 are left to licensing. */
+  | { type: 'Refer'; call: ReferredCall; reason: PoolCallReferredV1['reason'] };
 
 /** How long the pool lets a call run, and how long it waits for the call's end after that. */
 export interface PoolGrantPolicy {
@@ -72,6 +107,8 @@ export interface PoolGrantPolicy {
 
 export interface PoolCallState {
   decided: boolean;
+  /** Where stages 1 and 2 happen: not settled yet, here (one hop), or at licensing (referred). */
+  screening?: 'here' | 'referred';
   funded?: PoolFundingTerms;
   endedSeconds?: number;
   settled: boolean;
@@ -84,7 +121,12 @@ export const poolCallDecider: Decider<PoolCallCommand, PoolCallEvent, PoolCallSt
     switch (event.type) {
       case 'CallAdmitted':
       case 'CallHandedToWallet':
+      case 'CallRejected':
         return { ...state, decided: true };
+      case 'CallScreened':
+        return { ...state, screening: 'here' };
+      case 'CallReferred':
+        return { ...state, screening: 'referred' };
       case 'CallFundedFromPool':
         return { ...state, funded: event.data };
       case 'CallEndObserved':
@@ -105,9 +147,49 @@ export const poolCallDecider: Decider<PoolCallCommand, PoolCallEvent, PoolCallSt
         return ok(settle(command, state));
       case 'MarkSettlementMissing':
         return ok(markMissing(state));
+      case 'ScreenAndEntitle':
+        return ok(state.decided || state.screening ? [] : screenAndEntitleHere(command));
+      case 'Refer':
+        return ok(state.decided || state.screening ? [] : [{ type: 'CallReferred', data: { ...command.call, reason: command.reason } }]);
     }
   },
 };
+
+/**
+ * Stages 1 and 2 in one decision (the same rules as the chain, libs/licensing-rules): refused
+ * or admitted here, or entitled, and then funded here as stage 3 (PoolFunding).
+ */
+function screenAndEntitleHere({ call, caller, userPolicy, globalPolicy }: Extract<PoolCallCommand, { type: 'ScreenAndEntitle' }>): PoolCallEvent[] {
+  const decision = screenAndEntitle(call, caller, userPolicy, globalPolicy);
+  const { callId } = call;
+  switch (decision.kind) {
+    case 'undecided':
+      return [{ type: 'CallReferred', data: { ...call, reason: 'USAGE_LOCATION_NOT_KNOWN' } }];
+    case 'refused':
+      return [
+        { type: 'CallScreened', data: decision.screened },
+        { type: 'CallRejected', data: decision.rejection },
+      ];
+    case 'admit':
+      return [
+        { type: 'CallScreened', data: decision.screened },
+        {
+          type: 'CallAdmitted',
+          data: { callId, funding: decision.funding, maxDurationSeconds: null, decidedBy: 'licensing', capability: decision.capability },
+        },
+      ];
+    case 'reject':
+      // Refused by the licences the pool has learned: licensing, which owns them, decides (a
+      // licence assigned a moment ago may not have reached the pool). Nothing is stated here, so
+      // the call is screened once, there.
+      return [{ type: 'CallReferred', data: { ...call, reason: 'NOT_ENTITLED_HERE' } }];
+    case 'fund':
+      return [
+        { type: 'CallScreened', data: decision.screened },
+        { type: 'CallEntitled', data: decision.entitled },
+      ];
+  }
+}
 
 /** The minutes the pool would reserve for a call: as many as it may run, if the pool is eligible. */
 export const wantedMinutes = (call: EntitledCall, policy: PoolGrantPolicy): number => (call.poolEligible ? policy.maxGrantMinutes : 0);

@@ -1,9 +1,18 @@
-import { CallDurationExceededGrantV1 } from '@comms-credits/contracts';
+import { CallDurationExceededGrantV1, CallEntitledV1, CallScreenedV1 } from '@comms-credits/contracts';
 import { deciderSpec, fold } from '@comms-credits/domain-kit';
 import { publishedContractMismatch } from '@comms-credits/service-testing';
 import { outboundCallFacts } from '@comms-credits/testing';
 import { CapacityEvent, capacityDecider, capacityMinutes } from './capacity.decider';
-import { EntitledCall, PoolCallEvent, PoolGrantPolicy, needsSettlement, poolCallDecider, settlementOf, wholeMinutes } from './pool-call.decider';
+import {
+  EntitledCall,
+  PoolCallCommand,
+  PoolCallEvent,
+  PoolGrantPolicy,
+  needsSettlement,
+  poolCallDecider,
+  settlementOf,
+  wholeMinutes,
+} from './pool-call.decider';
 import { PoolMonthCommand, PoolMonthEvent, poolMonthDecider, unreservedMinutesOf } from './pool-month.decider';
 
 describe('pool capacity', () => {
@@ -222,5 +231,58 @@ describe('a call in the pool', () => {
       type: 'PoolOverflowHandedToWallet',
       data: { callId: 'c-1', uncoveredMinutes: 15, poolMinutes: 5, destinationCountry: 'FR' },
     });
+  });
+});
+
+describe('a call decided in the pool’s hop (stages 1 and 2 by the chain’s rules)', () => {
+  const pool = deciderSpec(poolCallDecider);
+  const call = {
+    callId: 'c-9',
+    callType: 'conf_out' as const,
+    userId: 'org',
+    from: '+14255550100',
+    to: '+33142685300',
+    startedAt: '2026-12-03T10:00:00.000Z',
+    startedEventId: '0b6f2c4e-1f0a-4b8e-9d7a-3c2e1f0a4b8e',
+  };
+  const organizer = { usageLocation: 'US', licenses: ['OFFICE_365_E5' as const] };
+  const decide = (overrides: Partial<Extract<PoolCallCommand, { type: 'ScreenAndEntitle' }>> = {}, history: PoolCallEvent[] = []) =>
+    pool.given(history).when({ type: 'ScreenAndEntitle', call, caller: organizer, userPolicy: null, globalPolicy: null, ...overrides });
+
+  it('states the screening and the entitlement of a call it funds next, in the contract’s shapes', () => {
+    const { events } = decide();
+    expect(events.map((e) => e.type)).toEqual(['CallScreened', 'CallEntitled']);
+    expect(events[1]!.data).toMatchObject({ poolEligible: true, creditsLicensed: false, capability: 'MCOMEETADD', usageLocation: 'US', domestic: false });
+    expect(publishedContractMismatch(CallScreenedV1, events[0]!)).toBe('');
+    expect(publishedContractMismatch(CallEntitledV1, events[1]!)).toBe('');
+  });
+
+  it('refuses by a dial-out policy saying so, and admits a calling plan for licensing', () => {
+    const refused = decide({ userPolicy: 'DialoutCPCDisabledPSTNDomestic' }).events;
+    expect(refused.map((e) => e.type)).toEqual(['CallScreened', 'CallRejected']);
+    expect(refused[1]!.data).toMatchObject({ reason: 'DIALOUT_POLICY_BLOCKED', decidedBy: 'dialout-policy' });
+    const planned = decide({
+      call: { ...call, callType: 'user_out', to: '+12065550100' },
+      caller: { usageLocation: 'US', licenses: ['PHONE_SYSTEM', 'DOMESTIC_CALLING_PLAN'] },
+    }).events;
+    expect(planned[1]).toEqual({
+      type: 'CallAdmitted',
+      data: { callId: 'c-9', funding: 'calling-plan', maxDurationSeconds: null, decidedBy: 'licensing', capability: 'MCOPSTN1' },
+    });
+  });
+
+  it('refers, stating nothing, what the licences it learned refuse', () => {
+    expect(decide({ caller: { usageLocation: 'US', licenses: [] } }).events).toEqual([
+      { type: 'CallReferred', data: { ...call, reason: 'NOT_ENTITLED_HERE' } },
+    ]);
+  });
+
+  it('decides or refers a call once, whatever repeats', () => {
+    const [screened, entitled] = decide().events;
+    expect(decide({}, [screened!, entitled!]).events).toEqual([]);
+    expect(pool.given([screened!, entitled!]).when({ type: 'Refer', call, reason: 'USER_NOT_KNOWN' }).events).toEqual([]);
+    const referred = pool.given().when({ type: 'Refer', call, reason: 'USER_NOT_KNOWN' }).events;
+    expect(referred).toEqual([{ type: 'CallReferred', data: { ...call, reason: 'USER_NOT_KNOWN' } }]);
+    expect(decide({}, referred).events).toEqual([]);
   });
 });

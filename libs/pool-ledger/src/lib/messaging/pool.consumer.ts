@@ -1,11 +1,21 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { CallEndedV1, CallEntitledV1, Envelope, LicenseAssignedV1, LicenseUnassignedV1, SubscriptionSeatsChangedV1, Topics } from '@comms-credits/contracts';
+import {
+  CallEndedV1,
+  CallEntitledV1,
+  CallStartedV1,
+  Envelope,
+  LicenseAssignedV1,
+  LicenseUnassignedV1,
+  SubscriptionSeatsChangedV1,
+  Topics,
+} from '@comms-credits/contracts';
 import { CallLog } from '@comms-credits/call-log';
 import { DialoutPolicyReplica, isDialoutPolicyFact } from '@comms-credits/dialout-replica';
 import { EventStore, decideAndAppendBatch } from '@comms-credits/event-store';
 import { BATCH, BOOKKEEPING, KafkaBatchOfContext } from '@comms-credits/messaging';
 import { CallerReplica, isCallerFact } from '../application/caller-replica';
+import { OneHopAdmission } from '../application/one-hop-admission';
 import { PoolFunding } from '../application/pool-funding';
 import { poolCapacityStream } from '../application/pool-ledger.streams';
 import { ASSIGNED_POOL_SKU, CapacityCommand, capacityDecider } from '../domain/capacity.decider';
@@ -29,7 +39,17 @@ export class PoolConsumer {
     private readonly callLog: CallLog,
     private readonly callers: CallerReplica,
     private readonly policies: DialoutPolicyReplica,
+    private readonly oneHop: OneHopAdmission,
   ) {}
+
+  /**
+   * The front door of every outbound call: decided here in one hop when the pool knows the
+   * tenant's users and policies and the caller, else referred to licensing (OneHopAdmission).
+   */
+  @EventPattern(Topics.CallStarted, BATCH)
+  async onCallStarted(@Payload() events: CallStartedV1[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
+    await this.oneHop.admit(ctx.sql, events);
+  }
 
   @EventPattern(Topics.LicensingEvents, BATCH)
   async onLicensingEvents(@Payload() events: Envelope[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {

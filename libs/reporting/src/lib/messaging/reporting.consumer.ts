@@ -76,39 +76,22 @@ export class ReportingConsumer {
 
   @EventPattern(Topics.LicensingEvents, BATCH)
   async onLicensingEvents(@Payload() events: (CallEntitledV1 | CallScreenedV1)[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
-    await this.recorder.record(
-      ctx.sql,
-      events.flatMap((e): ObservedFact[] => {
-        if (e.type === 'CallEntitled') {
-          return [
-            {
-              event: e,
-              callId: e.callId,
-              fact: { kind: 'entitled', capability: e.capability, destinationCountry: e.destinationCountry, domestic: e.domestic },
-            },
-          ];
-        }
-        // Screened in licensing's hop: the same fact a CallCleared gives when the dial-out policy service screens.
-        if (e.type === 'CallScreened' && e.outcome === 'cleared' && e.destinationCountry !== null) {
-          return [{ event: e, callId: e.callId, fact: { kind: 'cleared', destinationCountry: e.destinationCountry, domestic: e.domestic } }];
-        }
-        return [];
-      }),
-    );
+    await this.recorder.record(ctx.sql, events.flatMap(stageFactsOf));
     await this.recorder.tenants(ctx.sql, Topics.LicensingEvents, events as unknown as AnyEvent[]);
   }
 
   @EventPattern(Topics.PoolLedgerEvents, BATCH)
   async onPoolEvents(@Payload() events: AnyEvent[], @Ctx() ctx: KafkaBatchOfContext): Promise<void> {
     const settled = events.filter((e): e is PoolCallSettledV1 & AnyEvent => e.type === 'PoolCallSettled');
-    await this.recorder.record(
-      ctx.sql,
-      settled.map((e) => ({
+    await this.recorder.record(ctx.sql, [
+      ...settled.map((e): ObservedFact => ({
         event: e,
         callId: e.callId,
         fact: { kind: 'pool-settled', month: e.month, minutes: e.minutes, poolMinutes: e.poolMinutes, uncoveredMinutes: e.uncoveredMinutes },
       })),
-    );
+      // Screened and entitled in the pool's hop (the one-hop admission): the same facts licensing states.
+      ...(events as unknown as (CallEntitledV1 | CallScreenedV1)[]).flatMap(stageFactsOf),
+    ]);
     await this.recorder.tenants(ctx.sql, Topics.PoolLedgerEvents, events);
     await this.recorder.alert(ctx.sql, events);
   }
@@ -142,4 +125,18 @@ export class ReportingConsumer {
     await this.recorder.tenants(ctx.sql, Topics.TollFreeEvents, events);
     await this.recorder.alert(ctx.sql, events);
   }
+}
+
+/** The facts stages 1 and 2 state of a call, wherever they were decided (licensing, or the pool in one hop). */
+function stageFactsOf(e: CallEntitledV1 | CallScreenedV1): ObservedFact[] {
+  if (e.type === 'CallEntitled') {
+    return [
+      { event: e, callId: e.callId, fact: { kind: 'entitled', capability: e.capability, destinationCountry: e.destinationCountry, domestic: e.domestic } },
+    ];
+  }
+  // Screened in one hop: the same fact a CallCleared gives when the dial-out policy service screens.
+  if (e.type === 'CallScreened' && e.outcome === 'cleared' && e.destinationCountry !== null) {
+    return [{ event: e, callId: e.callId, fact: { kind: 'cleared', destinationCountry: e.destinationCountry, domestic: e.domestic } }];
+  }
+  return [];
 }
