@@ -125,6 +125,7 @@ describe('admission: the pool, licensing and the dial-out policy service togethe
     await licensing('/subscriptions/OFFICE_365_E5', { seats: 1 });
     await licensing('/users/dora', { usageLocation: 'US' });
     await licensing('/users/dora/licenses/OFFICE_365_E5');
+    await licensing('/users/dora/licenses/COMMUNICATIONS_CREDITS'); // so that the pool's funding is final (fundingIsFinal)
     const knows = async (path: string) => (await http<{ known: boolean }>('GET', `${system.url('pool-ledger')}/tenants/${fresh}/${path}`)).body.known;
     // Calls one after another until the pool knows the tenant's users and policies (its first
     // calls are referred to licensing, which restates the users, and on to dialout-policy, which

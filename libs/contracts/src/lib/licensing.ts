@@ -163,7 +163,7 @@ export class LicensedUserV1 {
 /**
  * A tenant's users as they are, stated once because most were created before a reader of this
  * topic kept them: every user's usage location and licences, in pages (`page` of `pages`, at
- * most 200 users each, appended together and so published together). A reader knows a tenant's
+ * most 100 users each, appended together and so published together). A reader knows a tenant's
  * users once it has every page of an edition, and keeps them by the `UserUpserted`,
  * `LicenseAssigned` and `LicenseUnassigned` published after it. For pool-ledger's replica, the
  * one-hop admission's (docs/architecture.md, "Admission in one hop"). An extension of the

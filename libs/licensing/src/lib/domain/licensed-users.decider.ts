@@ -23,8 +23,13 @@ export interface LicensedUsersState {
  */
 export const USERS_RESTATEMENT_EDITION = 2;
 
-/** Users per page: a restated user is under 200 bytes, so a page stays far below a consumer's 64 KiB limit. */
-export const RESTATED_USERS_PER_PAGE = 200;
+/**
+ * Users per page: a restated user is at most 3 keys and 8 licences (12 JSON members) and under
+ * 500 bytes even with a 128-character id, so a page of 100 stays under a consumer's 2,000-member
+ * and 64 KiB limits (message-guard.ts), which every reader of the topic applies before it skips a
+ * type it does not read.
+ */
+export const RESTATED_USERS_PER_PAGE = 100;
 
 export function licensedUsersStreamId(tenantId: string): string {
   return `licensed-users:${tenantId}`;

@@ -181,14 +181,31 @@ function screenAndEntitleHere({ call, caller, userPolicy, globalPolicy }: Extrac
     case 'reject':
       // Refused by the licences the pool has learned: licensing, which owns them, decides (a
       // licence assigned a moment ago may not have reached the pool). Nothing is stated here, so
-      // the call is screened once, there.
+      // the call is screened once, there. The same below for a funding a licence could improve.
       return [{ type: 'CallReferred', data: { ...call, reason: 'NOT_ENTITLED_HERE' } }];
     case 'fund':
+      // Funded by what the licences learned here allow, only when no licence assigned since
+      // could have allowed more (else licensing, which owns them, decides).
+      if (!fundingIsFinal(decision.entitled)) return [{ type: 'CallReferred', data: { ...call, reason: 'NOT_ENTITLED_HERE' } }];
       return [
         { type: 'CallScreened', data: decision.screened },
         { type: 'CallEntitled', data: decision.entitled },
       ];
   }
+}
+
+/**
+ * Whether an entitled call would be funded the same way whatever licence its user was assigned
+ * after the pool learned their licences: drawn on the pool with credits to continue, or a meeting
+ * dial-out outside Zone A on credits (no licence draws on the pool there: Audio Conferencing draws
+ * for Zone A only, Select Dial Out for US and CA). A licence that may not have reached the pool
+ * yet could otherwise have changed it: the credits licence (a continuation), Audio Conferencing
+ * (the pool instead of pay-per-minute credits), an international calling plan (a plan instead of
+ * credits).
+ */
+export function fundingIsFinal(entitled: EntitledFacts): boolean {
+  if (!entitled.creditsLicensed) return false;
+  return entitled.poolEligible || (entitled.callType === 'conf_out' && !entitled.zoneA);
 }
 
 /** The minutes the pool would reserve for a call: as many as it may run, if the pool is eligible. */

@@ -1,4 +1,5 @@
 import { CallDurationExceededGrantV1, CallEntitledV1, CallScreenedV1 } from '@comms-credits/contracts';
+import { ReferredCall } from '@comms-credits/dialout-rules';
 import { deciderSpec, fold } from '@comms-credits/domain-kit';
 import { publishedContractMismatch } from '@comms-credits/service-testing';
 import { outboundCallFacts } from '@comms-credits/testing';
@@ -245,14 +246,14 @@ describe('a call decided in the pool’s hop (stages 1 and 2 by the chain’s ru
     startedAt: '2026-12-03T10:00:00.000Z',
     startedEventId: '0b6f2c4e-1f0a-4b8e-9d7a-3c2e1f0a4b8e',
   };
-  const organizer = { usageLocation: 'US', licenses: ['OFFICE_365_E5' as const] };
+  const organizer = { usageLocation: 'US', licenses: ['OFFICE_365_E5' as const, 'COMMUNICATIONS_CREDITS' as const] };
   const decide = (overrides: Partial<Extract<PoolCallCommand, { type: 'ScreenAndEntitle' }>> = {}, history: PoolCallEvent[] = []) =>
     pool.given(history).when({ type: 'ScreenAndEntitle', call, caller: organizer, userPolicy: null, globalPolicy: null, ...overrides });
 
   it('states the screening and the entitlement of a call it funds next, in the contract’s shapes', () => {
     const { events } = decide();
     expect(events.map((e) => e.type)).toEqual(['CallScreened', 'CallEntitled']);
-    expect(events[1]!.data).toMatchObject({ poolEligible: true, creditsLicensed: false, capability: 'MCOMEETADD', usageLocation: 'US', domestic: false });
+    expect(events[1]!.data).toMatchObject({ poolEligible: true, creditsLicensed: true, capability: 'MCOMEETADD', usageLocation: 'US', domestic: false });
     expect(publishedContractMismatch(CallScreenedV1, events[0]!)).toBe('');
     expect(publishedContractMismatch(CallEntitledV1, events[1]!)).toBe('');
   });
@@ -275,6 +276,20 @@ describe('a call decided in the pool’s hop (stages 1 and 2 by the chain’s ru
     expect(decide({ caller: { usageLocation: 'US', licenses: [] } }).events).toEqual([
       { type: 'CallReferred', data: { ...call, reason: 'NOT_ENTITLED_HERE' } },
     ]);
+  });
+
+  it('refers, stating nothing, a funding that a licence assigned since could improve', () => {
+    const referred = (c: ReferredCall) => [{ type: 'CallReferred', data: { ...c, reason: 'NOT_ENTITLED_HERE' } }];
+    // Without the credits licence: the credits licence would add a continuation beyond the pool.
+    expect(decide({ caller: { usageLocation: 'US', licenses: ['OFFICE_365_E5'] } }).events).toEqual(referred(call));
+    // Pay-per-minute to Zone A: Audio Conferencing would draw on the pool instead.
+    expect(decide({ caller: { usageLocation: 'US', licenses: ['AUDIO_CONFERENCING_PPM', 'COMMUNICATIONS_CREDITS'] } }).events).toEqual(referred(call));
+    // Abroad on a domestic plan, on credits: an international plan would admit it.
+    const abroad = { ...call, callType: 'user_out' as const, to: '+442079460000' };
+    const onPlan = { usageLocation: 'US', licenses: ['PHONE_SYSTEM' as const, 'DOMESTIC_CALLING_PLAN' as const, 'COMMUNICATIONS_CREDITS' as const] };
+    expect(decide({ call: abroad, caller: onPlan }).events).toEqual(referred(abroad));
+    // Outside Zone A on credits with Audio Conferencing: no licence draws on the pool there.
+    expect(decide({ call: { ...call, to: '+97142345678' } }).events.map((e) => e.type)).toEqual(['CallScreened', 'CallEntitled']);
   });
 
   it('decides or refers a call once, whatever repeats', () => {
