@@ -8,6 +8,7 @@ import {
   ReceivedMessage,
   TestKafka,
   callEnded,
+  callReferred,
   callStarted,
   eventually,
   outboundCallFacts,
@@ -94,17 +95,7 @@ describe('dialout-policy service (admission stage 1) on the real broker', () => 
   const ofCall = (tenant: string, callId: string) => (m: ReceivedMessage) => m.json?.['tenantId'] === tenant && m.json?.['callId'] === callId;
 
   /** Licensing's `CallReferred`: a call it did not screen itself, as it refers it here. */
-  const referralOf = (call: CallStarted) =>
-    serviceEvent('CallReferred', call.tenantId, {
-      callId: call.callId,
-      callType: call.callType,
-      userId: call.userId,
-      from: call.from,
-      to: call.to,
-      startedAt: call.occurredAt,
-      startedEventId: call.eventId,
-      reason: 'POLICIES_NOT_KNOWN',
-    });
+  const referralOf = (call: CallStarted) => callReferred(call, 'POLICIES_NOT_KNOWN');
 
   /**
    * The calls start, and licensing refers the outbound ones here, as it does while it has not

@@ -1,5 +1,5 @@
-import { CallEntitledV1, CallScreenedV1, Capability, Envelope, RejectionReasons, Sku } from '@comms-credits/contracts';
-import { CallRejectedData, DialoutPolicyName, ScreenedCall, controlOf, screenCall } from '@comms-credits/dialout-rules';
+import { CallAdmittedV1, CallEntitledV1, CallScreenedV1, Capability, Envelope, RejectionReasons, Sku } from '@comms-credits/contracts';
+import { CallRejectedData, DialoutPolicyName, ScreenedCall, catalogueNameOf, controlOf, screenCall } from '@comms-credits/dialout-rules';
 import { OutboundCall, entitle } from './entitlement';
 import { entitlementsOf } from './licences';
 
@@ -28,6 +28,44 @@ export type EntitledFacts = Omit<CallEntitledV1, keyof Envelope>;
 
 /** The verdict of a call screened by the dial-out policy rules, as `CallScreened` states it. */
 export type ScreenedFacts = Omit<CallScreenedV1, keyof Envelope>;
+
+/** A call admitted by the caller's calling plan (or free, an emergency call): licensing's rule decided, wherever it ran. */
+export type PlanAdmission = Omit<CallAdmittedV1, keyof Envelope> & {
+  funding: 'calling-plan' | 'free';
+  maxDurationSeconds: null;
+  decidedBy: 'licensing';
+  /** The plan it admitted the call under (contract v2, for the usage report). */
+  capability: Capability | null;
+};
+
+/** What a service has learned that screening a call in its own hop needs (its replicas, read with the call). */
+export interface LearnedFacts {
+  /** Every dial-out policy of the tenant is known (its restatement learned). */
+  policiesKnown: boolean;
+  /** null: none granted, the default applies. */
+  globalPolicy: string | null;
+  /** null: none of their own, the Global one applies. */
+  userPolicy: string | null;
+  /** undefined: a user never seen. */
+  caller: CallerRecord | undefined;
+}
+
+/** The inputs of `screenAndEntitle`, or what is missing for it. */
+export type ScreeningInputs =
+  | { ok: true; caller: CallerRecord & { usageLocation: string }; userPolicy: DialoutPolicyName | null; globalPolicy: DialoutPolicyName | null }
+  | { ok: false; missing: 'POLICIES_NOT_KNOWN' | 'USER_NOT_KNOWN' | 'USAGE_LOCATION_NOT_KNOWN' };
+
+/** Screen in this hop when nothing the screening needs is missing; else say what is (a policy name outside the catalogue cannot have been granted). */
+export function screeningInputsOf(facts: LearnedFacts): ScreeningInputs {
+  const globalPolicy = catalogueNameOf(facts.globalPolicy);
+  const userPolicy = catalogueNameOf(facts.userPolicy);
+  if (!facts.policiesKnown || globalPolicy === undefined || userPolicy === undefined) return { ok: false, missing: 'POLICIES_NOT_KNOWN' };
+  const { caller } = facts;
+  if (!caller) return { ok: false, missing: 'USER_NOT_KNOWN' };
+  const { usageLocation } = caller;
+  if (usageLocation === null) return { ok: false, missing: 'USAGE_LOCATION_NOT_KNOWN' };
+  return { ok: true, caller: { ...caller, usageLocation }, userPolicy, globalPolicy };
+}
 
 /** Stage 2's decision on a cleared call. */
 export type EntitlementDecision =

@@ -1,7 +1,7 @@
 import { Topics } from '@comms-credits/contracts';
 import { ServiceConfig, startService } from '@comms-credits/platform';
 import { TestSystem, http, startTestSystem } from '@comms-credits/service-testing';
-import { Collector, TestKafka, callStarted, eventually, serviceEvent, uniqueTenant } from '@comms-credits/testing';
+import { Collector, TestKafka, callReferred, callStarted, eventually, uniqueTenant } from '@comms-credits/testing';
 import { licensingService } from './licensing.service';
 
 /**
@@ -63,12 +63,7 @@ describe('licensing: telephony.call-started back in the bookkeeping group (sessi
     // Logged, not decided: the pool decides it or refers it. A referred marker call, decided
     // after it on the tenant's partition, shows nothing came of 'new'.
     const marker = callStarted({ tenantId: tenant, callId: 'marker', to: '+33142685300' });
-    await kafka.publish(Topics.PoolLedgerEvents, [
-      serviceEvent('CallReferred', tenant, {
-        ...{ callId: 'marker', callType: marker.callType, userId: marker.userId, from: marker.from, to: marker.to },
-        ...{ startedAt: marker.occurredAt, startedEventId: marker.eventId, reason: 'USERS_NOT_KNOWN' },
-      }),
-    ]);
+    await kafka.publish(Topics.PoolLedgerEvents, [callReferred(marker, 'USERS_NOT_KNOWN')]);
     await licensingEvents.waitFor((m) => m.json?.['callId'] === 'marker' && m.json?.['type'] === 'CallReferred');
     expect(licensingEvents.messages.filter((m) => m.json?.['tenantId'] === tenant && m.json?.['callId'] !== undefined).map((m) => m.json?.['callId'])).toEqual([
       'marker',

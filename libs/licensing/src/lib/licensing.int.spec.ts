@@ -3,7 +3,7 @@ import { CallStarted, Topics, licensingSchemas } from '@comms-credits/contracts'
 import { EventStore, Transactions, decideAndAppend } from '@comms-credits/event-store';
 import { Client } from 'pg';
 import { TestSystem, grantLearnedByLicensing, http, startTestSystem } from '@comms-credits/service-testing';
-import { Collector, TestKafka, callStarted, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
+import { Collector, TestKafka, callReferred, callStarted, eventually, outboundCallFacts, serviceEvent, uniqueTenant } from '@comms-credits/testing';
 import { CallAdmission } from './application/call-admission';
 import { lockTenantUsers, userStream } from './application/licensing.streams';
 import { userDecider } from './domain/user.decider';
@@ -36,18 +36,7 @@ describe('licensing service', () => {
   const refer = (calls: CallStarted[]) =>
     kafka.publish(
       Topics.PoolLedgerEvents,
-      calls.map((call) =>
-        serviceEvent('CallReferred', call.tenantId, {
-          callId: call.callId,
-          callType: call.callType,
-          userId: call.userId,
-          from: call.from,
-          to: call.to,
-          startedAt: call.occurredAt,
-          startedEventId: call.eventId,
-          reason: 'USERS_NOT_KNOWN',
-        }),
-      ),
+      calls.map((call) => callReferred(call, 'USERS_NOT_KNOWN')),
     );
 
   describe('ops API', () => {

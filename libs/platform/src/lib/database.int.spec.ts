@@ -58,36 +58,36 @@ describe('ensureDatabase', () => {
 describe('migrateDatabase while PostgreSQL is down', () => {
   it('waits for the database to come back instead of failing the start (chaos: a restart during a PostgreSQL restart exited)', async () => {
     const server = new URL(requiredEnv('TEST_POSTGRES_URL'));
-    // A port nobody listens on yet: PostgreSQL "down". It comes up 1.5 s later, as a proxy to the real server.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    // PostgreSQL "down": its first connections are reset at once (ECONNRESET, as while it restarts);
+    // once two were refused it is "up", a proxy to the real server. No timer: the condition is the retries.
     const sockets: Socket[] = [];
-    let proxy: Server | undefined;
-    const up = setTimeout(() => {
-      proxy = createServer((socket) => {
-        const upstream = connect(Number(server.port || 5432), server.hostname);
-        sockets.push(socket, upstream);
-        socket.pipe(upstream).pipe(socket);
-        socket.on('error', () => upstream.destroy());
-        upstream.on('error', () => socket.destroy());
-      }).listen(port, '127.0.0.1');
-    }, 1_500);
+    let refused = 0;
+    const proxy: Server = createServer((socket) => {
+      if (refused < 2) {
+        refused++;
+        socket.resetAndDestroy(); // a TCP reset: ECONNRESET, as a server going down gives
+        return;
+      }
+      const upstream = connect(Number(server.port || 5432), server.hostname);
+      sockets.push(socket, upstream);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as AddressInfo).port;
     const name = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}_late`;
     const url = `postgres://${server.username || 'postgres'}@127.0.0.1:${port}/${name}`;
-    const startedAt = Date.now();
     try {
       await migrateDatabase(url, [Widgets1764000000950]);
-      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_400);
+      expect(refused).toBe(2);
       const client = new Client({ connectionString: `${requiredEnv('TEST_POSTGRES_URL')}/${name}` });
       await client.connect();
       expect((await client.query(`SELECT to_regclass('widgets') AS t`)).rows[0].t).toBe('widgets');
       await client.end();
     } finally {
-      clearTimeout(up);
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
       const client = new Client({ connectionString: `${requiredEnv('TEST_POSTGRES_URL')}/postgres` });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

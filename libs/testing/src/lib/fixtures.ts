@@ -65,3 +65,20 @@ export function outboundCallFacts<Overrides extends object = object>(
 export function serviceEvent(type: string, tenantId: string, fields: Record<string, unknown>): Record<string, unknown> {
   return { eventId: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), tenantId, ...fields };
 }
+
+/**
+ * A `CallReferred` made from a started call, as a referring stage publishes it: the pool to
+ * licensing (on `pool-ledger.events`), licensing to dialout-policy (on `licensing.events`).
+ */
+export function callReferred(call: CallStarted, reason: string): Record<string, unknown> {
+  return serviceEvent('CallReferred', call.tenantId, {
+    callId: call.callId,
+    callType: call.callType,
+    userId: call.userId,
+    from: call.from,
+    to: call.to,
+    startedAt: call.occurredAt,
+    startedEventId: call.eventId,
+    reason,
+  });
+}

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { CallStarted, Sku } from '@comms-credits/contracts';
 import { callStream } from '@comms-credits/call-log';
-import { OutboundCallStarted, catalogueNameOf, isOutboundCallStarted, referredCallOf } from '@comms-credits/dialout-rules';
+import { OutboundCallStarted, isOutboundCallStarted, referredCallOf } from '@comms-credits/dialout-rules';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
-import { CallEntitlementCommand, CallerRecord, ReferredCall, callEntitlementDecider } from '../domain/call-entitlement.decider';
+import { LearnedFacts, screeningInputsOf } from '@comms-credits/licensing-rules';
+import { CallEntitlementCommand, ReferredCall, callEntitlementDecider } from '../domain/call-entitlement.decider';
 import { USERS_RESTATEMENT_EDITION, licensedUsersDecider } from '../domain/licensed-users.decider';
 import { licensedUsersStream, lockTenantUsers } from './licensing.streams';
 
@@ -76,17 +77,10 @@ export class CallAdmission {
 }
 
 /** What licensing knows of a call's user and tenant: their policies as learned, and the user (undefined: never seen). */
-interface AdmissionFacts {
+interface AdmissionFacts extends LearnedFacts {
   tenantId: string;
   /** The edition the tenant's users were last restated in (0: never). */
   usersRestatedEdition: number;
-  /** The tenant's policies are known here (a restatement learned); else they may be incomplete. */
-  known: boolean;
-  /** null: none granted, the default applies. */
-  globalPolicy: string | null;
-  /** null: none of their own, the Global one applies. */
-  userPolicy: string | null;
-  caller: CallerRecord | undefined;
 }
 
 /** The facts of every call's tenant and user (and whether the tenant's users were restated), in one statement, exact inside the chunk's transaction. */
@@ -117,7 +111,7 @@ async function admissionFactsOf(sql: SqlClient, calls: OutboundCallStarted[]): P
       {
         tenantId: r.tenant_id,
         usersRestatedEdition: r.users_restated_edition ?? 0,
-        known: r.known === true,
+        policiesKnown: r.known === true,
         globalPolicy: r.global_policy,
         userPolicy: r.policy_name,
         caller: r.user_known ? { usageLocation: r.usage_location, licenses: r.licenses ?? [] } : undefined,
@@ -128,12 +122,6 @@ async function admissionFactsOf(sql: SqlClient, calls: OutboundCallStarted[]): P
 
 /** Screen here when nothing the screening needs is missing; else refer, saying what is. */
 function commandFor(call: ReferredCall, facts: AdmissionFacts): CallEntitlementCommand {
-  const globalPolicy = catalogueNameOf(facts.globalPolicy);
-  const userPolicy = catalogueNameOf(facts.userPolicy);
-  const { caller } = facts;
-  if (!facts.known || globalPolicy === undefined || userPolicy === undefined) return { type: 'Refer', call, reason: 'POLICIES_NOT_KNOWN' };
-  if (!caller) return { type: 'Refer', call, reason: 'USER_NOT_KNOWN' };
-  const { usageLocation } = caller;
-  if (usageLocation === null) return { type: 'Refer', call, reason: 'USAGE_LOCATION_NOT_KNOWN' };
-  return { type: 'ScreenAndEntitle', call, caller: { ...caller, usageLocation }, userPolicy, globalPolicy };
+  const inputs = screeningInputsOf(facts);
+  return inputs.ok ? { type: 'ScreenAndEntitle', call, ...inputs } : { type: 'Refer', call, reason: inputs.missing };
 }

@@ -1,7 +1,7 @@
-import { CallAdmittedV1, CallEntitledV1, CallReferredV1, CallRejectedV1, CallScreenedV1, Capability, Envelope } from '@comms-credits/contracts';
+import { CallEntitledV1, CallReferredV1, CallRejectedV1, CallScreenedV1, Capability, Envelope } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
 import { CallRejectedData, DialoutPolicyName } from '@comms-credits/dialout-rules';
-import { CallerRecord, ClearedCall, EntitlementDecision, entitleCleared, screenAndEntitle } from '@comms-credits/licensing-rules';
+import { CallerRecord, ClearedCall, EntitlementDecision, PlanAdmission, entitleCleared, screenAndEntitle } from '@comms-credits/licensing-rules';
 
 export type { CallerRecord, ClearedCall } from '@comms-credits/licensing-rules';
 
@@ -23,15 +23,7 @@ export type ReferredCall = Omit<CallReferredV1, keyof Envelope | 'reason'>;
 export type CallEntitlementEvent =
   | DomainEvent<'CallEntitled', Omit<CallEntitledV1, keyof Envelope>>
   /** `capability`: the plan it admitted the call under (contract v2, for the usage report). */
-  | DomainEvent<
-      'CallAdmitted',
-      Omit<CallAdmittedV1, keyof Envelope> & {
-        funding: 'calling-plan' | 'free';
-        maxDurationSeconds: null;
-        decidedBy: 'licensing';
-        capability: Capability | null;
-      }
-    >
+  | DomainEvent<'CallAdmitted', PlanAdmission>
   | DomainEvent<'CallRejected', Omit<CallRejectedV1, keyof Envelope> & { decidedBy: 'licensing'; details: { detail: string; userId: string } }>
   /** A dial-out policy refusal, screened here by the dial-out policy rules. */
   | DomainEvent<'CallRejected', CallRejectedData>

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { callStream } from '@comms-credits/call-log';
 import { CallEntitledV1, CallStarted, Sku } from '@comms-credits/contracts';
-import { OutboundCallStarted, catalogueNameOf, isOutboundCallStarted, referredCallOf } from '@comms-credits/dialout-rules';
+import { OutboundCallStarted, ReferredCall, isOutboundCallStarted, referredCallOf } from '@comms-credits/dialout-rules';
 import { EventStore, SqlClient, decideAndAppendBatch } from '@comms-credits/event-store';
-import { ReferredCall } from '@comms-credits/dialout-rules';
+import { LearnedFacts, screeningInputsOf } from '@comms-credits/licensing-rules';
 import { PoolCallCommand, poolCallDecider } from '../domain/pool-call.decider';
 import { PoolFunding } from './pool-funding';
 
@@ -48,17 +48,10 @@ export class OneHopAdmission {
   }
 }
 
-/** What the pool knows of a call's tenant and user (undefined caller: never seen). */
-interface OneHopFacts {
+/** What the pool knows of a call's tenant and user. */
+interface OneHopFacts extends LearnedFacts {
   /** Every user of the tenant is known here (licensing's hand-over restatement learned). */
   usersKnown: boolean;
-  /** Every dial-out policy of the tenant is known here (dialout-policy's restatement learned). */
-  policiesKnown: boolean;
-  /** null: none granted, the default applies. */
-  globalPolicy: string | null;
-  /** null: none of their own, the Global one applies. */
-  userPolicy: string | null;
-  caller: { usageLocation: string | null; licenses: Sku[] } | undefined;
 }
 
 /** The facts of every call's tenant and user, in one statement, exact inside the chunk's transaction. */
@@ -99,13 +92,7 @@ async function oneHopFactsOf(sql: SqlClient, calls: OutboundCallStarted[]): Prom
 
 /** Decide here when nothing the decision needs is missing; else refer, saying what is. */
 function commandFor(call: ReferredCall, facts: OneHopFacts): PoolCallCommand {
-  const globalPolicy = catalogueNameOf(facts.globalPolicy);
-  const userPolicy = catalogueNameOf(facts.userPolicy);
   if (!facts.usersKnown) return { type: 'Refer', call, reason: 'USERS_NOT_KNOWN' };
-  if (!facts.policiesKnown || globalPolicy === undefined || userPolicy === undefined) return { type: 'Refer', call, reason: 'POLICIES_NOT_KNOWN' };
-  const { caller } = facts;
-  if (!caller) return { type: 'Refer', call, reason: 'USER_NOT_KNOWN' };
-  const { usageLocation } = caller;
-  if (usageLocation === null) return { type: 'Refer', call, reason: 'USAGE_LOCATION_NOT_KNOWN' };
-  return { type: 'ScreenAndEntitle', call, caller: { ...caller, usageLocation }, userPolicy, globalPolicy };
+  const inputs = screeningInputsOf(facts);
+  return inputs.ok ? { type: 'ScreenAndEntitle', call, ...inputs } : { type: 'Refer', call, reason: inputs.missing };
 }

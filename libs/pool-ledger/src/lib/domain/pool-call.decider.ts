@@ -3,7 +3,6 @@ import {
   CallDurationExceededGrantV1,
   CallEntitledV1,
   CallHandedToWalletV1,
-  Capability,
   Envelope,
   PoolCallReferredV1,
   PoolCallSettledV1,
@@ -13,7 +12,7 @@ import {
 } from '@comms-credits/contracts';
 import { Decider, DomainEvent, ok } from '@comms-credits/domain-kit';
 import { CallRejectedData, DialoutPolicyName, ReferredCall } from '@comms-credits/dialout-rules';
-import { CallerRecord, EntitledFacts, ScreenedFacts, screenAndEntitle } from '@comms-credits/licensing-rules';
+import { CallerRecord, EntitledFacts, PlanAdmission, ScreenedFacts, screenAndEntitle } from '@comms-credits/licensing-rules';
 
 /** Calls are billed in whole minutes: 61 s is 2 minutes (domain.md: 60/60 increments). */
 export function wholeMinutes(seconds: number): number {
@@ -55,15 +54,7 @@ export type PoolCallEvent =
   /** Stage 2 passed in the pool's hop: the call is funded next, here. */
   | DomainEvent<'CallEntitled', EntitledFacts>
   /** Admitted by the caller's calling plan (or free, an emergency call) in the pool's hop: licensing's rule decided. */
-  | DomainEvent<
-      'CallAdmitted',
-      Omit<CallAdmittedV1, keyof Envelope> & {
-        funding: 'calling-plan' | 'free';
-        maxDurationSeconds: null;
-        decidedBy: 'licensing';
-        capability: Capability | null;
-      }
-    >
+  | DomainEvent<'CallAdmitted', PlanAdmission>
   /** Refused in the pool's hop by a dial-out policy: its rule decided (`decidedBy: "dialout-policy"`). */
   | DomainEvent<'CallRejected', CallRejectedData>
   /** Left to licensing (the chain): something the one-hop decision needs is not learned here, or the licences learned here refuse the call. */
