@@ -9,7 +9,7 @@
 // Other scripts may import SERVICES from here; main() runs only when this file is the entry point.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -30,6 +30,12 @@ export const SERVICES = [
 ];
 
 const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+/**
+ * The services reach the local PostgreSQL over its Unix socket when it has one: a statement
+ * costs the client about a third less CPU than over loopback TCP, most of it the kernel's
+ * (docs/benchmarks.md, session 11). POSTGRES_SOCKET_DIR= (empty) keeps them on TCP.
+ */
+const POSTGRES_SOCKET_DIR = process.env.POSTGRES_SOCKET_DIR ?? '/var/run/postgresql';
 const HEALTH_TIMEOUT_MS = 90_000;
 const HEALTH_POLL_MS = 500;
 const STOP_GRACE_MS = 15_000; // SIGTERM, then SIGKILL after this
@@ -297,7 +303,14 @@ async function ensureAuth() {
 // --- 4. services ---------------------------------------------------------------------------
 
 const mainJs = (service) => path.join(ROOT, 'dist/apps', service.name, 'apps', service.name, 'src/main.js');
-const databaseUrl = (service) => `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/comms_credits_${service.name.replace(/-/g, '_')}`;
+const postgresSocket = () => (POSTGRES_SOCKET_DIR && existsSync(path.join(POSTGRES_SOCKET_DIR, `.s.PGSQL.${POSTGRES.port}`)) ? POSTGRES_SOCKET_DIR : null);
+
+/** The service's database, over the socket when there is one (`?host=` names it; pg and TypeORM both honour it). */
+function databaseUrl(service) {
+  const url = `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/comms_credits_${service.name.replace(/-/g, '_')}`;
+  const socket = postgresSocket();
+  return socket ? `${url}?host=${socket}` : url;
+}
 
 const baseUrl = (service) => `http://127.0.0.1:${service.port}`;
 
@@ -318,7 +331,21 @@ function serviceEnv(service, brokers, auth) {
     ...(auth.dev ? { AUTH_JWKS_FILE: auth.jwksFile } : {}),
     // Local development: webhooks may go to a receiver on this machine (npm run webhook-receiver).
     ...(service.name === 'reporting' ? { REPORTING_WEBHOOK_ALLOW_PRIVATE: process.env.REPORTING_WEBHOOK_ALLOW_PRIVATE || 'true' } : {}),
+    ...settingsFor(service),
   };
+}
+
+/**
+ * One service's own settings: `POOL_LEDGER__KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY=0` sets
+ * `KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY=0` for pool-ledger only (benchmarks, experiments).
+ */
+function settingsFor(service) {
+  const prefix = `${service.name.toUpperCase().replace(/-/g, '_')}__`;
+  return Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([key]) => key.startsWith(prefix) && key.length > prefix.length)
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
 }
 
 /** Every service `count` times: instance k on the service's port + 100 × (k − 1). */
@@ -472,7 +499,9 @@ function printSummary(services, brokers, startedAt, auth) {
   for (const row of rows.slice(1)) console.log(format(row));
   console.log('');
   console.log(`Kafka       ${brokers}`);
-  console.log(`PostgreSQL  postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port} (databases comms_credits_*)`);
+  console.log(
+    `PostgreSQL  postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port} (databases comms_credits_*${postgresSocket() ? `; the services over ${postgresSocket()}` : ''})`,
+  );
   console.log('');
   if (auth.dev) {
     console.log(`Access      development key set in .run/auth/; an operator token for 12 h (more: npm run -s token -- --help):`);
