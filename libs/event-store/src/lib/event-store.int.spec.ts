@@ -353,6 +353,47 @@ describe('event store on PostgreSQL', () => {
     expect(row.total).toBe('100');
   });
 
+  it('reads a stream it appended to in this transaction from memory, exactly as the database would return it', async () => {
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    await tx.run((sql) =>
+      decideAndAppendBatch(
+        sql,
+        store,
+        counter,
+        [a, b, c].map((id) => ({ target: target(id), command: { type: 'Increment' as const, by: 1, max: 100 } })),
+      ),
+    );
+    const reads: unknown[] = [];
+    const { again, inDatabase } = await tx.run(async (sql) => {
+      const watched: SqlClient = {
+        query: (text, params) => {
+          if (/FROM es_events/.test(text)) reads.push(params?.[0]);
+          return sql.query(text, params);
+        },
+      };
+      // Read, decide and append a; read b; append to c without having read it ('any').
+      await decideAndAppendBatch(watched, store, counter, [{ target: target(a), command: { type: 'Increment', by: 2, max: 100 } }]);
+      await store.readStreams(watched, [`counter:${b}`]);
+      await store.append(watched, [{ ...target(c), expectedVersion: 'any', events: [{ type: 'Incremented', data: { by: 3 } }] }]);
+      const again = await store.readStreams(watched, [`counter:${a}`, `counter:${b}`, `counter:${c}`]);
+      return { again, inDatabase: await readStreams(sql, [`counter:${a}`]) };
+    });
+    // a came from memory: locked by this transaction's append, nobody else could have moved it.
+    // b (only read) and c (appended without a read) were read again: another writer may have moved b.
+    expect(reads).toEqual([[`counter:${a}`], [`counter:${b}`], [`counter:${b}`, `counter:${c}`]]);
+    const comparable = (stream: { currentVersion: number; events: RecordedEvent[] }) => ({
+      currentVersion: stream.currentVersion,
+      events: stream.events.map(({ transactionId: _, ...event }) => event),
+    });
+    expect(comparable(again.get(`counter:${a}`)!)).toEqual(comparable(inDatabase.get(`counter:${a}`)!));
+    expect(again.get(`counter:${a}`)!.events.map((e) => e.data['by'])).toEqual([1, 2]);
+    expect(again.get(`counter:${c}`)!.currentVersion).toBe(2);
+    // Another transaction reads the database.
+    const later: unknown[] = [];
+    await tx.run((sql) => store.readStreams({ query: (text, params) => (later.push(params?.[0]), sql.query(text, params)) }, [`counter:${a}`]));
+    expect(later).toEqual([[`counter:${a}`]]);
+  });
+
   it('decides a batch on streams the caller already read without reading them again, and a stale read still conflicts', async () => {
     const a = randomUUID();
     const b = randomUUID();

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { currentActor } from './actor-context';
 import { StreamAppend, appendToStreams } from './append-to-stream';
-import { EventMetadata, RecordedEvent } from './events';
+import { EventMetadata, RecordedEvent, expectedVersionNumber } from './events';
 import { Projection } from './projection';
-import { readStream, readStreams } from './read-stream';
+import { ReadStreamResult, readStream, readStreams } from './read-stream';
 import { SqlClient } from './sql';
 
 /**
@@ -13,8 +13,28 @@ import { SqlClient } from './sql';
 export class EventStore {
   constructor(private readonly projections: readonly Projection[] = []) {}
 
+  /**
+   * Per transaction (its `SqlClient`): the streams it read, and those it then appended to, as
+   * they stand after its append. A stream this transaction appended to is locked until it
+   * commits (the append updates its `es_streams` row), so that second map is exact and
+   * `readStreams` answers from it: the handlers of one chunk that each read, decide and append
+   * on the same call streams (the call log, then the service's stage) read them once.
+   */
+  private readonly readIn = new WeakMap<SqlClient, Map<string, ReadStreamResult>>();
+  private readonly ownedBy = new WeakMap<SqlClient, Map<string, ReadStreamResult>>();
+
   readStream = readStream;
-  readStreams = readStreams;
+
+  /** Reads many streams in one round trip; those this transaction appended to after reading them come from memory. */
+  async readStreams(sql: SqlClient, streamIds: string[]): Promise<Map<string, ReadStreamResult>> {
+    const owned = this.ownedBy.get(sql);
+    const unread = owned ? streamIds.filter((id) => !owned.has(id)) : streamIds;
+    const read = await readStreams(sql, unread);
+    const seen = this.readIn.get(sql) ?? new Map<string, ReadStreamResult>();
+    for (const [id, stream] of read) seen.set(id, stream);
+    this.readIn.set(sql, seen);
+    return owned ? new Map(streamIds.map((id) => [id, owned.get(id) ?? read.get(id)!])) : read;
+  }
 
   /**
    * Appends and projects. Events appended on behalf of a person (a request, see `runAsActor`)
@@ -57,8 +77,27 @@ export class EventStore {
           }),
         );
       });
+    this.remember(sql, prepared, recorded);
     await this.project(sql, recorded);
     return recorded;
+  }
+
+  /** A stream read in this transaction and appended to where it stood when read: what a read would now return. */
+  private remember(sql: SqlClient, appends: StreamAppend[], recorded: RecordedEvent[]): void {
+    const seen = this.readIn.get(sql);
+    if (!seen) return;
+    const owned = this.ownedBy.get(sql) ?? new Map<string, ReadStreamResult>();
+    for (const append of appends) {
+      const before = owned.get(append.streamId) ?? seen.get(append.streamId);
+      if (!before || append.events.length === 0 || expectedVersionNumber(append.expectedVersion) !== before.currentVersion) {
+        owned.delete(append.streamId);
+        continue;
+      }
+      // As the database would return them: data and metadata through JSON, as jsonb stores them.
+      const added = recorded.filter((e) => e.streamId === append.streamId).map((e) => ({ ...e, data: jsonCopy(e.data), metadata: jsonCopy(e.metadata) }));
+      owned.set(append.streamId, { currentVersion: before.currentVersion + added.length, events: [...before.events, ...added] });
+    }
+    this.ownedBy.set(sql, owned);
   }
 
   async project(sql: SqlClient, events: RecordedEvent[]): Promise<void> {
@@ -72,4 +111,8 @@ export class EventStore {
   projectionList(): readonly Projection[] {
     return this.projections;
   }
+}
+
+function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
