@@ -29,6 +29,7 @@ export interface AppendResult {
 export async function appendToStreams(sql: SqlClient, appends: StreamAppend[]): Promise<AppendResult[]> {
   const withEvents = appends.filter((a) => a.events.length > 0);
   if (withEvents.length === 0) return [];
+  appendsThrough.set(sql, appendsMadeThrough(sql) + 1);
   const streamIds = withEvents.map((a) => a.streamId);
   if (new Set(streamIds).size !== streamIds.length) {
     throw new Error('appendToStreams: each stream may appear once per call');
@@ -74,6 +75,13 @@ export async function appendToStreams(sql: SqlClient, appends: StreamAppend[]): 
     byStream.set(row.stream_id, result);
   }
   return withEvents.map((a) => byStream.get(a.streamId)!);
+}
+
+/** Appends attempted through each client (the event store trusts its memory of streams only while every one was its own). */
+const appendsThrough = new WeakMap<SqlClient, number>();
+
+export function appendsMadeThrough(sql: SqlClient): number {
+  return appendsThrough.get(sql) ?? 0;
 }
 
 export async function appendToStream(sql: SqlClient, append: StreamAppend): Promise<AppendResult> {

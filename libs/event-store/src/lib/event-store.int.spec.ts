@@ -394,6 +394,45 @@ describe('event store on PostgreSQL', () => {
     expect(later).toEqual([[`counter:${a}`]]);
   });
 
+  it('reads from the database again once an append failed, or went through the client without the store', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await tx.run((sql) =>
+      decideAndAppendBatch(
+        sql,
+        store,
+        counter,
+        [a, b].map((id) => ({ target: target(id), command: { type: 'Increment' as const, by: 1, max: 100 } })),
+      ),
+    );
+    const reads: unknown[] = [];
+    await tx.run(async (sql) => {
+      const watched: SqlClient = {
+        query: (text, params) => {
+          if (/FROM es_events/.test(text)) reads.push(params?.[0]);
+          return sql.query(text, params);
+        },
+      };
+      const increment = (id: string, by: number) =>
+        decideAndAppendBatch(watched, store, counter, [{ target: target(id), command: { type: 'Increment', by, max: 100 } }]);
+      await increment(a, 2);
+      await increment(a, 3); // the stream as the first append left it: no read
+      // A conflict that does not abort the transaction (b moves, a stale a does not): nothing remembered is trusted after it.
+      await expect(
+        store.append(watched, [
+          { ...target(b), expectedVersion: 1, events: [{ type: 'Incremented', data: { by: 4 } }] },
+          { ...target(a), expectedVersion: 1, events: [{ type: 'Incremented', data: { by: 9 } }] },
+        ]),
+      ).rejects.toBeInstanceOf(VersionConflictError);
+      await increment(a, 5);
+      await increment(a, 6);
+      // An append around the store: read again.
+      await appendToStream(watched, { ...target(a), expectedVersion: 'any', events: [{ type: 'Incremented', data: { by: 7 } }] });
+      const after = await store.readStreams(watched, [`counter:${a}`]);
+      expect(after.get(`counter:${a}`)!.events.map((e) => e.data['by'])).toEqual([1, 2, 3, 5, 6, 7]);
+    });
+    expect(reads).toEqual([[`counter:${a}`], [`counter:${a}`], [`counter:${a}`]]);
+  });
+
   it('decides a batch on streams the caller already read without reading them again, and a stale read still conflicts', async () => {
     const a = randomUUID();
     const b = randomUUID();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { currentActor } from './actor-context';
-import { StreamAppend, appendToStreams } from './append-to-stream';
+import { StreamAppend, appendToStreams, appendsMadeThrough } from './append-to-stream';
 import { EventMetadata, RecordedEvent, expectedVersionNumber } from './events';
 import { Projection } from './projection';
 import { ReadStreamResult, readStream, readStreams } from './read-stream';
@@ -14,20 +14,23 @@ export class EventStore {
   constructor(private readonly projections: readonly Projection[] = []) {}
 
   /**
-   * Per transaction (its `SqlClient`): the streams it read, and those it then appended to, as
-   * they stand after its append. A stream this transaction appended to is locked until it
-   * commits (the append updates its `es_streams` row), so that second map is exact and
-   * `readStreams` answers from it: the handlers of one chunk that each read, decide and append
-   * on the same call streams (the call log, then the service's stage) read them once.
+   * Per transaction (its `SqlClient`, one per transaction: Transactions.run): the streams it
+   * read, and those it then appended to, as they stand after its append. A stream this
+   * transaction appended to is locked until it commits (the append updates its `es_streams`
+   * row), so the second map holds what a read would return (but `transactionId`, left empty)
+   * and `readStreams` answers from it: the handlers of one chunk that each read, decide and
+   * append on the same call streams (the call log, then the service's stage) read them once.
+   * The memory is dropped when an append fails or another append went through the client
+   * without this store (`appendsMadeThrough`). What it returns is shared: read-only.
    */
   private readonly readIn = new WeakMap<SqlClient, Map<string, ReadStreamResult>>();
-  private readonly ownedBy = new WeakMap<SqlClient, Map<string, ReadStreamResult>>();
+  private readonly ownedBy = new WeakMap<SqlClient, { appends: number; streams: Map<string, ReadStreamResult> }>();
 
   readStream = readStream;
 
   /** Reads many streams in one round trip; those this transaction appended to after reading them come from memory. */
   async readStreams(sql: SqlClient, streamIds: string[]): Promise<Map<string, ReadStreamResult>> {
-    const owned = this.ownedBy.get(sql);
+    const owned = this.ownedStreams(sql);
     const unread = owned ? streamIds.filter((id) => !owned.has(id)) : streamIds;
     const read = await readStreams(sql, unread);
     const seen = this.readIn.get(sql) ?? new Map<string, ReadStreamResult>();
@@ -53,7 +56,14 @@ export class EventStore {
         occurredAt: e.occurredAt ?? new Date(),
       })),
     }));
-    const results = await appendToStreams(sql, prepared);
+    const owned = this.ownedStreams(sql);
+    let results;
+    try {
+      results = await appendToStreams(sql, prepared);
+    } catch (error) {
+      this.forget(sql); // a conflict may have moved some streams and not others
+      throw error;
+    }
     const recorded: RecordedEvent[] = [];
     prepared
       .filter((a) => a.events.length > 0)
@@ -77,27 +87,42 @@ export class EventStore {
           }),
         );
       });
-    this.remember(sql, prepared, recorded);
+    this.remember(sql, owned ?? new Map(), prepared, recorded);
     await this.project(sql, recorded);
     return recorded;
   }
 
+  /** The streams this transaction appended to after reading them, unless an append went through the client without this store since. */
+  private ownedStreams(sql: SqlClient): Map<string, ReadStreamResult> | undefined {
+    const owned = this.ownedBy.get(sql);
+    if (owned && owned.appends === appendsMadeThrough(sql)) return owned.streams;
+    if (owned) this.forget(sql);
+    return undefined;
+  }
+
+  private forget(sql: SqlClient): void {
+    this.ownedBy.delete(sql);
+    this.readIn.delete(sql);
+  }
+
   /** A stream read in this transaction and appended to where it stood when read: what a read would now return. */
-  private remember(sql: SqlClient, appends: StreamAppend[], recorded: RecordedEvent[]): void {
+  private remember(sql: SqlClient, owned: Map<string, ReadStreamResult>, appends: StreamAppend[], recorded: RecordedEvent[]): void {
     const seen = this.readIn.get(sql);
     if (!seen) return;
-    const owned = this.ownedBy.get(sql) ?? new Map<string, ReadStreamResult>();
     for (const append of appends) {
+      if (append.events.length === 0) continue;
       const before = owned.get(append.streamId) ?? seen.get(append.streamId);
-      if (!before || append.events.length === 0 || expectedVersionNumber(append.expectedVersion) !== before.currentVersion) {
+      if (!before || expectedVersionNumber(append.expectedVersion) !== before.currentVersion) {
         owned.delete(append.streamId);
         continue;
       }
-      // As the database would return them: data and metadata through JSON, as jsonb stores them.
-      const added = recorded.filter((e) => e.streamId === append.streamId).map((e) => ({ ...e, data: jsonCopy(e.data), metadata: jsonCopy(e.metadata) }));
+      // As the database returns them: data and metadata through JSON, as jsonb stores them.
+      const added = recorded
+        .filter((e) => e.streamId === append.streamId)
+        .map((e) => ({ ...e, data: jsonCopy(e.data), metadata: jsonCopy(e.metadata), occurredAt: new Date(e.occurredAt) }));
       owned.set(append.streamId, { currentVersion: before.currentVersion + added.length, events: [...before.events, ...added] });
     }
-    this.ownedBy.set(sql, owned);
+    this.ownedBy.set(sql, { appends: appendsMadeThrough(sql), streams: owned });
   }
 
   async project(sql: SqlClient, events: RecordedEvent[]): Promise<void> {
