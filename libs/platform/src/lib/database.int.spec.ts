@@ -58,14 +58,19 @@ describe('ensureDatabase', () => {
 describe('migrateDatabase while PostgreSQL is down', () => {
   it('waits for the database to come back instead of failing the start (chaos: a restart during a PostgreSQL restart exited)', async () => {
     const server = new URL(requiredEnv('TEST_POSTGRES_URL'));
-    // PostgreSQL "down": its first connections are reset at once (ECONNRESET, as while it restarts);
-    // once two were refused it is "up", a proxy to the real server. No timer: the condition is the retries.
+    // PostgreSQL "down": its first connection is closed as it opens (pg: "Connection terminated
+    // unexpectedly", as a server shutting down gives), the next reset (ECONNRESET, as while it
+    // restarts); once two were refused it is "up", a proxy to the real server. No timer: the
+    // condition is the retries.
     const sockets: Socket[] = [];
     let refused = 0;
     const proxy: Server = createServer((socket) => {
       if (refused < 2) {
         refused++;
-        socket.resetAndDestroy(); // a TCP reset: ECONNRESET, as a server going down gives
+        if (refused === 1) {
+          sockets.push(socket); // half-closed until the end of the test
+          socket.end();
+        } else socket.resetAndDestroy();
         return;
       }
       const upstream = connect(Number(server.port || 5432), server.hostname);

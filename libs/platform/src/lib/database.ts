@@ -4,10 +4,16 @@ import { DataSource } from 'typeorm';
 /** How long a starting service waits for PostgreSQL to accept connections (a restart, a failover). */
 const DATABASE_WAIT_MS = 60_000;
 
-/** PostgreSQL is not there yet, or still recovering: connection refused or reset, or 57P03 (starting up / shutting down). */
-function isDatabaseUnavailable(error: unknown): boolean {
-  const { code } = (error ?? {}) as { code?: string };
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P03';
+/**
+ * PostgreSQL is not there yet, or still recovering: connection refused or reset; its Unix socket
+ * not there (ENOENT: the server removes it while it restarts); the connection closed as it was
+ * being opened or used (pg's "Connection terminated unexpectedly", no code); 57P03 (starting up
+ * or shutting down) or 57P01 (terminated by a shutdown).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOENT' || code === '57P03' || code === '57P01') return true;
+  return code === undefined && message === 'Connection terminated unexpectedly';
 }
 
 /**
