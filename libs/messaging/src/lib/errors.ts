@@ -28,10 +28,13 @@ export function isTransientError(error: unknown, depth = 0): boolean {
     errors?: unknown[];
     name?: string;
     message?: string;
+    syscall?: string;
   };
   if (!e || typeof e !== 'object' || depth > 5) return false;
   const code = typeof e.code === 'string' ? e.code : '';
   if (NETWORK_CODES.has(code)) return true;
+  // A Unix socket that is not there: PostgreSQL removes its own while it restarts.
+  if (code === 'ENOENT' && e.syscall === 'connect') return true;
   // PostgreSQL: connection exceptions, insufficient resources, operator intervention, deadlock, serialization.
   if (/^(08|53|57P)/.test(code) || code === '40001' || code === '40P01') return true;
   if (

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { isTransientError, isVersionConflict } from './errors';
 
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
@@ -16,6 +17,13 @@ describe('isTransientError', () => {
   ])('retries PostgreSQL %s (%s), also wrapped by TypeORM', (code) => {
     expect(isTransientError(withCode(code))).toBe(true);
     expect(isTransientError(Object.assign(new Error('QueryFailedError'), { name: 'QueryFailedError', driverError: withCode(code) }))).toBe(true);
+  });
+
+  it("retries a Unix socket that is not there (PostgreSQL's, while it restarts), not any missing file", async () => {
+    const missing = await new Promise<Error>((resolve) => connect('/nonexistent-dir/.s.PGSQL.5432').on('error', resolve));
+    expect(missing).toMatchObject({ code: 'ENOENT', syscall: 'connect' });
+    expect(isTransientError(missing)).toBe(true);
+    expect(isTransientError(Object.assign(withCode('ENOENT', 'no such file'), { syscall: 'open' }))).toBe(false);
   });
 
   it('retries an unreachable host hidden in a cause or an AggregateError', () => {

@@ -11,8 +11,9 @@ const DATABASE_WAIT_MS = 60_000;
  * or shutting down) or 57P01 (terminated by a shutdown).
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOENT' || code === '57P03' || code === '57P01') return true;
+  const { code, message, syscall } = (error ?? {}) as { code?: string; message?: string; syscall?: string };
+  if (code === 'ENOENT') return syscall === 'connect';
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P03' || code === '57P01') return true;
   return code === undefined && message === 'Connection terminated unexpectedly';
 }
 

@@ -1,7 +1,8 @@
 import { isDatabaseUnavailable, whenDatabaseUp } from './database';
 
 describe('waiting for PostgreSQL at start-up', () => {
-  const failure = (code: string | undefined, message = 'failed') => Object.assign(new Error(message), code === undefined ? {} : { code });
+  const failure = (code: string | undefined, message = 'failed') =>
+    Object.assign(new Error(message), code === undefined ? {} : { code }, code === 'ENOENT' ? { syscall: 'connect' } : {});
 
   it('waits while the server is away: refused, reset, its Unix socket missing, a connection closed as it opens, starting or shutting down', () => {
     for (const error of [
@@ -17,7 +18,13 @@ describe('waiting for PostgreSQL at start-up', () => {
   });
 
   it('does not wait on what waiting does not cure', () => {
-    for (const error of [failure('28000', 'role "nobody" does not exist'), failure('3D000'), failure(undefined, 'Connection terminated'), failure('EACCES')]) {
+    for (const error of [
+      failure('28000', 'role "nobody" does not exist'),
+      failure('3D000'),
+      failure(undefined, 'Connection terminated'),
+      failure('EACCES'),
+      Object.assign(new Error('no such file'), { code: 'ENOENT', syscall: 'open' }),
+    ]) {
       expect([error.message, isDatabaseUnavailable(error)]).toEqual([error.message, false]);
     }
   });
