@@ -31,11 +31,13 @@ export const SERVICES = [
 
 const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 /**
- * The services reach the local PostgreSQL over its Unix socket when it has one: a statement
- * costs the client about a third less CPU than over loopback TCP, most of it the kernel's
- * (docs/benchmarks.md, session 11). POSTGRES_SOCKET_DIR= (empty) keeps them on TCP.
+ * The services reach the local PostgreSQL over its Unix socket when it has one and lets us in
+ * there (pg_hba may say `peer` for local connections and `trust` for 127.0.0.1): a statement
+ * costs the client ~30 % less CPU than over loopback TCP (docs/benchmarks.md, sessions 6 and
+ * 11). POSTGRES_SOCKET_DIR= (empty) keeps them on TCP. Set by ensurePostgres.
  */
 const POSTGRES_SOCKET_DIR = process.env.POSTGRES_SOCKET_DIR ?? '/var/run/postgresql';
+let postgresSocketDir = null;
 const HEALTH_TIMEOUT_MS = 90_000;
 const HEALTH_POLL_MS = 500;
 const STOP_GRACE_MS = 15_000; // SIGTERM, then SIGKILL after this
@@ -64,6 +66,10 @@ environment:
                  instead of the development key set made in .run/auth/; the demo seeding then
                  needs DEMO_TOKEN (an operator token of that provider), or use --no-demo
   LOG_LEVEL, KAFKA_TOPIC_PARTITIONS, ...  passed through to every service
+  <SERVICE>__<VARIABLE>  a setting of one service only, e.g.
+                 POOL_LEDGER__KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY=0
+  POSTGRES_SOCKET_DIR  where PostgreSQL's Unix socket is (default /var/run/postgresql; empty:
+                 the services use TCP to 127.0.0.1:5432 even when the socket lets them in)
   NO_COLOR       plain output`;
 
 // --- output --------------------------------------------------------------------------------
@@ -155,14 +161,14 @@ async function run(command, args, { env = process.env, onLine } = {}) {
 
 // --- 1. PostgreSQL -------------------------------------------------------------------------
 
-async function postgresAnswers() {
+async function postgresAnswers(host = POSTGRES.host) {
   let pg;
   try {
     pg = (await import('pg')).default;
   } catch {
     throw new Error('the "pg" package is missing: run `npm ci` first');
   }
-  const client = new pg.Client({ ...POSTGRES, database: 'postgres', connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({ ...POSTGRES, host, database: 'postgres', connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
     await client.query('select 1');
@@ -172,6 +178,16 @@ async function postgresAnswers() {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** The socket directory when the server answers there as it does on TCP; else the services stay on TCP. */
+async function useSocketIfAllowed() {
+  if (!POSTGRES_SOCKET_DIR) return;
+  const dir = path.resolve(POSTGRES_SOCKET_DIR);
+  if (!existsSync(path.join(dir, `.s.PGSQL.${POSTGRES.port}`))) return;
+  const check = await postgresAnswers(dir);
+  if (check.ok) postgresSocketDir = dir;
+  else warn(`PostgreSQL's socket in ${dir} refuses user "${POSTGRES.user}" (${check.reason}): the services use TCP`);
 }
 
 /** Debian's way to start a cluster when there is no systemd (containers, CI machines). */
@@ -200,7 +216,10 @@ function startLocalClusters() {
 async function ensurePostgres() {
   const where = `${POSTGRES.host}:${POSTGRES.port}`;
   let check = await postgresAnswers();
-  if (check.ok) return say(`PostgreSQL answers on ${where}`);
+  if (check.ok) {
+    say(`PostgreSQL answers on ${where}`);
+    return useSocketIfAllowed();
+  }
 
   warn(`PostgreSQL does not answer on ${where} (${check.reason}); trying to start it`);
   if (startLocalClusters()) {
@@ -214,6 +233,7 @@ async function ensurePostgres() {
     );
   }
   say(`PostgreSQL started and answers on ${where}`);
+  return useSocketIfAllowed();
 }
 
 // --- 2. Kafka ------------------------------------------------------------------------------
@@ -303,13 +323,10 @@ async function ensureAuth() {
 // --- 4. services ---------------------------------------------------------------------------
 
 const mainJs = (service) => path.join(ROOT, 'dist/apps', service.name, 'apps', service.name, 'src/main.js');
-const postgresSocket = () => (POSTGRES_SOCKET_DIR && existsSync(path.join(POSTGRES_SOCKET_DIR, `.s.PGSQL.${POSTGRES.port}`)) ? POSTGRES_SOCKET_DIR : null);
-
 /** The service's database, over the socket when there is one (`?host=` names it; pg and TypeORM both honour it). */
 function databaseUrl(service) {
   const url = `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/comms_credits_${service.name.replace(/-/g, '_')}`;
-  const socket = postgresSocket();
-  return socket ? `${url}?host=${socket}` : url;
+  return postgresSocketDir ? `${url}?host=${encodeURIComponent(postgresSocketDir)}` : url;
 }
 
 const baseUrl = (service) => `http://127.0.0.1:${service.port}`;
@@ -341,12 +358,16 @@ function serviceEnv(service, brokers, auth) {
  */
 function settingsFor(service) {
   const prefix = `${service.name.toUpperCase().replace(/-/g, '_')}__`;
-  return Object.fromEntries(
-    Object.entries(process.env)
-      .filter(([key]) => key.startsWith(prefix) && key.length > prefix.length)
-      .map(([key, value]) => [key.slice(prefix.length), value]),
-  );
+  const settings = Object.entries(process.env)
+    .filter(([key]) => key.startsWith(prefix) && key.length > prefix.length)
+    .map(([key, value]) => [key.slice(prefix.length), value]);
+  const fixed = settings.map(([key]) => key).filter((key) => PER_SERVICE_FIXED.includes(key));
+  if (fixed.length > 0) throw new Error(`${fixed.map((k) => prefix + k).join(', ')}: npm start sets ${fixed.join(', ')} itself for every service`);
+  return Object.fromEntries(settings);
 }
+
+/** What npm start sets for each service (ports, database, groups): never from `<SERVICE>__…`. */
+const PER_SERVICE_FIXED = ['PORT', 'HOST', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_GROUP_ID', 'KAFKA_CLIENT_ID'];
 
 /** Every service `count` times: instance k on the service's port + 100 × (k − 1). */
 function fleetOf(count) {
@@ -500,7 +521,7 @@ function printSummary(services, brokers, startedAt, auth) {
   console.log('');
   console.log(`Kafka       ${brokers}`);
   console.log(
-    `PostgreSQL  postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port} (databases comms_credits_*${postgresSocket() ? `; the services over ${postgresSocket()}` : ''})`,
+    `PostgreSQL  postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port} (databases comms_credits_*${postgresSocketDir ? `; the services over its socket in ${postgresSocketDir}` : ''})`,
   );
   console.log('');
   if (auth.dev) {

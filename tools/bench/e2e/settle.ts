@@ -61,7 +61,7 @@ export class SettleProbe {
       for (const [i, groupId] of groupIds.entries()) {
         const topics = await this.admin.fetchOffsets({ groupId });
         // A group without members counts on the topics it committed, but not those the other group reads now
-        // (reporting's topics all moved to its bookkeeping group in session 11; its main group is left with old offsets).
+        // (a version that moved every topic of a group to the other leaves the old group's offsets behind for ever).
         const reads = subscribed[i]!.size > 0 ? subscribed[i]! : new Set(topics.map((t) => t.topic).filter((t) => !subscribed[1 - i]!.has(t)));
         for (const { topic, partitions } of topics) {
           if (topic.endsWith('.dlt') || !reads.has(topic)) continue;
