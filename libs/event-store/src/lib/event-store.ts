@@ -109,6 +109,12 @@ export class EventStore {
   private remember(sql: SqlClient, owned: Map<string, ReadStreamResult>, appends: StreamAppend[], recorded: RecordedEvent[]): void {
     const seen = this.readIn.get(sql);
     if (!seen) return;
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const event of recorded) {
+      const events = byStream.get(event.streamId) ?? [];
+      events.push(event);
+      byStream.set(event.streamId, events);
+    }
     for (const append of appends) {
       if (append.events.length === 0) continue;
       const before = owned.get(append.streamId) ?? seen.get(append.streamId);
@@ -117,9 +123,12 @@ export class EventStore {
         continue;
       }
       // As the database returns them: data and metadata through JSON, as jsonb stores them.
-      const added = recorded
-        .filter((e) => e.streamId === append.streamId)
-        .map((e) => ({ ...e, data: jsonCopy(e.data), metadata: jsonCopy(e.metadata), occurredAt: new Date(e.occurredAt) }));
+      const added = (byStream.get(append.streamId) ?? []).map((e) => ({
+        ...e,
+        data: jsonCopy(e.data),
+        metadata: jsonCopy(e.metadata),
+        occurredAt: new Date(e.occurredAt),
+      }));
       owned.set(append.streamId, { currentVersion: before.currentVersion + added.length, events: [...before.events, ...added] });
     }
     this.ownedBy.set(sql, { appends: appendsMadeThrough(sql), streams: owned });
